@@ -1,0 +1,123 @@
+//! Who is calling: the role a route needs is the extractor in its handler's signature.
+//!
+//! - [`AuthMember`]: any signed-in member (every member is a buyer); checks the token only.
+//! - [`AdminMember`] (`WithRole<Admin>`): checks the token, then that the member still holds the
+//!   role and is active, so a revoked role takes effect at once.
+
+use std::future::{ready, Ready};
+use std::marker::PhantomData;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use crate::error::{AppError, AppResult};
+use crate::members::model::MemberRow;
+use crate::members::{self, rules::roles_of, MemberId, Role};
+use crate::state::AppState;
+
+/// Any signed-in member.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthMember(pub MemberId);
+
+impl FromRequest for AuthMember {
+    type Error = AppError;
+    type Future = Ready<AppResult<Self>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).map(AuthMember))
+    }
+}
+
+/// A role a route may require.
+pub trait RequiredRole {
+    const ROLE: Role;
+}
+
+/// Platform staff.
+pub struct Admin;
+
+impl RequiredRole for Admin {
+    const ROLE: Role = Role::Admin;
+}
+
+/// A signed-in, active member who holds role `R` now.
+pub struct WithRole<R: RequiredRole> {
+    pub member: MemberRow,
+    role: PhantomData<R>,
+}
+
+impl<R: RequiredRole> WithRole<R> {
+    pub fn id(&self) -> MemberId {
+        MemberId(self.member.id)
+    }
+}
+
+pub type AdminMember = WithRole<Admin>;
+
+impl<R: RequiredRole + 'static> FromRequest for WithRole<R> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, AppResult<Self>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let authenticated = authenticate(req);
+        let state = app_state(req);
+        Box::pin(async move {
+            let member_id = authenticated?;
+            let state = state?;
+            let member = state
+                .db
+                .read(move |conn| members::repo::find(conn, member_id))
+                .await?
+                .filter(MemberRow::is_active)
+                .ok_or(AppError::Unauthorized {
+                    code: "account_disabled",
+                })?;
+            if !roles_of(&member).contains(&R::ROLE) {
+                return Err(AppError::Forbidden {
+                    code: "role_required",
+                    detail: format!(
+                        "this action needs the {} role",
+                        serde_json::to_value(R::ROLE)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+            Ok(Self {
+                member,
+                role: PhantomData,
+            })
+        })
+    }
+}
+
+fn app_state(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("application state is not registered"))
+}
+
+/// The member a request's bearer token speaks for.
+fn authenticate(req: &HttpRequest) -> AppResult<MemberId> {
+    let state = app_state(req)?;
+    let header = req
+        .headers()
+        .get(AUTHORIZATION)
+        .ok_or(AppError::Unauthorized {
+            code: "missing_token",
+        })?;
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|value| {
+            let (scheme, token) = value.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+        })
+        .ok_or(AppError::Unauthorized {
+            code: "invalid_token",
+        })?;
+    state.tokens.verify(token)
+}

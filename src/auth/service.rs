@@ -1,0 +1,195 @@
+//! Login, refresh-token rotation with reuse detection, and logout.
+
+use chrono::{Duration, NaiveDateTime, Utc};
+
+use super::model::NewRefreshToken;
+use super::password::PasswordCheck;
+use super::{repo, tokens};
+use crate::audit;
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::members::{self, rules::normalize_login, MemberId};
+use crate::state::{off_worker, AppState};
+
+/// Both tokens of a session, as handed to the client.
+#[derive(Debug)]
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub expires_in: u64,
+    pub refresh_token: String,
+    pub refresh_expires_in: u64,
+}
+
+/// What presenting a refresh token led to.
+#[derive(Debug)]
+pub enum RefreshOutcome {
+    Rotated {
+        member: MemberId,
+        refresh_token: String,
+    },
+    /// Unknown, expired or already revoked.
+    Invalid,
+    /// Used before: the whole family was revoked (committed, unlike an error).
+    Reused,
+}
+
+pub async fn login(state: &AppState, login: &str, password: String) -> AppResult<IssuedTokens> {
+    let login = normalize_login(login);
+    let member = state
+        .db
+        .read(move |conn| members::repo::find_by_login(conn, &login))
+        .await?;
+    let passwords = state.passwords.clone();
+    let stored_hash = member.as_ref().map(|m| m.password_hash.clone());
+    let (check, rehash) = off_worker(move || {
+        let check = passwords.check(&password, stored_hash.as_deref());
+        // Upgrade the stored hash while the plain password is at hand.
+        let rehash = (check == PasswordCheck::CorrectNeedsRehash).then(|| passwords.hash(&password));
+        (check, rehash)
+    })
+    .await?;
+    let member = match (check, member) {
+        (PasswordCheck::Wrong, _) | (_, None) => {
+            return Err(AppError::Unauthorized {
+                code: "invalid_credentials",
+            })
+        }
+        (_, Some(member)) => member,
+    };
+    if !member.is_active() {
+        return Err(AppError::Unauthorized {
+            code: "account_disabled",
+        });
+    }
+    let member_id = MemberId(member.id);
+    let rehash = rehash.transpose()?;
+    let refresh_ttl = refresh_ttl(state);
+    let refresh_token = state
+        .db
+        .write(move |conn| {
+            let now = Utc::now().naive_utc();
+            if let Some(hash) = rehash {
+                members::repo::set_password_hash(conn, member_id, &hash, now)?;
+            }
+            start_session(conn, member_id, refresh_ttl, now)
+        })
+        .await?;
+    issue_pair(state, member_id, refresh_token)
+}
+
+pub async fn refresh(state: &AppState, presented: String) -> AppResult<IssuedTokens> {
+    let refresh_ttl = refresh_ttl(state);
+    let outcome = state
+        .db
+        .write(move |conn| rotate(conn, &presented, refresh_ttl, Utc::now().naive_utc()))
+        .await?;
+    match outcome {
+        RefreshOutcome::Rotated {
+            member,
+            refresh_token,
+        } => issue_pair(state, member, refresh_token),
+        RefreshOutcome::Invalid => Err(AppError::Unauthorized {
+            code: "refresh_token_invalid",
+        }),
+        RefreshOutcome::Reused => Err(AppError::Unauthorized {
+            code: "refresh_token_reused",
+        }),
+    }
+}
+
+/// Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent).
+pub async fn logout(state: &AppState, presented: String) -> AppResult<()> {
+    state
+        .db
+        .write(move |conn| {
+            let digest = tokens::refresh_token_digest(&presented);
+            if let Some(row) = repo::find_refresh_token(conn, &digest)? {
+                repo::revoke_family(conn, &row.family_id, Utc::now().naive_utc())?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+fn refresh_ttl(state: &AppState) -> Duration {
+    Duration::days(i64::from(state.settings.auth.refresh_token_ttl_days))
+}
+
+fn issue_pair(state: &AppState, member: MemberId, refresh_token: String) -> AppResult<IssuedTokens> {
+    Ok(IssuedTokens {
+        access_token: state.tokens.issue(member)?,
+        expires_in: state.tokens.ttl_seconds(),
+        refresh_token,
+        refresh_expires_in: refresh_ttl(state).num_seconds().unsigned_abs(),
+    })
+}
+
+/// Opens a new token family for a fresh login.
+fn start_session(
+    conn: &mut DbConn,
+    member: MemberId,
+    ttl: Duration,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    store_refresh_token(conn, member, &tokens::new_token_family(), ttl, now)
+}
+
+fn store_refresh_token(
+    conn: &mut DbConn,
+    member: MemberId,
+    family_id: &str,
+    ttl: Duration,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    let token = tokens::new_refresh_token();
+    repo::insert_refresh_token(
+        conn,
+        &NewRefreshToken {
+            member_id: member.0,
+            family_id,
+            token_hash: &tokens::refresh_token_digest(&token),
+            issued_at: now,
+            expires_at: now + ttl,
+        },
+    )?;
+    Ok(token)
+}
+
+/// Trades a refresh token for a new one of the same family. A token presented a second time
+/// (stolen, or replayed) revokes the family, so neither thief nor owner can go on with it.
+pub fn rotate(
+    conn: &mut DbConn,
+    presented: &str,
+    ttl: Duration,
+    now: NaiveDateTime,
+) -> AppResult<RefreshOutcome> {
+    let Some(row) = repo::find_refresh_token(conn, &tokens::refresh_token_digest(presented))? else {
+        return Ok(RefreshOutcome::Invalid);
+    };
+    if row.revoked_at.is_some() || row.expires_at <= now {
+        return Ok(RefreshOutcome::Invalid);
+    }
+    let member = MemberId(row.member_id);
+    if row.used_at.is_some() || !repo::claim_refresh_token(conn, row.id, now)? {
+        repo::revoke_family(conn, &row.family_id, now)?;
+        audit::record(
+            conn,
+            Some(member),
+            "session.refresh_token_reused",
+            "member",
+            &member.0.to_string(),
+            serde_json::json!({ "family_id": row.family_id }),
+        )?;
+        return Ok(RefreshOutcome::Reused);
+    }
+    let active = members::repo::find(conn, member)?.is_some_and(|m| m.is_active());
+    if !active {
+        repo::revoke_family(conn, &row.family_id, now)?;
+        return Ok(RefreshOutcome::Invalid);
+    }
+    let refresh_token = store_refresh_token(conn, member, &row.family_id, ttl, now)?;
+    Ok(RefreshOutcome::Rotated {
+        member,
+        refresh_token,
+    })
+}

@@ -1,0 +1,415 @@
+//! Settings: `config/default.toml` → `config/{environment}.toml` → `--config FILE` →
+//! `DATABASE_URL` → `XIAOPU__SECTION__KEY` environment variables.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use config::{Config, Environment, File, FileFormat};
+use serde::Deserialize;
+
+/// The documented defaults, compiled in so the binary runs from any directory.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+const ENV_PREFIX: &str = "XIAOPU";
+
+/// OWASP's minimum argon2id cost; configuration may raise it, never lower it.
+pub const ARGON2_MIN_MEMORY_KIB: u32 = 19_456;
+pub const ARGON2_MIN_ITERATIONS: u32 = 2;
+/// RFC 8725 advises short-lived access tokens; the issue caps them at 15 minutes.
+pub const ACCESS_TOKEN_MAX_TTL_SECONDS: u64 = 900;
+pub const JWT_SECRET_MIN_LEN: usize = 32;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub environment: RunEnvironment,
+    pub server: ServerSettings,
+    pub log: LogSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub rate_limit: RateLimitSettings,
+    pub pagination: PaginationSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunEnvironment {
+    Development,
+    Test,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub workers: usize,
+    pub body_limit_bytes: usize,
+    pub cors_allowed_origins: Vec<String>,
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub level: String,
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_max_size: u32,
+    pub checkout_timeout_ms: u64,
+    pub sqlite_busy_timeout_ms: u64,
+    pub retry_after_seconds: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub jwt_secret: String,
+    pub issuer: String,
+    pub audience: String,
+    pub access_token_ttl_seconds: u64,
+    pub leeway_seconds: u64,
+    pub refresh_token_ttl_days: u32,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    pub auth_max_requests: u64,
+    pub auth_window_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationSettings {
+    pub default_page_size: u32,
+    pub max_page_size: u32,
+}
+
+/// A configuration problem, always naming the key at fault.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {key}: {message}")]
+pub struct ConfigError {
+    pub key: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(key: &str, message: impl Into<String>) -> Self {
+        Self {
+            key: key.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the layers from the process environment and the working directory.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, ConfigError> {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Self::load_from(config_file, &vars)
+    }
+
+    /// Loads the layers with `vars` standing for the environment (tests pass their own).
+    pub fn load_from(
+        config_file: Option<&Path>,
+        vars: &HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        let environment = vars
+            .get("XIAOPU__ENVIRONMENT")
+            .cloned()
+            .unwrap_or_else(|| "development".to_owned());
+        let mut builder = Config::builder()
+            .add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml))
+            .add_source(File::with_name(&format!("config/{environment}")).required(false));
+        if let Some(path) = config_file {
+            if !path.exists() {
+                return Err(ConfigError::new(
+                    "--config",
+                    format!("file {} does not exist", path.display()),
+                ));
+            }
+            builder = builder.add_source(File::from(path));
+        }
+        if let Some(url) = vars.get("DATABASE_URL") {
+            builder = builder
+                .set_override("database.url", url.as_str())
+                .map_err(|e| ConfigError::new("database.url", e.to_string()))?;
+        }
+        let prefixed: HashMap<String, String> = vars
+            .iter()
+            .filter(|(k, _)| k.starts_with("XIAOPU__"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        builder = builder.add_source(
+            Environment::with_prefix(ENV_PREFIX)
+                .prefix_separator("__")
+                .separator("__")
+                .list_separator(",")
+                .with_list_parse_key("server.cors_allowed_origins")
+                .try_parsing(true)
+                .source(Some(prefixed)),
+        );
+        let raw = builder.build().map_err(describe_config_error)?;
+        let settings: Settings = raw.try_deserialize().map_err(describe_config_error)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Rules a type alone cannot say.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.server.host.trim().is_empty() {
+            return Err(ConfigError::new("server.host", "must not be empty"));
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return Err(ConfigError::new(
+                "server.body_limit_bytes",
+                "must be at least 1024",
+            ));
+        }
+        if let Some(origin) = self
+            .server
+            .cors_allowed_origins
+            .iter()
+            .find(|o| !(o.starts_with("http://") || o.starts_with("https://")))
+        {
+            return Err(ConfigError::new(
+                "server.cors_allowed_origins",
+                format!("{origin:?} is not an http(s) origin"),
+            ));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+            return Err(ConfigError::new("log.level", "is not a valid log filter"));
+        }
+        crate::db::DatabaseUrl::parse(&self.database.url)
+            .map_err(|message| ConfigError::new("database.url", message))?;
+        if self.database.pool_max_size == 0 {
+            return Err(ConfigError::new(
+                "database.pool_max_size",
+                "must be at least 1",
+            ));
+        }
+        if self.database.checkout_timeout_ms == 0 {
+            return Err(ConfigError::new(
+                "database.checkout_timeout_ms",
+                "must be at least 1",
+            ));
+        }
+        if self.database.retry_after_seconds == 0 {
+            return Err(ConfigError::new(
+                "database.retry_after_seconds",
+                "must be at least 1",
+            ));
+        }
+        let auth = &self.auth;
+        if auth.jwt_secret.is_empty() {
+            if self.environment == RunEnvironment::Production {
+                return Err(ConfigError::new(
+                    "auth.jwt_secret",
+                    "must be set when environment = \"production\"",
+                ));
+            }
+        } else if auth.jwt_secret.len() < JWT_SECRET_MIN_LEN {
+            return Err(ConfigError::new(
+                "auth.jwt_secret",
+                format!("must be at least {JWT_SECRET_MIN_LEN} characters"),
+            ));
+        }
+        if auth.issuer.is_empty() {
+            return Err(ConfigError::new("auth.issuer", "must not be empty"));
+        }
+        if auth.audience.is_empty() {
+            return Err(ConfigError::new("auth.audience", "must not be empty"));
+        }
+        if auth.access_token_ttl_seconds == 0
+            || auth.access_token_ttl_seconds > ACCESS_TOKEN_MAX_TTL_SECONDS
+        {
+            return Err(ConfigError::new(
+                "auth.access_token_ttl_seconds",
+                format!("must be between 1 and {ACCESS_TOKEN_MAX_TTL_SECONDS}"),
+            ));
+        }
+        if auth.leeway_seconds > 120 {
+            return Err(ConfigError::new(
+                "auth.leeway_seconds",
+                "must be at most 120",
+            ));
+        }
+        if auth.refresh_token_ttl_days == 0 {
+            return Err(ConfigError::new(
+                "auth.refresh_token_ttl_days",
+                "must be at least 1",
+            ));
+        }
+        if auth.argon2_memory_kib < ARGON2_MIN_MEMORY_KIB {
+            return Err(ConfigError::new(
+                "auth.argon2_memory_kib",
+                format!("must be at least {ARGON2_MIN_MEMORY_KIB} (OWASP minimum)"),
+            ));
+        }
+        if auth.argon2_iterations < ARGON2_MIN_ITERATIONS {
+            return Err(ConfigError::new(
+                "auth.argon2_iterations",
+                format!("must be at least {ARGON2_MIN_ITERATIONS} (OWASP minimum)"),
+            ));
+        }
+        if auth.argon2_parallelism == 0 {
+            return Err(ConfigError::new(
+                "auth.argon2_parallelism",
+                "must be at least 1",
+            ));
+        }
+        if self.rate_limit.auth_max_requests == 0 {
+            return Err(ConfigError::new(
+                "rate_limit.auth_max_requests",
+                "must be at least 1",
+            ));
+        }
+        if self.rate_limit.auth_window_seconds == 0 {
+            return Err(ConfigError::new(
+                "rate_limit.auth_window_seconds",
+                "must be at least 1",
+            ));
+        }
+        let pages = &self.pagination;
+        if pages.max_page_size == 0 {
+            return Err(ConfigError::new(
+                "pagination.max_page_size",
+                "must be at least 1",
+            ));
+        }
+        if pages.default_page_size == 0 || pages.default_page_size > pages.max_page_size {
+            return Err(ConfigError::new(
+                "pagination.default_page_size",
+                "must be between 1 and pagination.max_page_size",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Turns the `config` crate's error into one that names the key.
+fn describe_config_error(error: config::ConfigError) -> ConfigError {
+    match &error {
+        config::ConfigError::Type { key: Some(key), .. } => ConfigError::new(key, error.to_string()),
+        config::ConfigError::NotFound(key) => ConfigError::new(key, "is missing"),
+        config::ConfigError::At {
+            key: Some(key),
+            error: inner,
+            ..
+        } => ConfigError::new(key, inner.to_string()),
+        _ => {
+            let text = error.to_string();
+            // serde's "unknown field `x`" and "missing field `x`" name the key in backticks.
+            let key = text
+                .split('`')
+                .nth(1)
+                .map(str::to_owned)
+                .unwrap_or_else(|| "configuration".to_owned());
+            ConfigError { key, message: text }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::load_from(None, &vars)
+    }
+
+    #[test]
+    fn defaults_load_and_listen_on_loopback_8080() {
+        let settings = load(&[]).expect("defaults are valid");
+        assert_eq!(settings.server.host, "127.0.0.1");
+        assert_eq!(settings.server.port, 8080);
+        assert_eq!(settings.database.url, "sqlite://data/xiaopu.db");
+        assert_eq!(settings.database.checkout_timeout_ms, 2000);
+    }
+
+    #[test]
+    fn environment_variables_override_with_double_underscores() {
+        let settings = load(&[
+            ("XIAOPU__SERVER__PORT", "9123"),
+            ("XIAOPU__SERVER__HOST", "0.0.0.0"),
+            (
+                "XIAOPU__SERVER__CORS_ALLOWED_ORIGINS",
+                "https://a.example,https://b.example",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(settings.server.port, 9123);
+        assert_eq!(settings.server.host, "0.0.0.0");
+        assert_eq!(
+            settings.server.cors_allowed_origins,
+            vec!["https://a.example", "https://b.example"]
+        );
+    }
+
+    #[test]
+    fn database_url_is_honoured_and_xiaopu_variable_wins() {
+        let settings = load(&[("DATABASE_URL", "postgres://u@h/db")]).unwrap();
+        assert_eq!(settings.database.url, "postgres://u@h/db");
+        let settings = load(&[
+            ("DATABASE_URL", "postgres://u@h/db"),
+            ("XIAOPU__DATABASE__URL", "sqlite://other.db"),
+        ])
+        .unwrap();
+        assert_eq!(settings.database.url, "sqlite://other.db");
+    }
+
+    #[test]
+    fn invalid_values_name_their_key() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("XIAOPU__SERVER__PORT", "eighty", "server.port"),
+            ("XIAOPU__DATABASE__URL", "mysql://x", "database.url"),
+            ("XIAOPU__DATABASE__POOL_MAX_SIZE", "0", "database.pool_max_size"),
+            ("XIAOPU__AUTH__ARGON2_MEMORY_KIB", "1024", "auth.argon2_memory_kib"),
+            (
+                "XIAOPU__AUTH__ACCESS_TOKEN_TTL_SECONDS",
+                "3600",
+                "auth.access_token_ttl_seconds",
+            ),
+            ("XIAOPU__AUTH__JWT_SECRET", "short", "auth.jwt_secret"),
+            ("XIAOPU__ENVIRONMENT", "staging", "environment"),
+            ("XIAOPU__LOG__LEVEL", "[[[", "log.level"),
+        ];
+        for (var, value, key) in cases {
+            let error = load(&[(var, value)]).expect_err(var);
+            assert_eq!(&error.key, key, "{var}={value}: {error}");
+            assert!(error.to_string().contains(key), "{error}");
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_by_name() {
+        let error = load(&[("XIAOPU__SERVER__PROT", "1")]).unwrap_err();
+        assert!(error.to_string().contains("prot"), "{error}");
+    }
+
+    #[test]
+    fn production_requires_a_configured_signing_key() {
+        let error = load(&[("XIAOPU__ENVIRONMENT", "production")]).unwrap_err();
+        assert_eq!(error.key, "auth.jwt_secret");
+        let settings = load(&[
+            ("XIAOPU__ENVIRONMENT", "production"),
+            ("XIAOPU__AUTH__JWT_SECRET", &"k".repeat(40)),
+        ])
+        .unwrap();
+        assert_eq!(settings.environment, RunEnvironment::Production);
+    }
+}

@@ -1,0 +1,180 @@
+//! Database access: one connection type over PostgreSQL (production) and SQLite (embedded default).
+
+pub mod backend;
+pub mod migrations;
+pub mod schema;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use crate::config::DatabaseSettings;
+use crate::error::{AppError, AppResult};
+
+/// One connection, to whichever database `DATABASE_URL` names. Most queries run on it unchanged;
+/// the few that need a backend's own SQL go through [`backend`].
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// A database URL, parsed once; its scheme picks the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                Err("sqlite:// needs a file path, e.g. sqlite://data/xiaopu.db".to_owned())
+            } else {
+                Ok(Self::Sqlite(PathBuf::from(path)))
+            }
+        } else {
+            Err("must start with sqlite:// or postgres://".to_owned())
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+}
+
+/// Opens connections of the backend the URL names. Written by hand because the derived
+/// `establish` tries PostgreSQL then falls back to SQLite, which would turn an unreachable
+/// PostgreSQL server into a new SQLite file named after its URL.
+#[derive(Debug)]
+pub struct DbConnectionManager {
+    url: DatabaseUrl,
+    sqlite_busy_timeout_ms: u64,
+}
+
+impl DbConnectionManager {
+    pub fn new(url: DatabaseUrl, sqlite_busy_timeout_ms: u64) -> Self {
+        Self {
+            url,
+            sqlite_busy_timeout_ms,
+        }
+    }
+
+    pub fn connect_now(&self) -> Result<DbConn, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConn::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn =
+                    SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
+                // busy_timeout first: switching to WAL itself may wait for a lock.
+                let pragmas = format!(
+                    "PRAGMA busy_timeout = {};
+                     PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = NORMAL;
+                     PRAGMA foreign_keys = ON;",
+                    self.sqlite_busy_timeout_ms
+                );
+                diesel::connection::SimpleConnection::batch_execute(&mut conn, &pragmas)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl ManageConnection for DbConnectionManager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        self.connect_now()
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+pub type DbPool = r2d2::Pool<DbConnectionManager>;
+
+/// The handle handlers use: a pool, and the one way to run blocking database work.
+#[derive(Clone)]
+pub struct Db {
+    pool: DbPool,
+    url: DatabaseUrl,
+}
+
+impl Db {
+    /// Builds the pool without connecting; `migrate` or the first request will.
+    pub fn new(settings: &DatabaseSettings) -> Result<Self, String> {
+        let url = DatabaseUrl::parse(&settings.url)?;
+        if let DatabaseUrl::Sqlite(path) = &url {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+        }
+        let manager = DbConnectionManager::new(url.clone(), settings.sqlite_busy_timeout_ms);
+        let pool = r2d2::Pool::builder()
+            .max_size(settings.pool_max_size)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_millis(settings.checkout_timeout_ms))
+            .test_on_check_out(true)
+            .build_unchecked(manager);
+        crate::error::set_unavailable_retry_after(settings.retry_after_seconds);
+        Ok(Self { pool, url })
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A connection for blocking callers (CLI, jobs, tests); 503-style error when none is free.
+    pub fn get(&self) -> AppResult<r2d2::PooledConnection<DbConnectionManager>> {
+        self.pool
+            .get()
+            .map_err(|e| AppError::unavailable(format!("no database connection: {e}")))
+    }
+
+    /// (open connections, idle connections) for the metrics.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
+    /// Runs read work off the async workers.
+    pub async fn read<T, F>(&self, work: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        crate::state::off_worker(move || {
+            let mut conn = db.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs one use case in one write transaction, off the async workers.
+    pub async fn write<T, F>(&self, work: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.read(move |conn| backend::write_transaction(conn, work))
+            .await
+    }
+}

@@ -1,0 +1,5 @@
+//! HTTP plumbing shared by every route: the JSON body extractor, middleware, the app itself.
+
+pub mod json;
+pub mod middleware;
+pub mod server;

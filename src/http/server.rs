@@ -1,0 +1,105 @@
+//! The route table, the OpenAPI document built from it, and the HTTP server.
+
+use std::net::TcpListener;
+
+use actix_extensible_rate_limit::backend::memory::InMemoryBackend;
+use actix_web::middleware::from_fn;
+use actix_web::{dev::Server, web, App, HttpResponse, HttpServer};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::middleware::{cors, request_id_header, security_headers};
+use crate::auth::rate_limit::auth_rate_limiter;
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::ops::metrics::Metrics;
+use crate::openapi::BaseDoc;
+use crate::state::AppState;
+use crate::{auth, members, ops};
+
+/// Every route of the API. Routes registered here land in the OpenAPI document.
+fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBackend) {
+    cfg.service(ops::handlers::healthz)
+        .service(ops::handlers::readyz)
+        .service(ops::handlers::metrics)
+        .service(
+            scope::scope("/api/v1/auth")
+                .wrap(auth_rate_limiter(rate_limits, settings))
+                .service(members::handlers::register)
+                .service(auth::handlers::login)
+                .service(auth::handlers::refresh)
+                .service(auth::handlers::logout),
+        )
+        .service(
+            scope::scope("/api/v1/admin").service(members::handlers::list_members),
+        )
+        .service(scope::scope("/api/v1").service(members::handlers::me));
+}
+
+/// The OpenAPI document, as served at `/openapi.json` and printed by `xiaopu openapi`.
+pub fn openapi_document(settings: &Settings) -> utoipa::openapi::OpenApi {
+    let (_, document) = App::new()
+        .into_utoipa_app()
+        .openapi(BaseDoc::openapi())
+        .configure(|cfg| {
+            routes(
+                cfg,
+                settings,
+                InMemoryBackend::builder().with_gc_interval(None).build(),
+            )
+        })
+        .split_for_parts();
+    document
+}
+
+/// Starts serving on `listener`; the returned server runs until stopped.
+pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Result<Server> {
+    let settings = state.settings.clone();
+    let metrics = Metrics::new(settings.database.pool_max_size).map_err(std::io::Error::other)?;
+    // Shared by all workers, so a client's count does not depend on which worker answers.
+    let rate_limits = InMemoryBackend::builder().build();
+    let workers = match settings.server.workers {
+        0 => std::thread::available_parallelism().map_or(2, usize::from),
+        n => n,
+    };
+    let body_limit = settings.server.body_limit_bytes;
+    let server = HttpServer::new(move || {
+        let (app, document) = App::new()
+            .into_utoipa_app()
+            .openapi(BaseDoc::openapi())
+            .app_data(state.clone())
+            .app_data(web::Data::new(metrics.clone()))
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                AppError::BadRequest {
+                    code: "invalid_query",
+                    detail: error.to_string(),
+                }
+                .into()
+            }))
+            .app_data(web::PathConfig::default().error_handler(|_, _| {
+                AppError::NotFound { resource: "resource" }.into()
+            }))
+            .configure(|cfg| routes(cfg, &settings, rate_limits.clone()))
+            .split_for_parts();
+        app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document))
+            .service(web::redirect("/docs", "/docs/"))
+            .default_service(web::to(unknown_route))
+            .wrap(security_headers(&settings))
+            .wrap(cors(&settings))
+            .wrap(metrics.http.clone())
+            .wrap(from_fn(request_id_header))
+            .wrap(TracingLogger::default())
+    })
+    .workers(workers)
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+async fn unknown_route() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound { resource: "route" })
+}

@@ -1,0 +1,13 @@
+//! xiaopu: an open backend for S2B2C social-commerce micro-shops.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod members;
+pub mod openapi;
+pub mod ops;
+pub mod pagination;
+pub mod state;

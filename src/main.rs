@@ -1,0 +1,172 @@
+//! The xiaopu command line: serve (default), migrate, admin, openapi.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use actix_web::web;
+use clap::{Parser, Subcommand};
+use xiaopu::auth::password::Passwords;
+use xiaopu::config::Settings;
+use xiaopu::db::{migrations, Db};
+use xiaopu::error::AppError;
+use xiaopu::http::server;
+use xiaopu::members::dto::RegisterRequest;
+use xiaopu::members::{rules, service};
+use xiaopu::state::AppState;
+
+#[derive(Parser)]
+#[command(name = "xiaopu", version, about = "Open backend for S2B2C social-commerce micro-shops")]
+struct Cli {
+    /// A configuration file layered over config/default.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default): applies pending migrations first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Platform administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print the OpenAPI document (JSON) to standard output.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a platform admin (bootstraps the first one).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (first line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long, default_value = "Admin")]
+        display_name: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("xiaopu: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&settings);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(&settings).map(|_| ()),
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    display_name,
+                    ..
+                },
+        } => create_admin(&settings, email, display_name),
+        Command::Openapi => print_openapi(&settings),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xiaopu: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::new(&settings.log.level);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if settings.log.json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn migrate(settings: &Settings) -> Result<Db, String> {
+    let db = Db::new(&settings.database)?;
+    let mut conn = db.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied = migrations::run_pending(&mut *conn).map_err(|e| format!("migration failed: {e}"))?;
+    for version in &applied {
+        tracing::info!(%version, "migration applied");
+    }
+    drop(conn);
+    Ok(db)
+}
+
+fn serve(settings: Settings) -> Result<(), String> {
+    let db = migrate(&settings)?;
+    let address = format!("{}:{}", settings.server.host, settings.server.port);
+    let listener =
+        TcpListener::bind(&address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    let database = settings.database.url.clone();
+    let state = AppState::new(settings, db).map_err(|e| e.to_string())?;
+    tracing::info!(%address, %database, "xiaopu listening; API docs at /docs");
+    actix_web::rt::System::new().block_on(async move {
+        server::start(web::Data::new(state), listener)
+            .map_err(|e| e.to_string())?
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+fn create_admin(settings: &Settings, email: String, display_name: String) -> Result<(), String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let registration = rules::check_registration(RegisterRequest {
+        email: Some(email),
+        phone: None,
+        password: password.trim_end_matches(['\r', '\n']).to_owned(),
+        display_name,
+    })
+    .map_err(describe)?;
+    let db = migrate(settings)?;
+    let hash = Passwords::new(&settings.auth)
+        .and_then(|p| p.hash(&registration.password))
+        .map_err(describe)?;
+    let mut conn = db.get().map_err(describe)?;
+    let member = xiaopu::db::backend::write_transaction(&mut *conn, |conn| {
+        service::create_member(conn, &registration, hash, true)
+    })
+    .map_err(describe)?;
+    println!("admin created: member {} ({})", member.id, member.email.unwrap_or_default());
+    Ok(())
+}
+
+fn print_openapi(settings: &Settings) -> Result<(), String> {
+    let document = server::openapi_document(settings)
+        .to_pretty_json()
+        .map_err(|e| e.to_string())?;
+    println!("{document}");
+    Ok(())
+}
+
+/// A message for the terminal, with each field at fault.
+fn describe(error: AppError) -> String {
+    match error {
+        AppError::Validation(fields) => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::Conflict { detail, .. } => detail,
+        other => other.to_string(),
+    }
+}

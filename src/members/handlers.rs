@@ -1,0 +1,82 @@
+use actix_web::{get, post, web, HttpResponse};
+
+use super::dto::{MemberView, RegisterRequest};
+use super::{rules, service};
+use crate::auth::{AdminMember, AuthMember};
+use crate::error::AppResult;
+use crate::http::json::JsonBody;
+use crate::openapi::{AuthErrors, CommonErrors, RateLimitErrors, RoleErrors};
+use crate::pagination::{PageQuery, Paginated};
+use crate::state::AppState;
+
+/// Create an account. Every member can buy; other roles come with a shop or a supplier.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created", body = MemberView),
+        (status = 409, description = "The email or phone already has an account (`account_exists`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RateLimitErrors
+    ),
+    security(())
+)]
+#[post("/register")]
+pub async fn register(
+    state: web::Data<AppState>,
+    body: JsonBody<RegisterRequest>,
+) -> AppResult<HttpResponse> {
+    let registration = rules::check_registration(body.into_inner())?;
+    let hash = state.hash_password(registration.password.clone()).await?;
+    let member = state
+        .db
+        .write(move |conn| service::create_member(conn, &registration, hash, false))
+        .await?;
+    Ok(HttpResponse::Created().json(MemberView::from(member)))
+}
+
+/// The signed-in member, with their roles.
+#[utoipa::path(
+    tag = "members",
+    responses(
+        (status = 200, description = "The signed-in member", body = MemberView),
+        (status = 404, description = "The account no longer exists", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, AuthErrors
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, member: AuthMember) -> AppResult<web::Json<MemberView>> {
+    let row = state
+        .db
+        .read(move |conn| service::get(conn, member.0))
+        .await?;
+    Ok(web::Json(row.into()))
+}
+
+/// All members, newest first (admins only).
+#[utoipa::path(
+    tag = "admin",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "One page of members", body = Paginated<MemberView>),
+        CommonErrors, RoleErrors
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[get("/members")]
+pub async fn list_members(
+    state: web::Data<AppState>,
+    _admin: AdminMember,
+    query: web::Query<PageQuery>,
+) -> AppResult<web::Json<Paginated<MemberView>>> {
+    let page = query.into_inner().resolve(&state.settings.pagination)?;
+    let (rows, total) = state
+        .db
+        .read(move |conn| service::list(conn, page))
+        .await?;
+    Ok(web::Json(Paginated::new(
+        rows.into_iter().map(MemberView::from).collect(),
+        page,
+        total,
+    )))
+}

@@ -1,0 +1,54 @@
+//! Member use cases.
+
+use chrono::Utc;
+
+use super::model::{MemberRow, NewMember, STATUS_ACTIVE};
+use super::rules::Registration;
+use super::{repo, MemberId};
+use crate::audit;
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::pagination::Page;
+
+/// Creates an account from a checked registration whose password is already hashed.
+/// `is_admin` is only ever true from the command line (`xiaopu admin create`).
+pub fn create_member(
+    conn: &mut DbConn,
+    registration: &Registration,
+    password_hash: String,
+    is_admin: bool,
+) -> AppResult<MemberRow> {
+    let now = Utc::now().naive_utc();
+    let id = repo::insert(
+        conn,
+        &NewMember {
+            email: registration.email.clone(),
+            phone: registration.phone.clone(),
+            password_hash,
+            display_name: registration.display_name.clone(),
+            is_admin,
+            status: STATUS_ACTIVE.to_owned(),
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    if is_admin {
+        audit::record(
+            conn,
+            None,
+            "member.admin_created",
+            "member",
+            &id.0.to_string(),
+            serde_json::json!({ "via": "cli" }),
+        )?;
+    }
+    get(conn, id)
+}
+
+pub fn get(conn: &mut DbConn, id: MemberId) -> AppResult<MemberRow> {
+    repo::find(conn, id)?.ok_or(AppError::NotFound { resource: "member" })
+}
+
+pub fn list(conn: &mut DbConn, page: Page) -> AppResult<(Vec<MemberRow>, i64)> {
+    repo::list(conn, page)
+}

@@ -1,0 +1,4 @@
+//! Operations endpoints: liveness, readiness, Prometheus metrics.
+
+pub mod handlers;
+pub mod metrics;

@@ -1,0 +1,103 @@
+//! Page requests (`?page=&per_page=`) with a configured cap, and the page envelope.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::config::PaginationSettings;
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 1-based page number (default 1).
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
+    /// Items per page (default and maximum from `pagination` in the configuration).
+    #[param(minimum = 1)]
+    pub per_page: Option<u32>,
+}
+
+/// A checked page request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub number: u32,
+    pub size: u32,
+}
+
+impl Page {
+    pub fn limit(self) -> i64 {
+        i64::from(self.size)
+    }
+
+    pub fn offset(self) -> i64 {
+        i64::from(self.number - 1) * i64::from(self.size)
+    }
+}
+
+impl PageQuery {
+    pub fn resolve(self, settings: &PaginationSettings) -> AppResult<Page> {
+        let number = self.page.unwrap_or(1);
+        let size = self.per_page.unwrap_or(settings.default_page_size);
+        if number == 0 {
+            return Err(AppError::field("page", "out_of_range", "page starts at 1"));
+        }
+        if size == 0 || size > settings.max_page_size {
+            return Err(AppError::field(
+                "per_page",
+                "out_of_range",
+                format!("per_page must be between 1 and {}", settings.max_page_size),
+            ));
+        }
+        Ok(Page { number, size })
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paginated<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    /// Items in all pages.
+    pub total: i64,
+}
+
+impl<T> Paginated<T> {
+    pub fn new(items: Vec<T>, page: Page, total: i64) -> Self {
+        Self {
+            items,
+            page: page.number,
+            per_page: page.size,
+            total,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SETTINGS: PaginationSettings = PaginationSettings {
+        default_page_size: 20,
+        max_page_size: 100,
+    };
+
+    #[test]
+    fn defaults_and_offsets() {
+        let page = PageQuery::default().resolve(&SETTINGS).unwrap();
+        assert_eq!((page.limit(), page.offset()), (20, 0));
+        let page = PageQuery { page: Some(3), per_page: Some(50) }.resolve(&SETTINGS).unwrap();
+        assert_eq!((page.limit(), page.offset()), (50, 100));
+    }
+
+    #[test]
+    fn sizes_past_the_cap_are_refused_by_field() {
+        for (page, per_page, field) in [(None, Some(101), "per_page"), (None, Some(0), "per_page"), (Some(0), None, "page")] {
+            let AppError::Validation(errors) = PageQuery { page, per_page }.resolve(&SETTINGS).unwrap_err() else {
+                panic!("expected a validation error");
+            };
+            assert_eq!(errors[0].field, field);
+        }
+    }
+}
