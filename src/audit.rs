@@ -1,6 +1,5 @@
 //! The audit trail: who did what to which record, append-only.
 
-use chrono::Utc;
 use diesel::prelude::*;
 
 use crate::db::schema::audit_events;
@@ -35,7 +34,7 @@ pub fn record(
             subject_type,
             subject_id,
             detail: detail.to_string(),
-            created_at: Utc::now().naive_utc(),
+            created_at: crate::clock::now(),
         })
         .execute(conn)?;
     Ok(())

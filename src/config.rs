@@ -140,7 +140,11 @@ impl Settings {
             }
             builder = builder.add_source(File::from(path));
         }
-        if let Some(url) = vars.get("DATABASE_URL") {
+        // DATABASE_URL sits below the XIAOPU__ variables; an override would beat them.
+        let database_url = vars
+            .get("DATABASE_URL")
+            .filter(|_| !vars.contains_key("XIAOPU__DATABASE__URL"));
+        if let Some(url) = database_url {
             builder = builder
                 .set_override("database.url", url.as_str())
                 .map_err(|e| ConfigError::new("database.url", e.to_string()))?;
@@ -300,7 +304,9 @@ impl Settings {
 /// Turns the `config` crate's error into one that names the key.
 fn describe_config_error(error: config::ConfigError) -> ConfigError {
     match &error {
-        config::ConfigError::Type { key: Some(key), .. } => ConfigError::new(key, error.to_string()),
+        config::ConfigError::Type { key: Some(key), .. } => {
+            ConfigError::new(key, error.to_string())
+        }
         config::ConfigError::NotFound(key) => ConfigError::new(key, "is missing"),
         config::ConfigError::At {
             key: Some(key),
@@ -377,8 +383,16 @@ mod tests {
         let cases: &[(&str, &str, &str)] = &[
             ("XIAOPU__SERVER__PORT", "eighty", "server.port"),
             ("XIAOPU__DATABASE__URL", "mysql://x", "database.url"),
-            ("XIAOPU__DATABASE__POOL_MAX_SIZE", "0", "database.pool_max_size"),
-            ("XIAOPU__AUTH__ARGON2_MEMORY_KIB", "1024", "auth.argon2_memory_kib"),
+            (
+                "XIAOPU__DATABASE__POOL_MAX_SIZE",
+                "0",
+                "database.pool_max_size",
+            ),
+            (
+                "XIAOPU__AUTH__ARGON2_MEMORY_KIB",
+                "1024",
+                "auth.argon2_memory_kib",
+            ),
             (
                 "XIAOPU__AUTH__ACCESS_TOKEN_TTL_SECONDS",
                 "3600",

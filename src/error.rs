@@ -1,18 +1,9 @@
 //! The one error type handlers return, and its one JSON shape (RFC 9457 problem details).
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-/// Seconds sent in `Retry-After` with a 503; set once from `database.retry_after_seconds`.
-static RETRY_AFTER_SECONDS: AtomicU32 = AtomicU32::new(1);
-
-pub fn set_unavailable_retry_after(seconds: u32) {
-    RETRY_AFTER_SECONDS.store(seconds, Ordering::Relaxed);
-}
 
 /// One field at fault in a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -192,13 +183,8 @@ impl ResponseError for AppError {
         };
         let mut response = HttpResponse::build(status);
         response.content_type(PROBLEM_CONTENT_TYPE);
+        // A 503's Retry-After comes from configuration, added by `http::middleware`.
         match self {
-            Self::Unavailable { .. } => {
-                response.insert_header((
-                    header::RETRY_AFTER,
-                    RETRY_AFTER_SECONDS.load(Ordering::Relaxed).to_string(),
-                ));
-            }
             Self::TooManyRequests {
                 retry_after_seconds,
             } => {

@@ -16,7 +16,11 @@ use xiaopu::members::{rules, service};
 use xiaopu::state::AppState;
 
 #[derive(Parser)]
-#[command(name = "xiaopu", version, about = "Open backend for S2B2C social-commerce micro-shops")]
+#[command(
+    name = "xiaopu",
+    version,
+    about = "Open backend for S2B2C social-commerce micro-shops"
+)]
 struct Cli {
     /// A configuration file layered over config/default.toml.
     #[arg(long, global = true, value_name = "FILE")]
@@ -100,8 +104,11 @@ fn init_logging(settings: &Settings) {
 
 fn migrate(settings: &Settings) -> Result<Db, String> {
     let db = Db::new(&settings.database)?;
-    let mut conn = db.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
-    let applied = migrations::run_pending(&mut *conn).map_err(|e| format!("migration failed: {e}"))?;
+    let mut conn = db
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied =
+        migrations::run_pending(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
     for version in &applied {
         tracing::info!(%version, "migration applied");
     }
@@ -142,11 +149,15 @@ fn create_admin(settings: &Settings, email: String, display_name: String) -> Res
         .and_then(|p| p.hash(&registration.password))
         .map_err(describe)?;
     let mut conn = db.get().map_err(describe)?;
-    let member = xiaopu::db::backend::write_transaction(&mut *conn, |conn| {
+    let member = xiaopu::db::backend::write_transaction(&mut conn, |conn| {
         service::create_member(conn, &registration, hash, true)
     })
     .map_err(describe)?;
-    println!("admin created: member {} ({})", member.id, member.email.unwrap_or_default());
+    println!(
+        "admin created: member {} ({})",
+        member.id,
+        member.email.unwrap_or_default()
+    );
     Ok(())
 }
 

@@ -87,14 +87,25 @@ mod tests {
     fn defaults_and_offsets() {
         let page = PageQuery::default().resolve(&SETTINGS).unwrap();
         assert_eq!((page.limit(), page.offset()), (20, 0));
-        let page = PageQuery { page: Some(3), per_page: Some(50) }.resolve(&SETTINGS).unwrap();
+        let page = PageQuery {
+            page: Some(3),
+            per_page: Some(50),
+        }
+        .resolve(&SETTINGS)
+        .unwrap();
         assert_eq!((page.limit(), page.offset()), (50, 100));
     }
 
     #[test]
     fn sizes_past_the_cap_are_refused_by_field() {
-        for (page, per_page, field) in [(None, Some(101), "per_page"), (None, Some(0), "per_page"), (Some(0), None, "page")] {
-            let AppError::Validation(errors) = PageQuery { page, per_page }.resolve(&SETTINGS).unwrap_err() else {
+        for (page, per_page, field) in [
+            (None, Some(101), "per_page"),
+            (None, Some(0), "per_page"),
+            (Some(0), None, "page"),
+        ] {
+            let AppError::Validation(errors) =
+                PageQuery { page, per_page }.resolve(&SETTINGS).unwrap_err()
+            else {
                 panic!("expected a validation error");
             };
             assert_eq!(errors[0].field, field);

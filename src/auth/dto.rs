@@ -6,10 +6,20 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The account's email or phone number.
-    #[validate(length(min = 1, max = 254, code = "length", message = "login must have 1 to 254 characters"))]
+    #[validate(length(
+        min = 1,
+        max = 254,
+        code = "length",
+        message = "login must have 1 to 254 characters"
+    ))]
     #[schema(example = "lin@example.cn")]
     pub login: String,
-    #[validate(length(min = 1, max = 128, code = "length", message = "password must have 1 to 128 characters"))]
+    #[validate(length(
+        min = 1,
+        max = 128,
+        code = "length",
+        message = "password must have 1 to 128 characters"
+    ))]
     #[schema(example = "Passw0rd!")]
     pub password: String,
 }
@@ -17,7 +27,12 @@ pub struct LoginRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
-    #[validate(length(min = 1, max = 256, code = "length", message = "refresh_token must have 1 to 256 characters"))]
+    #[validate(length(
+        min = 1,
+        max = 256,
+        code = "length",
+        message = "refresh_token must have 1 to 256 characters"
+    ))]
     pub refresh_token: String,
 }
 

@@ -114,7 +114,9 @@ fn authenticate(req: &HttpRequest) -> AppResult<MemberId> {
         .ok()
         .and_then(|value| {
             let (scheme, token) = value.split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then_some(token.trim())
         })
         .ok_or(AppError::Unauthorized {
             code: "invalid_token",

@@ -1,7 +1,5 @@
 //! The access-token signing key: configured, or generated once and kept with the data.
 
-use chrono::Utc;
-
 use super::{repo, tokens};
 use crate::config::AuthSettings;
 use crate::db::DbConn;
@@ -19,7 +17,7 @@ pub fn signing_key(conn: &mut DbConn, settings: &AuthSettings) -> AppResult<Vec<
         return Ok(stored.into_bytes());
     }
     let generated = tokens::random_url_safe(48);
-    repo::insert_secret_if_absent(conn, SIGNING_KEY_SECRET, &generated, Utc::now().naive_utc())?;
+    repo::insert_secret_if_absent(conn, SIGNING_KEY_SECRET, &generated, crate::clock::now())?;
     repo::find_secret(conn, SIGNING_KEY_SECRET)?
         .map(String::into_bytes)
         .ok_or_else(|| AppError::internal("signing key vanished after being stored"))

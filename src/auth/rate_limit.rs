@@ -17,8 +17,11 @@ use crate::error::AppError;
 pub fn auth_rate_limiter(
     backend: InMemoryBackend,
     settings: &Settings,
-) -> RateLimiter<InMemoryBackend, SimpleOutput, impl Fn(&ServiceRequest) -> SimpleInputFuture + 'static>
-{
+) -> RateLimiter<
+    InMemoryBackend,
+    SimpleOutput,
+    impl Fn(&ServiceRequest) -> SimpleInputFuture + 'static,
+> {
     let interval = Duration::from_secs(settings.rate_limit.auth_window_seconds);
     let max_requests = settings.rate_limit.auth_max_requests;
     let trust_forwarded_for = settings.server.trust_forwarded_for;
@@ -44,9 +47,10 @@ pub fn auth_rate_limiter(
                 retry_after_seconds: output.seconds_until_reset().max(1),
             }
             .error_response();
-            response
-                .headers_mut()
-                .insert("x-ratelimit-limit".parse().expect("static header name"), HeaderValue::from(output.limit()));
+            response.headers_mut().insert(
+                "x-ratelimit-limit".parse().expect("static header name"),
+                HeaderValue::from(output.limit()),
+            );
             response
         })
         .build()

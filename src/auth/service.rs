@@ -1,6 +1,6 @@
 //! Login, refresh-token rotation with reuse detection, and logout.
 
-use chrono::{Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime};
 
 use super::model::NewRefreshToken;
 use super::password::PasswordCheck;
@@ -44,7 +44,8 @@ pub async fn login(state: &AppState, login: &str, password: String) -> AppResult
     let (check, rehash) = off_worker(move || {
         let check = passwords.check(&password, stored_hash.as_deref());
         // Upgrade the stored hash while the plain password is at hand.
-        let rehash = (check == PasswordCheck::CorrectNeedsRehash).then(|| passwords.hash(&password));
+        let rehash =
+            (check == PasswordCheck::CorrectNeedsRehash).then(|| passwords.hash(&password));
         (check, rehash)
     })
     .await?;
@@ -67,7 +68,7 @@ pub async fn login(state: &AppState, login: &str, password: String) -> AppResult
     let refresh_token = state
         .db
         .write(move |conn| {
-            let now = Utc::now().naive_utc();
+            let now = crate::clock::now();
             if let Some(hash) = rehash {
                 members::repo::set_password_hash(conn, member_id, &hash, now)?;
             }
@@ -81,7 +82,7 @@ pub async fn refresh(state: &AppState, presented: String) -> AppResult<IssuedTok
     let refresh_ttl = refresh_ttl(state);
     let outcome = state
         .db
-        .write(move |conn| rotate(conn, &presented, refresh_ttl, Utc::now().naive_utc()))
+        .write(move |conn| rotate(conn, &presented, refresh_ttl, crate::clock::now()))
         .await?;
     match outcome {
         RefreshOutcome::Rotated {
@@ -104,7 +105,7 @@ pub async fn logout(state: &AppState, presented: String) -> AppResult<()> {
         .write(move |conn| {
             let digest = tokens::refresh_token_digest(&presented);
             if let Some(row) = repo::find_refresh_token(conn, &digest)? {
-                repo::revoke_family(conn, &row.family_id, Utc::now().naive_utc())?;
+                repo::revoke_family(conn, &row.family_id, crate::clock::now())?;
             }
             Ok(())
         })
@@ -115,7 +116,11 @@ fn refresh_ttl(state: &AppState) -> Duration {
     Duration::days(i64::from(state.settings.auth.refresh_token_ttl_days))
 }
 
-fn issue_pair(state: &AppState, member: MemberId, refresh_token: String) -> AppResult<IssuedTokens> {
+fn issue_pair(
+    state: &AppState,
+    member: MemberId,
+    refresh_token: String,
+) -> AppResult<IssuedTokens> {
     Ok(IssuedTokens {
         access_token: state.tokens.issue(member)?,
         expires_in: state.tokens.ttl_seconds(),
@@ -163,7 +168,8 @@ pub fn rotate(
     ttl: Duration,
     now: NaiveDateTime,
 ) -> AppResult<RefreshOutcome> {
-    let Some(row) = repo::find_refresh_token(conn, &tokens::refresh_token_digest(presented))? else {
+    let Some(row) = repo::find_refresh_token(conn, &tokens::refresh_token_digest(presented))?
+    else {
         return Ok(RefreshOutcome::Invalid);
     };
     if row.revoked_at.is_some() || row.expires_at <= now {

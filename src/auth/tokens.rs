@@ -163,15 +163,38 @@ mod tests {
         assert_eq!(code(&unsigned), "invalid_token");
         let mut other_aud = valid_claims();
         other_aud["aud"] = "someone-else".into();
-        assert_eq!(code(&sign(&other_aud, Header::new(Algorithm::HS256), secret)), "invalid_token");
+        assert_eq!(
+            code(&sign(&other_aud, Header::new(Algorithm::HS256), secret)),
+            "invalid_token"
+        );
         let mut expired = valid_claims();
         expired["exp"] = (Utc::now().timestamp() - 3600).into();
-        assert_eq!(code(&sign(&expired, Header::new(Algorithm::HS256), secret)), "token_expired");
+        assert_eq!(
+            code(&sign(&expired, Header::new(Algorithm::HS256), secret)),
+            "token_expired"
+        );
         let mut refresh_typed = valid_claims();
         refresh_typed["typ"] = "refresh".into();
-        assert_eq!(code(&sign(&refresh_typed, Header::new(Algorithm::HS256), secret)), "invalid_token");
-        assert_eq!(code(&sign(&valid_claims(), Header::new(Algorithm::HS512), secret)), "invalid_token");
-        assert_eq!(code(&sign(&valid_claims(), Header::new(Algorithm::HS256), b"another-key-another-key-another-key")), "invalid_token");
+        assert_eq!(
+            code(&sign(&refresh_typed, Header::new(Algorithm::HS256), secret)),
+            "invalid_token"
+        );
+        assert_eq!(
+            code(&sign(
+                &valid_claims(),
+                Header::new(Algorithm::HS512),
+                secret
+            )),
+            "invalid_token"
+        );
+        assert_eq!(
+            code(&sign(
+                &valid_claims(),
+                Header::new(Algorithm::HS256),
+                b"another-key-another-key-another-key"
+            )),
+            "invalid_token"
+        );
         assert_eq!(code("not.a.jwt"), "invalid_token");
         assert_eq!(code(&new_refresh_token()), "invalid_token");
     }

@@ -133,7 +133,6 @@ impl Db {
             .connection_timeout(Duration::from_millis(settings.checkout_timeout_ms))
             .test_on_check_out(true)
             .build_unchecked(manager);
-        crate::error::set_unavailable_retry_after(settings.retry_after_seconds);
         Ok(Self { pool, url })
     }
 

@@ -87,7 +87,11 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
         } else {
             "invalid_type"
         };
-        AppError::Validation(vec![FieldError::new(&field, code, strip_position(&message))])
+        AppError::Validation(vec![FieldError::new(
+            &field,
+            code,
+            strip_position(&message),
+        )])
     })?;
     deserializer.end().map_err(|e| malformed(&e))?;
     Ok(value)
@@ -146,11 +150,17 @@ mod tests {
     #[test]
     fn wrong_fields_are_named_with_their_path() {
         let e = field_error(r#"{"quantity": "two", "address": {"phone": "1"}}"#);
-        assert_eq!((e.field.as_str(), e.code.as_str()), ("quantity", "invalid_type"));
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("quantity", "invalid_type")
+        );
         let e = field_error(r#"{"quantity": 2, "address": {"phone": 1}}"#);
         assert_eq!(e.field, "address.phone");
         let e = field_error(r#"{"quantity": 2, "address": {"phone": "1", "fax": "2"}}"#);
-        assert_eq!((e.field.as_str(), e.code.as_str()), ("address.fax", "unknown_field"));
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("address.fax", "unknown_field")
+        );
         let e = field_error(r#"{"quantity": 2}"#);
         assert_eq!((e.field.as_str(), e.code.as_str()), ("address", "required"));
         assert!(!e.message.contains("line"), "{}", e.message);
@@ -158,13 +168,26 @@ mod tests {
 
     #[test]
     fn broken_json_is_a_bad_request() {
-        for body in [r#"{"quantity": 2"#, "not json", r#"{"quantity": 2, "address": {"phone": "1"}} trailing"#] {
-            assert!(matches!(
-                parse::<Order>(body.as_bytes()).unwrap_err(),
-                AppError::BadRequest { code: "malformed_json", .. }
-            ), "{body}");
+        for body in [
+            r#"{"quantity": 2"#,
+            "not json",
+            r#"{"quantity": 2, "address": {"phone": "1"}} trailing"#,
+        ] {
+            assert!(
+                matches!(
+                    parse::<Order>(body.as_bytes()).unwrap_err(),
+                    AppError::BadRequest {
+                        code: "malformed_json",
+                        ..
+                    }
+                ),
+                "{body}"
+            );
         }
         let deep = "[".repeat(10_000);
-        assert!(matches!(parse::<serde_json::Value>(deep.as_bytes()).unwrap_err(), AppError::BadRequest { .. }));
+        assert!(matches!(
+            parse::<serde_json::Value>(deep.as_bytes()).unwrap_err(),
+            AppError::BadRequest { .. }
+        ));
     }
 }

@@ -3,13 +3,15 @@
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
-use actix_web::{Error, HttpMessage};
+use actix_web::middleware::Next;
+use actix_web::{web, Error, HttpMessage};
 use tracing_actix_web::RequestId;
 
 use crate::config::{RunEnvironment, Settings};
+use crate::state::AppState;
 
 /// Headers that make browsers treat responses conservatively. The CSP allows only this origin's
 /// own scripts and styles (the API docs page is served from here, not from a CDN).
@@ -19,7 +21,10 @@ pub fn security_headers(settings: &Settings) -> DefaultHeaders {
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::REFERRER_POLICY, "no-referrer"))
         .add(("cross-origin-opener-policy", "same-origin"))
-        .add(("permissions-policy", "camera=(), microphone=(), geolocation=()"))
+        .add((
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=()",
+        ))
         .add((
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
@@ -46,18 +51,28 @@ pub fn cors(settings: &Settings) -> Cors {
         .max_age(3600)
 }
 
-/// Copies the request id the tracing logger gave this request into `X-Request-Id`, so a client
-/// can quote it and an operator find the request's log lines.
-pub async fn request_id_header(
+/// Adds what only the request context knows: `X-Request-Id` (the id the tracing logger gave
+/// this request, so a client can quote it and an operator find its log lines), and the
+/// configured `Retry-After` on a 503.
+pub async fn response_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let request_id = req.extensions().get::<RequestId>().copied();
+    let retry_after = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(1, |state| state.settings.database.retry_after_seconds);
     let mut response = next.call(req).await?;
+    let headers = response.headers_mut();
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok()) {
+        headers.insert(HeaderName::from_static("x-request-id"), id);
+    }
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE
+        && !response.headers().contains_key(header::RETRY_AFTER)
+    {
         response
             .headers_mut()
-            .insert(HeaderName::from_static("x-request-id"), id);
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
     }
     Ok(response)
 }

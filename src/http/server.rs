@@ -10,12 +10,12 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::middleware::{cors, request_id_header, security_headers};
+use super::middleware::{cors, response_headers, security_headers};
 use crate::auth::rate_limit::auth_rate_limiter;
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::ops::metrics::Metrics;
 use crate::openapi::BaseDoc;
+use crate::ops::metrics::Metrics;
 use crate::state::AppState;
 use crate::{auth, members, ops};
 
@@ -32,9 +32,7 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(auth::handlers::refresh)
                 .service(auth::handlers::logout),
         )
-        .service(
-            scope::scope("/api/v1/admin").service(members::handlers::list_members),
-        )
+        .service(scope::scope("/api/v1/admin").service(members::handlers::list_members))
         .service(scope::scope("/api/v1").service(members::handlers::me));
 }
 
@@ -80,7 +78,10 @@ pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Resu
                 .into()
             }))
             .app_data(web::PathConfig::default().error_handler(|_, _| {
-                AppError::NotFound { resource: "resource" }.into()
+                AppError::NotFound {
+                    resource: "resource",
+                }
+                .into()
             }))
             .configure(|cfg| routes(cfg, &settings, rate_limits.clone()))
             .split_for_parts();
@@ -90,7 +91,7 @@ pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Resu
             .wrap(security_headers(&settings))
             .wrap(cors(&settings))
             .wrap(metrics.http.clone())
-            .wrap(from_fn(request_id_header))
+            .wrap(from_fn(response_headers))
             .wrap(TracingLogger::default())
     })
     .workers(workers)

@@ -14,7 +14,11 @@ use crate::auth::password::password_policy;
 pub struct RegisterRequest {
     #[validate(
         email(code = "invalid_format", message = "email is not a valid address"),
-        length(max = 254, code = "too_long", message = "email is longer than 254 characters")
+        length(
+            max = 254,
+            code = "too_long",
+            message = "email is longer than 254 characters"
+        )
     )]
     #[schema(example = "lin@example.cn")]
     pub email: Option<String>,

@@ -45,7 +45,10 @@ pub async fn register(
     security(("bearer" = []))
 )]
 #[get("/me")]
-pub async fn me(state: web::Data<AppState>, member: AuthMember) -> AppResult<web::Json<MemberView>> {
+pub async fn me(
+    state: web::Data<AppState>,
+    member: AuthMember,
+) -> AppResult<web::Json<MemberView>> {
     let row = state
         .db
         .read(move |conn| service::get(conn, member.0))
@@ -70,10 +73,7 @@ pub async fn list_members(
     query: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Paginated<MemberView>>> {
     let page = query.into_inner().resolve(&state.settings.pagination)?;
-    let (rows, total) = state
-        .db
-        .read(move |conn| service::list(conn, page))
-        .await?;
+    let (rows, total) = state.db.read(move |conn| service::list(conn, page)).await?;
     Ok(web::Json(Paginated::new(
         rows.into_iter().map(MemberView::from).collect(),
         page,

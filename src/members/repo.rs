@@ -18,13 +18,15 @@ pub fn insert(conn: &mut DbConn, new: &NewMember) -> AppResult<MemberId> {
             .returning(members::id)
             .get_result(c)
     });
-    inserted.map(MemberId).map_err(|error| match taken_login_field(&error) {
-        Some(field) => AppError::Conflict {
-            code: "account_exists",
-            detail: format!("an account with this {field} already exists"),
-        },
-        None => error.into(),
-    })
+    inserted
+        .map(MemberId)
+        .map_err(|error| match taken_login_field(&error) {
+            Some(field) => AppError::Conflict {
+                code: "account_exists",
+                detail: format!("an account with this {field} already exists"),
+            },
+            None => error.into(),
+        })
 }
 
 /// Which login (`email` or `phone`) a unique violation is about.
@@ -36,7 +38,11 @@ fn taken_login_field(error: &diesel::result::Error) -> Option<&'static str> {
     else {
         return None;
     };
-    let text = format!("{} {}", info.message(), info.constraint_name().unwrap_or(""));
+    let text = format!(
+        "{} {}",
+        info.message(),
+        info.constraint_name().unwrap_or("")
+    );
     ["email", "phone"]
         .into_iter()
         .find(|field| text.contains(field))
@@ -82,4 +88,3 @@ pub fn list(conn: &mut DbConn, page: Page) -> AppResult<(Vec<MemberRow>, i64)> {
         .load(conn)?;
     Ok((rows, total))
 }
-

@@ -48,22 +48,29 @@ pub fn phone_format(phone: &str) -> Result<(), ValidationError> {
     if (6..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(ValidationError::new("invalid_format").with_message(Cow::Borrowed(
-            "phone must be 6 to 15 digits, optionally after a +",
-        )))
+        Err(
+            ValidationError::new("invalid_format").with_message(Cow::Borrowed(
+                "phone must be 6 to 15 digits, optionally after a +",
+            )),
+        )
     }
 }
 
 pub fn display_name_rule(name: &str) -> Result<(), ValidationError> {
     let chars = name.chars().count();
     if chars == 0 || chars > DISPLAY_NAME_MAX_CHARS {
-        return Err(ValidationError::new("length").with_message(Cow::Owned(format!(
-            "display name must have 1 to {DISPLAY_NAME_MAX_CHARS} characters"
-        ))));
+        return Err(
+            ValidationError::new("length").with_message(Cow::Owned(format!(
+                "display name must have 1 to {DISPLAY_NAME_MAX_CHARS} characters"
+            ))),
+        );
     }
     if name.chars().any(char::is_control) {
-        return Err(ValidationError::new("invalid_characters")
-            .with_message(Cow::Borrowed("display name must not contain control characters")));
+        return Err(
+            ValidationError::new("invalid_characters").with_message(Cow::Borrowed(
+                "display name must not contain control characters",
+            )),
+        );
     }
     Ok(())
 }

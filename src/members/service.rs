@@ -1,7 +1,5 @@
 //! Member use cases.
 
-use chrono::Utc;
-
 use super::model::{MemberRow, NewMember, STATUS_ACTIVE};
 use super::rules::Registration;
 use super::{repo, MemberId};
@@ -18,7 +16,7 @@ pub fn create_member(
     password_hash: String,
     is_admin: bool,
 ) -> AppResult<MemberRow> {
-    let now = Utc::now().naive_utc();
+    let now = crate::clock::now();
     let id = repo::insert(
         conn,
         &NewMember {

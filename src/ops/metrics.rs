@@ -51,7 +51,9 @@ impl Metrics {
         self.pool_connections.set(i64::from(connections));
         self.pool_idle.set(i64::from(idle));
         let mut out = String::new();
-        if let Err(e) = prometheus::TextEncoder::new().encode_utf8(&self.registry.gather(), &mut out) {
+        if let Err(e) =
+            prometheus::TextEncoder::new().encode_utf8(&self.registry.gather(), &mut out)
+        {
             tracing::error!(error = %e, "metrics encoding failed");
         }
         out

@@ -1,0 +1,121 @@
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use diesel::prelude::*;
+use xiaopu::db::schema::members;
+
+use crate::support::{test_settings, TestDatabase};
+
+fn xiaopu() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xiaopu"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (key, _) in
+        std::env::vars().filter(|(k, _)| k.starts_with("XIAOPU__") || k == "DATABASE_URL")
+    {
+        command.env_remove(key);
+    }
+    command
+}
+
+#[test]
+fn help_is_everywhere() {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["admin", "create", "--help"],
+        &["openapi", "--help"],
+    ] {
+        let output = xiaopu().args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn an_invalid_configuration_stops_start_up_naming_the_key() {
+    let output = xiaopu()
+        .arg("migrate")
+        .env("XIAOPU__SERVER__PORT", "eighty")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("server.port"), "{stderr}");
+
+    let output = xiaopu()
+        .arg("serve")
+        .env("XIAOPU__ENVIRONMENT", "production")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("auth.jwt_secret"));
+}
+
+#[test]
+fn openapi_prints_the_document() {
+    let output = xiaopu().arg("openapi").output().unwrap();
+    assert!(output.status.success());
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["info"]["title"], "xiaopu");
+}
+
+#[test]
+fn migrate_then_admin_create_bootstraps_an_admin() {
+    let database = TestDatabase::new();
+    let migrate = xiaopu()
+        .arg("migrate")
+        .env("DATABASE_URL", &database.url)
+        .output()
+        .unwrap();
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+
+    let create = |password: &str| {
+        let mut child = xiaopu()
+            .args([
+                "admin",
+                "create",
+                "--email",
+                "Root@Xiaopu.cn",
+                "--password-stdin",
+            ])
+            .env("DATABASE_URL", &database.url)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = create("password");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
+
+    let created = create("Sup3r-secret");
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let again = create("Sup3r-secret");
+    assert!(
+        !again.status.success(),
+        "a second admin with the same email is refused"
+    );
+
+    let settings = test_settings(&database.url);
+    let db = xiaopu::db::Db::new(&settings.database).unwrap();
+    let admins: Vec<(String, bool)> = members::table
+        .select((members::email.assume_not_null(), members::is_admin))
+        .load(&mut *db.get().unwrap())
+        .unwrap();
+    assert_eq!(admins, [("root@xiaopu.cn".to_owned(), true)]);
+}

@@ -1,0 +1,11 @@
+//! The one integration test binary. Every test starts from a fresh database; set
+//! TEST_DATABASE_URL=postgres://… to run them all against PostgreSQL instead of SQLite.
+
+mod auth;
+mod cli;
+mod errors;
+mod migrations;
+mod openapi;
+mod ops;
+mod pool;
+mod support;

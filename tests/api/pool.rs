@@ -1,0 +1,79 @@
+use std::time::{Duration, Instant};
+
+use crate::support::TestApp;
+
+#[actix_web::test]
+async fn an_exhausted_pool_answers_503_quickly_and_recovers() {
+    let app = TestApp::builder()
+        .with_settings(|s| {
+            s.database.pool_max_size = 1;
+            s.database.checkout_timeout_ms = 400;
+            s.database.retry_after_seconds = 3;
+        })
+        .start()
+        .await;
+    let session = app.signed_in("a@b.cn").await;
+    let held = app.state.db.get().expect("the only connection");
+
+    let started = Instant::now();
+    let reply = app.get("/api/v1/me", Some(&session.access)).await;
+    let waited = started.elapsed();
+    assert_eq!(reply.status, 503, "{}", reply.text);
+    assert_eq!(reply.code(), "service_unavailable");
+    assert_eq!(reply.header("retry-after"), Some("3"));
+    assert!(waited >= Duration::from_millis(350), "{waited:?}");
+    assert!(waited < Duration::from_secs(3), "{waited:?}");
+    assert_eq!(app.get("/readyz", None).await.status, 503);
+    // Liveness does not depend on the database.
+    assert_eq!(app.get("/healthz", None).await.status, 200);
+
+    drop(held);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&session.access)).await.status,
+        200
+    );
+    assert_eq!(app.get("/readyz", None).await.status, 200);
+}
+
+#[actix_web::test]
+async fn service_resumes_after_the_database_drops_every_connection() {
+    let app = TestApp::start().await;
+    if !app.database.is_postgres() {
+        // SQLite has no server to lose; the PostgreSQL run covers this.
+        return;
+    }
+    let session = app.signed_in("a@b.cn").await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&session.access)).await.status,
+        200
+    );
+    app.database.terminate_connections();
+    // The pool notices the dead connections on checkout and opens new ones: no restart.
+    let reply = app.get("/api/v1/me", Some(&session.access)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(app.get("/readyz", None).await.status, 200);
+}
+
+#[actix_web::test]
+async fn an_unreachable_database_gives_503_within_the_timeout() {
+    // Nothing listens on port 1: every connection attempt fails.
+    let unreachable = xiaopu::db::Db::new(&xiaopu::config::DatabaseSettings {
+        url: "postgres://nobody@127.0.0.1:1/none".into(),
+        pool_max_size: 2,
+        checkout_timeout_ms: 500,
+        sqlite_busy_timeout_ms: 100,
+        retry_after_seconds: 1,
+    })
+    .unwrap();
+    let started = Instant::now();
+    let result = unreachable.read(|_| Ok(())).await;
+    assert!(matches!(
+        result,
+        Err(xiaopu::error::AppError::Unavailable { .. })
+    ));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}

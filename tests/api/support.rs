@@ -1,0 +1,310 @@
+//! The test harness: a fresh database per test (SQLite file, or a new PostgreSQL database when
+//! TEST_DATABASE_URL names a server), and the real HTTP server on a free loopback port.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use actix_web::web;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::{json, Value};
+use xiaopu::config::Settings;
+use xiaopu::db::{migrations, Db};
+use xiaopu::http::server;
+use xiaopu::members::{dto::RegisterRequest, rules, service, MemberId};
+use xiaopu::state::AppState;
+
+pub const TEST_JWT_SECRET: &str = "test-signing-key-0123456789abcdef0123456789";
+pub const PASSWORD: &str = "Passw0rd!";
+
+/// A database that exists for one test and is dropped after it.
+pub struct TestDatabase {
+    pub url: String,
+    admin_url: Option<String>,
+    name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    pub fn new() -> Self {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(base) if base.starts_with("postgres") => Self::postgres(&base),
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("xiaopu-test.db");
+                Self {
+                    url: format!("sqlite://{}", path.display()),
+                    admin_url: None,
+                    name: String::new(),
+                    _dir: Some(dir),
+                }
+            }
+        }
+    }
+
+    fn postgres(base: &str) -> Self {
+        let name = format!(
+            "xiaopu_test_{}",
+            xiaopu::auth::tokens::random_url_safe(9)
+                .to_lowercase()
+                .replace(['-', '_'], "x")
+        );
+        let mut admin = PgConnection::establish(base).expect("TEST_DATABASE_URL reachable");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create test database");
+        let (prefix, _) = base
+            .split('?')
+            .next()
+            .and_then(|u| u.rsplit_once('/'))
+            .expect("URL with a database name");
+        Self {
+            url: format!("{prefix}/{name}"),
+            admin_url: Some(base.to_owned()),
+            name,
+            _dir: None,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.admin_url.is_some()
+    }
+
+    /// Closes every connection to this database from outside (a database restart, as seen by
+    /// the pool).
+    pub fn terminate_connections(&self) {
+        let admin_url = self.admin_url.as_ref().expect("PostgreSQL only");
+        let mut admin = PgConnection::establish(admin_url).expect("admin connection");
+        diesel::sql_query(format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
+            self.name
+        ))
+        .execute(&mut admin)
+        .expect("terminate connections");
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(admin_url) = &self.admin_url {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
+                .execute(&mut admin);
+            }
+        }
+    }
+}
+
+/// Settings for a test: the defaults, with this test's database and room for many sign-ins.
+pub fn test_settings(database_url: &str) -> Settings {
+    let vars: HashMap<String, String> = [("XIAOPU__ENVIRONMENT", "test")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let mut settings = Settings::load_from(None, &vars).expect("default settings");
+    settings.database.url = database_url.to_owned();
+    settings.database.pool_max_size = 4;
+    settings.server.workers = 1;
+    settings.auth.jwt_secret = TEST_JWT_SECRET.to_owned();
+    settings.rate_limit.auth_max_requests = 10_000;
+    settings
+}
+
+/// Applies the migrations of a fresh database and returns its pool.
+pub fn migrated_db(settings: &Settings) -> Db {
+    let db = Db::new(&settings.database).expect("pool");
+    migrations::run_pending(&mut db.get().expect("connection")).expect("migrations");
+    db
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub state: web::Data<AppState>,
+    pub client: awc::Client,
+    handle: ServerHandle,
+    // Dropped last: the server's connections must close before the database is dropped.
+    pub database: TestDatabase,
+}
+
+type SettingsAdjustment = Box<dyn FnOnce(&mut Settings)>;
+
+pub struct TestAppBuilder {
+    adjust: Vec<SettingsAdjustment>,
+}
+
+impl TestAppBuilder {
+    pub fn with_settings(mut self, adjust: impl FnOnce(&mut Settings) + 'static) -> Self {
+        self.adjust.push(Box::new(adjust));
+        self
+    }
+
+    pub async fn start(self) -> TestApp {
+        let database = TestDatabase::new();
+        let mut settings = test_settings(&database.url);
+        for adjust in self.adjust {
+            adjust(&mut settings);
+        }
+        let db = migrated_db(&settings);
+        let state = web::Data::new(AppState::new(settings, db).expect("state"));
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let server = server::start(state.clone(), listener).expect("server starts");
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            address,
+            state,
+            client: awc::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .disable_redirects()
+                .finish(),
+            handle,
+            database,
+        }
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|_| panic!("not JSON: {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The machine code of a problem response.
+    pub fn code(&self) -> String {
+        self.json()["code"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+/// The tokens of a signed-in test member.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub member: MemberId,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl TestApp {
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder { adjust: Vec::new() }
+    }
+
+    pub async fn start() -> Self {
+        Self::builder().start().await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn send(&self, request: awc::ClientRequest, body: Option<&[u8]>) -> Reply {
+        let sent = match body {
+            Some(bytes) => request.send_body(bytes.to_vec()).await,
+            None => request.send().await,
+        };
+        let mut response = sent.expect("request sent");
+        let bytes = response.body().limit(16 * 1024 * 1024).await.expect("body");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> Reply {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .insert_header(("content-type", "application/json"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request, Some(body.to_string().as_bytes())).await
+    }
+
+    pub async fn register(&self, email: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/register",
+            &json!({"email": email, "password": PASSWORD, "display_name": "Tester"}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/login",
+            &json!({"login": login, "password": password}),
+            None,
+        )
+        .await
+    }
+
+    /// Registers a member and signs them in.
+    pub async fn signed_in(&self, email: &str) -> Session {
+        let registered = self.register(email).await;
+        assert_eq!(registered.status, 201, "{}", registered.text);
+        self.session_of(email, MemberId(registered.json()["id"].as_i64().unwrap()))
+            .await
+    }
+
+    async fn session_of(&self, email: &str, member: MemberId) -> Session {
+        let login = self.login(email, PASSWORD).await;
+        assert_eq!(login.status, 200, "{}", login.text);
+        let body = login.json();
+        Session {
+            member,
+            access: body["access_token"].as_str().unwrap().to_owned(),
+            refresh: body["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Creates a platform admin the way `xiaopu admin create` does, and signs them in.
+    pub async fn signed_in_admin(&self, email: &str) -> Session {
+        let registration = rules::check_registration(RegisterRequest {
+            email: Some(email.to_owned()),
+            phone: None,
+            password: PASSWORD.to_owned(),
+            display_name: "Admin".to_owned(),
+        })
+        .unwrap();
+        let hash = self.state.hash_password(PASSWORD.to_owned()).await.unwrap();
+        let member = self
+            .state
+            .db
+            .write(move |conn| service::create_member(conn, &registration, hash, true))
+            .await
+            .unwrap();
+        self.session_of(email, MemberId(member.id)).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command now; the workers close their connections as they exit.
+        drop(self.handle.stop(false));
+    }
+}
