@@ -1,4 +1,5 @@
-//! The audit trail: who did what to which record, append-only.
+//! The audit trail: who did what to which record, append-only, written in the same transaction
+//! as the change it describes.
 
 use diesel::prelude::*;
 
@@ -6,6 +7,27 @@ use crate::db::schema::audit_events;
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::members::MemberId;
+
+/// Who acts, and the request they act through (so audit rows join the request's log lines).
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    /// None for the system itself (command line, jobs).
+    pub member: Option<MemberId>,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    pub fn member(member: MemberId, request_id: Option<String>) -> Self {
+        Self {
+            member: Some(member),
+            request_id,
+        }
+    }
+}
 
 #[derive(Insertable)]
 #[diesel(table_name = audit_events)]
@@ -15,13 +37,14 @@ struct NewAuditEvent<'a> {
     subject_type: &'a str,
     subject_id: &'a str,
     detail: String,
+    request_id: Option<&'a str>,
     created_at: chrono::NaiveDateTime,
 }
 
-/// Records one event; call it inside the transaction of the change it describes.
+/// Records one event; `detail` says what changed (before/after) and why.
 pub fn record(
     conn: &mut DbConn,
-    actor: Option<MemberId>,
+    actor: &Actor,
     action: &str,
     subject_type: &str,
     subject_id: &str,
@@ -29,11 +52,12 @@ pub fn record(
 ) -> AppResult<()> {
     diesel::insert_into(audit_events::table)
         .values(NewAuditEvent {
-            actor_member_id: actor.map(|a| a.0),
+            actor_member_id: actor.member.map(|m| m.0),
             action,
             subject_type,
             subject_id,
             detail: detail.to_string(),
+            request_id: actor.request_id.as_deref(),
             created_at: crate::clock::now(),
         })
         .execute(conn)?;

@@ -416,6 +416,18 @@ mod tests {
     }
 
     #[test]
+    fn a_config_file_layers_over_the_defaults_and_under_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.toml");
+        std::fs::write(&path, "[server]\nport = 7000\nworkers = 3\n").unwrap();
+        let vars = [("XIAOPU__SERVER__PORT".to_owned(), "7100".to_owned())].into();
+        let settings = Settings::load_from(Some(&path), &vars).unwrap();
+        assert_eq!((settings.server.port, settings.server.workers), (7100, 3));
+        let missing = Settings::load_from(Some(&dir.path().join("nope.toml")), &HashMap::new());
+        assert_eq!(missing.unwrap_err().key, "--config");
+    }
+
+    #[test]
     fn production_requires_a_configured_signing_key() {
         let error = load(&[("XIAOPU__ENVIRONMENT", "production")]).unwrap_err();
         assert_eq!(error.key, "auth.jwt_secret");

@@ -178,6 +178,25 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_account_costs_one_hash_too() {
+        let passwords = Passwords::new(&settings(19_456)).unwrap();
+        let hash = passwords.hash("Secret123").unwrap();
+        let time = |stored: Option<&str>| {
+            let start = std::time::Instant::now();
+            for _ in 0..3 {
+                assert_eq!(passwords.check("Wrong1234", stored), PasswordCheck::Wrong);
+            }
+            start.elapsed()
+        };
+        let (known, unknown) = (time(Some(&hash)), time(None));
+        // Without the dummy hash an unknown account answers ~1000x faster; allow wide noise.
+        assert!(
+            unknown * 3 > known,
+            "unknown {unknown:?} vs known {known:?}"
+        );
+    }
+
+    #[test]
     fn policy_names_what_is_wrong() {
         let code = |p: &str| password_policy(p).err().map(|e| e.code.to_string());
         assert_eq!(code("Ab1"), Some("too_short".into()));

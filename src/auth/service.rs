@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use super::model::NewRefreshToken;
 use super::password::PasswordCheck;
 use super::{repo, tokens};
-use crate::audit;
+use crate::audit::{self, Actor};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::members::{self, rules::normalize_login, MemberId};
@@ -180,7 +180,7 @@ pub fn rotate(
         repo::revoke_family(conn, &row.family_id, now)?;
         audit::record(
             conn,
-            Some(member),
+            &Actor::member(member, None),
             "session.refresh_token_reused",
             "member",
             &member.0.to_string(),

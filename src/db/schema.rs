@@ -43,6 +43,7 @@ diesel::table! {
         subject_type -> Text,
         subject_id -> Text,
         detail -> Text,
+        request_id -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }

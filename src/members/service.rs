@@ -3,7 +3,7 @@
 use super::model::{MemberRow, NewMember, STATUS_ACTIVE};
 use super::rules::Registration;
 use super::{repo, MemberId};
-use crate::audit;
+use crate::audit::{self, Actor};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::pagination::Page;
@@ -33,7 +33,7 @@ pub fn create_member(
     if is_admin {
         audit::record(
             conn,
-            None,
+            &Actor::system(),
             "member.admin_created",
             "member",
             &id.0.to_string(),

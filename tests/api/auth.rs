@@ -106,6 +106,21 @@ async fn registration_rules_are_reported_per_field() {
 }
 
 #[actix_web::test]
+async fn concurrent_registrations_all_succeed() {
+    // Writers queue on SQLite (immediate transactions + busy timeout) instead of failing busy.
+    let app = TestApp::start().await;
+    let emails: Vec<String> = (0..12).map(|i| format!("member{i}@b.cn")).collect();
+    let replies = futures_util::future::join_all(emails.iter().map(|e| app.register(e))).await;
+    for reply in &replies {
+        assert_eq!(reply.status, 201, "{}", reply.text);
+    }
+    let twice = futures_util::future::join_all((0..4).map(|_| app.register("same@b.cn"))).await;
+    let mut statuses: Vec<u16> = twice.iter().map(|r| r.status).collect();
+    statuses.sort();
+    assert_eq!(statuses, [201, 409, 409, 409]);
+}
+
+#[actix_web::test]
 async fn wrong_password_and_unknown_account_look_the_same() {
     let app = TestApp::start().await;
     app.register("a@b.cn").await;

@@ -36,7 +36,9 @@ CREATE TABLE audit_events (
     action TEXT NOT NULL,
     subject_type TEXT NOT NULL,
     subject_id TEXT NOT NULL,
+    -- JSON: what changed (before/after) and why.
     detail TEXT NOT NULL,
+    request_id TEXT,
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX audit_events_subject_idx ON audit_events (subject_type, subject_id);
