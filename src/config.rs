@@ -29,6 +29,9 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub rate_limit: RateLimitSettings,
     pub pagination: PaginationSettings,
+    pub suppliers: SupplierSettings,
+    pub goods: GoodsSettings,
+    pub categories: Vec<CategorySettings>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -93,6 +96,36 @@ pub struct RateLimitSettings {
 pub struct PaginationSettings {
     pub default_page_size: u32,
     pub max_page_size: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupplierSettings {
+    pub min_registered_capital_fen: i64,
+    pub max_authorisation_chain: usize,
+    pub base_deposit_fen: i64,
+    pub exit_clearance_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoodsSettings {
+    pub commission_floor_bps: i32,
+    pub commission_ceiling_bps: i32,
+    pub commission_fall_notice_days: u32,
+    pub max_skus_per_goods: usize,
+    pub max_images_per_goods: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategorySettings {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub extra_deposit_fen: i64,
 }
 
 /// A configuration problem, always naming the key at fault.
@@ -284,6 +317,7 @@ impl Settings {
                 "must be at least 1",
             ));
         }
+        self.validate_marketplace()?;
         let pages = &self.pagination;
         if pages.max_page_size == 0 {
             return Err(ConfigError::new(
@@ -296,6 +330,91 @@ impl Settings {
                 "pagination.default_page_size",
                 "must be between 1 and pagination.max_page_size",
             ));
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    fn validate_marketplace(&self) -> Result<(), ConfigError> {
+        let suppliers = &self.suppliers;
+        if suppliers.min_registered_capital_fen < 0 {
+            return Err(ConfigError::new(
+                "suppliers.min_registered_capital_fen",
+                "must not be negative",
+            ));
+        }
+        if suppliers.max_authorisation_chain == 0 {
+            return Err(ConfigError::new(
+                "suppliers.max_authorisation_chain",
+                "must be at least 1",
+            ));
+        }
+        if suppliers.base_deposit_fen < 0 {
+            return Err(ConfigError::new(
+                "suppliers.base_deposit_fen",
+                "must not be negative",
+            ));
+        }
+        let goods = &self.goods;
+        if !(0..=10_000).contains(&goods.commission_floor_bps) {
+            return Err(ConfigError::new(
+                "goods.commission_floor_bps",
+                "must be between 0 and 10000",
+            ));
+        }
+        if goods.commission_ceiling_bps < goods.commission_floor_bps
+            || goods.commission_ceiling_bps > 10_000
+        {
+            return Err(ConfigError::new(
+                "goods.commission_ceiling_bps",
+                "must be between goods.commission_floor_bps and 10000",
+            ));
+        }
+        if goods.max_skus_per_goods == 0 {
+            return Err(ConfigError::new(
+                "goods.max_skus_per_goods",
+                "must be at least 1",
+            ));
+        }
+        if self.categories.is_empty() {
+            return Err(ConfigError::new("categories", "at least one category is needed"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (index, category) in self.categories.iter().enumerate() {
+            let key = |field: &str| format!("categories[{index}].{field}");
+            let valid_code = !category.code.is_empty()
+                && category
+                    .code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+            if !valid_code {
+                return Err(ConfigError::new(
+                    &key("code"),
+                    "must be lower-case letters, digits, '-' and '.'",
+                ));
+            }
+            if !seen.insert(category.code.as_str()) {
+                return Err(ConfigError::new(
+                    &key("code"),
+                    format!("{:?} appears twice", category.code),
+                ));
+            }
+            if category.extra_deposit_fen < 0 {
+                return Err(ConfigError::new(
+                    &key("extra_deposit_fen"),
+                    "must not be negative",
+                ));
+            }
+            // Parents come first, so the tree has no cycles.
+            if let Some(parent) = &category.parent {
+                if !self.categories[..index].iter().any(|c| &c.code == parent) {
+                    return Err(ConfigError::new(
+                        &key("parent"),
+                        format!("{parent:?} is not a category listed before it"),
+                    ));
+                }
+            }
         }
         Ok(())
     }

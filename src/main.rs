@@ -42,6 +42,37 @@ enum Command {
     },
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// The money ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+    /// Background jobs, run once now (the server's scheduler runs them too).
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Verify every ledger invariant; exits non-zero naming the first violation.
+    Check,
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Run one job now.
+    Run {
+        #[arg(value_enum)]
+        job: Job,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Job {
+    /// Refund the deposits of suppliers whose exit clearance period has ended.
+    SupplierExits,
 }
 
 #[derive(Subcommand)]
@@ -80,6 +111,12 @@ fn main() -> ExitCode {
                 },
         } => create_admin(&settings, email, display_name),
         Command::Openapi => print_openapi(&settings),
+        Command::Ledger {
+            command: LedgerCommand::Check,
+        } => check_ledger(&settings),
+        Command::Jobs {
+            command: JobsCommand::Run { job },
+        } => run_job(&settings, job),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -158,6 +195,39 @@ fn create_admin(settings: &Settings, email: String, display_name: String) -> Res
         member.id,
         member.email.unwrap_or_default()
     );
+    Ok(())
+}
+
+fn check_ledger(settings: &Settings) -> Result<(), String> {
+    let db = migrate(settings)?;
+    let mut conn = db.get().map_err(describe)?;
+    match xiaopu::ledger::check::check(&mut conn).map_err(describe)? {
+        Ok(summary) => {
+            println!(
+                "ledger ok: {} accounts, {} postings, {} entries; every posting balances and every balance is the sum of its entries",
+                summary.accounts, summary.postings, summary.entries
+            );
+            Ok(())
+        }
+        Err(violation) => Err(format!("ledger check failed: {violation}")),
+    }
+}
+
+fn run_job(settings: &Settings, job: Job) -> Result<(), String> {
+    let db = migrate(settings)?;
+    let mut conn = db.get().map_err(describe)?;
+    match job {
+        Job::SupplierExits => {
+            let refunded = xiaopu::db::backend::write_transaction(&mut conn, |conn| {
+                xiaopu::suppliers::service::run_due_exits(conn, &xiaopu::audit::Actor::system())
+            })
+            .map_err(describe)?;
+            for (supplier, amount) in &refunded {
+                println!("supplier {supplier} exited, deposit refunded: {}", amount.yuan_display());
+            }
+            println!("{} supplier exit(s) completed", refunded.len());
+        }
+    }
     Ok(())
 }
 

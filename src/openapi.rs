@@ -29,6 +29,8 @@ pub const BEARER: &str = "bearer";
         (name = "auth", description = "Accounts and tokens"),
         (name = "members", description = "The signed-in member"),
         (name = "admin", description = "Platform administration"),
+        (name = "suppliers", description = "The supplier admin API: application, deposit, exit"),
+        (name = "goods", description = "The supplier admin API: goods, SKUs, stock, commission"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]
@@ -116,5 +118,14 @@ pub struct RateLimitErrors;
 impl IntoResponses for RateLimitErrors {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         problems(&[("429", "Too many requests from this client; see Retry-After")])
+    }
+}
+
+/// Errors of operations on one object that may not exist (or belong to someone else).
+pub struct NotFoundErrors;
+
+impl IntoResponses for NotFoundErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        problems(&[("404", "No such object, or not yours")])
     }
 }

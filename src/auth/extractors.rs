@@ -1,8 +1,8 @@
 //! Who is calling: the role a route needs is the extractor in its handler's signature.
 //!
 //! - [`AuthMember`]: any signed-in member (every member is a buyer); checks the token only.
-//! - [`AdminMember`] (`WithRole<Admin>`): checks the token, then that the member still holds the
-//!   role and is active, so a revoked role takes effect at once.
+//! - [`AdminMember`], [`SupplierMember`] (`WithRole<R>`): check the token, then that the member
+//!   still holds the role and is active, so a revoked role takes effect at once.
 
 use std::future::{ready, Ready};
 use std::marker::PhantomData;
@@ -14,7 +14,7 @@ use futures_util::future::LocalBoxFuture;
 
 use crate::error::{AppError, AppResult};
 use crate::members::model::MemberRow;
-use crate::members::{self, rules::roles_of, MemberId, Role};
+use crate::members::{self, MemberId, Role};
 use crate::state::AppState;
 
 /// Any signed-in member.
@@ -42,6 +42,13 @@ impl RequiredRole for Admin {
     const ROLE: Role = Role::Admin;
 }
 
+/// Members of an approved supplier.
+pub struct Supplier;
+
+impl RequiredRole for Supplier {
+    const ROLE: Role = Role::Supplier;
+}
+
 /// A signed-in, active member who holds role `R` now.
 pub struct WithRole<R: RequiredRole> {
     pub member: MemberRow,
@@ -55,6 +62,7 @@ impl<R: RequiredRole> WithRole<R> {
 }
 
 pub type AdminMember = WithRole<Admin>;
+pub type SupplierMember = WithRole<Supplier>;
 
 impl<R: RequiredRole + 'static> FromRequest for WithRole<R> {
     type Error = AppError;
@@ -66,15 +74,20 @@ impl<R: RequiredRole + 'static> FromRequest for WithRole<R> {
         Box::pin(async move {
             let member_id = authenticated?;
             let state = state?;
-            let member = state
+            let (member, roles) = state
                 .db
-                .read(move |conn| members::repo::find(conn, member_id))
+                .read(move |conn| {
+                    let Some(member) = members::repo::find(conn, member_id)?.filter(MemberRow::is_active) else {
+                        return Ok(None);
+                    };
+                    let roles = members::repo::roles(conn, std::slice::from_ref(&member))?.remove(0);
+                    Ok(Some((member, roles)))
+                })
                 .await?
-                .filter(MemberRow::is_active)
                 .ok_or(AppError::Unauthorized {
                     code: "account_disabled",
                 })?;
-            if !roles_of(&member).contains(&R::ROLE) {
+            if !roles.contains(&R::ROLE) {
                 return Err(AppError::Forbidden {
                     code: "role_required",
                     detail: format!(

@@ -48,7 +48,154 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    supplier_applications (id) {
+        id -> BigInt,
+        applicant_member_id -> BigInt,
+        company_name -> Text,
+        credit_code -> Text,
+        registered_capital_fen -> BigInt,
+        general_taxpayer -> Bool,
+        contact_name -> Text,
+        contact_phone -> Text,
+        categories -> Text,
+        brand_authorisations -> Text,
+        procurement_vouchers -> Text,
+        status -> Text,
+        reject_reason -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    suppliers (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        company_name -> Text,
+        credit_code -> Text,
+        categories -> Text,
+        required_deposit_fen -> BigInt,
+        status -> Text,
+        is_active -> Bool,
+        exit_requested_at -> Nullable<Timestamp>,
+        exit_due_at -> Nullable<Timestamp>,
+        exited_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supplier_members (member_id) {
+        member_id -> BigInt,
+        supplier_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    brand_authorisations (id) {
+        id -> BigInt,
+        supplier_id -> BigInt,
+        brand -> Text,
+        chain -> Text,
+        valid_from -> Date,
+        valid_until -> Date,
+    }
+}
+
+diesel::table! {
+    ledger_accounts (id) {
+        id -> BigInt,
+        code -> Text,
+        normal_side -> Text,
+        allow_negative -> Bool,
+        balance_fen -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_postings (id) {
+        id -> BigInt,
+        business_key -> Text,
+        kind -> Text,
+        memo -> Text,
+        actor_member_id -> Nullable<BigInt>,
+        request_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> BigInt,
+        posting_id -> BigInt,
+        account_id -> BigInt,
+        amount_fen -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    goods (id) {
+        id -> BigInt,
+        supplier_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        category_code -> Text,
+        brand -> Nullable<Text>,
+        voucher_reference -> Nullable<Text>,
+        image_urls -> Text,
+        reference_price_fen -> BigInt,
+        market_commission_bps -> Integer,
+        commission_bps -> Integer,
+        pending_commission_bps -> Nullable<Integer>,
+        pending_commission_at -> Nullable<Timestamp>,
+        status -> Text,
+        takedown_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    goods_skus (id) {
+        id -> BigInt,
+        goods_id -> BigInt,
+        attributes -> Text,
+        price_fen -> BigInt,
+        stock -> BigInt,
+        per_buyer_limit -> Nullable<Integer>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> members (member_id));
+diesel::joinable!(supplier_members -> suppliers (supplier_id));
+diesel::joinable!(brand_authorisations -> suppliers (supplier_id));
+diesel::joinable!(ledger_entries -> ledger_postings (posting_id));
+diesel::joinable!(ledger_entries -> ledger_accounts (account_id));
+diesel::joinable!(goods -> suppliers (supplier_id));
+diesel::joinable!(goods_skus -> goods (goods_id));
 diesel::joinable!(audit_events -> members (actor_member_id));
 
-diesel::allow_tables_to_appear_in_same_query!(members, refresh_tokens, app_secrets, audit_events);
+diesel::allow_tables_to_appear_in_same_query!(
+    members,
+    refresh_tokens,
+    app_secrets,
+    audit_events,
+    supplier_applications,
+    suppliers,
+    supplier_members,
+    brand_authorisations,
+    ledger_accounts,
+    ledger_postings,
+    ledger_entries,
+    goods,
+    goods_skus,
+);

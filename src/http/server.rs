@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
-use crate::{auth, members, ops};
+use crate::{auth, members, ops, suppliers};
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
 fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBackend) {
@@ -32,7 +32,23 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(auth::handlers::refresh)
                 .service(auth::handlers::logout),
         )
-        .service(scope::scope("/api/v1/admin").service(members::handlers::list_members))
+        .service(
+            scope::scope("/api/v1/admin")
+                .service(members::handlers::list_members)
+                .service(suppliers::handlers::list_applications)
+                .service(suppliers::handlers::approve)
+                .service(suppliers::handlers::reject)
+                .service(suppliers::handlers::record_payment)
+                .service(suppliers::handlers::deduct),
+        )
+        .service(
+            scope::scope("/api/v1/supplier")
+                .service(suppliers::handlers::apply)
+                .service(suppliers::handlers::my_applications)
+                .service(suppliers::handlers::deposit)
+                .service(suppliers::handlers::exit),
+        )
+        // Last: a scope answers 404 for what it does not hold, so the widest prefix goes last.
         .service(scope::scope("/api/v1").service(members::handlers::me));
 }
 

@@ -48,11 +48,11 @@ pub struct MemberView {
     pub created_at: NaiveDateTime,
 }
 
-impl From<MemberRow> for MemberView {
-    fn from(row: MemberRow) -> Self {
+impl MemberView {
+    pub fn new(row: MemberRow, roles: Vec<Role>) -> Self {
         Self {
             id: MemberId(row.id),
-            roles: rules::roles_of(&row),
+            roles,
             email: row.email,
             phone: row.phone,
             display_name: row.display_name,

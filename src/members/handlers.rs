@@ -1,7 +1,7 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use super::dto::{MemberView, RegisterRequest};
-use super::{rules, service};
+use super::{rules, service, MemberId};
 use crate::auth::{AdminMember, AuthMember};
 use crate::error::AppResult;
 use crate::http::json::JsonBody;
@@ -29,9 +29,12 @@ pub async fn register(
     let hash = state.hash_password(registration.password.clone()).await?;
     let member = state
         .db
-        .write(move |conn| service::create_member(conn, &registration, hash, false))
+        .write(move |conn| {
+            let row = service::create_member(conn, &registration, hash, false)?;
+            service::view(conn, MemberId(row.id))
+        })
         .await?;
-    Ok(HttpResponse::Created().json(MemberView::from(member)))
+    Ok(HttpResponse::Created().json(member))
 }
 
 /// The signed-in member, with their roles.
@@ -49,11 +52,11 @@ pub async fn me(
     state: web::Data<AppState>,
     member: AuthMember,
 ) -> AppResult<web::Json<MemberView>> {
-    let row = state
+    let view = state
         .db
-        .read(move |conn| service::get(conn, member.0))
+        .read(move |conn| service::view(conn, member.0))
         .await?;
-    Ok(web::Json(row.into()))
+    Ok(web::Json(view))
 }
 
 /// All members, newest first (admins only).

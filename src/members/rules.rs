@@ -5,8 +5,6 @@ use std::borrow::Cow;
 use validator::{Validate, ValidationError};
 
 use super::dto::RegisterRequest;
-use super::model::MemberRow;
-use super::Role;
 use crate::error::{AppError, AppResult, FieldError};
 
 pub const DISPLAY_NAME_MAX_CHARS: usize = 50;
@@ -106,15 +104,6 @@ pub fn check_registration(request: RegisterRequest) -> AppResult<Registration> {
         password: request.password,
         display_name: request.display_name,
     })
-}
-
-/// The roles a member holds now; the one place that says how each role is earned.
-pub fn roles_of(member: &MemberRow) -> Vec<Role> {
-    let mut roles = vec![Role::Buyer];
-    if member.is_admin {
-        roles.push(Role::Admin);
-    }
-    roles
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Member use cases.
 
+use super::dto::MemberView;
 use super::model::{MemberRow, NewMember, STATUS_ACTIVE};
 use super::rules::Registration;
 use super::{repo, MemberId};
@@ -47,6 +48,17 @@ pub fn get(conn: &mut DbConn, id: MemberId) -> AppResult<MemberRow> {
     repo::find(conn, id)?.ok_or(AppError::NotFound { resource: "member" })
 }
 
-pub fn list(conn: &mut DbConn, page: Page) -> AppResult<(Vec<MemberRow>, i64)> {
-    repo::list(conn, page)
+/// A member as shown, with their roles.
+pub fn view(conn: &mut DbConn, id: MemberId) -> AppResult<MemberView> {
+    let row = get(conn, id)?;
+    let roles = repo::roles(conn, std::slice::from_ref(&row))?.remove(0);
+    Ok(MemberView::new(row, roles))
+}
+
+/// One page of members, with their roles.
+pub fn list(conn: &mut DbConn, page: Page) -> AppResult<(Vec<MemberView>, i64)> {
+    let (rows, total) = repo::list(conn, page)?;
+    let roles = repo::roles(conn, &rows)?;
+    let views = rows.into_iter().zip(roles).map(|(row, roles)| MemberView::new(row, roles)).collect();
+    Ok((views, total))
 }

@@ -1,0 +1,9 @@
+DROP TABLE goods_skus;
+DROP TABLE goods;
+DROP TABLE ledger_entries;
+DROP TABLE ledger_postings;
+DROP TABLE ledger_accounts;
+DROP TABLE brand_authorisations;
+DROP TABLE supplier_members;
+DROP TABLE suppliers;
+DROP TABLE supplier_applications;

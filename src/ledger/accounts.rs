@@ -1,0 +1,42 @@
+//! The chart of accounts: every account xiaopu posts to is named here.
+
+use super::Side;
+
+/// An account, created on its first posting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSpec {
+    pub code: String,
+    pub normal_side: Side,
+    /// Accounts that must never go below zero say so; the database enforces it.
+    pub allow_negative: bool,
+}
+
+impl AccountSpec {
+    fn new(code: String, normal_side: Side, allow_negative: bool) -> Self {
+        Self {
+            code,
+            normal_side,
+            allow_negative,
+        }
+    }
+}
+
+/// The deposit a supplier has paid in, which the platform holds for it (a liability).
+pub fn supplier_deposit(supplier_id: i64) -> AccountSpec {
+    AccountSpec::new(format!("supplier/{supplier_id}/deposit"), Side::Credit, false)
+}
+
+/// What a supplier owes the platform after a deduction larger than its deposit (a receivable).
+pub fn supplier_owed(supplier_id: i64) -> AccountSpec {
+    AccountSpec::new(format!("supplier/{supplier_id}/owed"), Side::Debit, false)
+}
+
+/// Money at the platform's bank: transfers in and payouts out.
+pub fn platform_bank() -> AccountSpec {
+    AccountSpec::new("platform/bank".to_owned(), Side::Debit, true)
+}
+
+/// Penalties and compensation taken from deposits, until paid on to whom they are due.
+pub fn platform_deposit_deductions() -> AccountSpec {
+    AccountSpec::new("platform/deposit-deductions".to_owned(), Side::Credit, false)
+}

@@ -1,0 +1,92 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{brand_authorisations, supplier_applications, supplier_members, suppliers};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = supplier_applications)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub applicant_member_id: i64,
+    pub company_name: String,
+    pub credit_code: String,
+    pub registered_capital_fen: i64,
+    pub general_taxpayer: bool,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub categories: String,
+    pub brand_authorisations: String,
+    pub procurement_vouchers: String,
+    pub status: String,
+    pub reject_reason: Option<String>,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = supplier_applications)]
+pub struct NewApplication {
+    pub applicant_member_id: i64,
+    pub company_name: String,
+    pub credit_code: String,
+    pub registered_capital_fen: i64,
+    pub general_taxpayer: bool,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub categories: String,
+    pub brand_authorisations: String,
+    pub procurement_vouchers: String,
+    pub status: &'static str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = suppliers)]
+pub struct SupplierRow {
+    pub id: i64,
+    pub application_id: i64,
+    pub company_name: String,
+    pub credit_code: String,
+    pub categories: String,
+    pub required_deposit_fen: i64,
+    pub status: String,
+    pub is_active: bool,
+    pub exit_requested_at: Option<NaiveDateTime>,
+    pub exit_due_at: Option<NaiveDateTime>,
+    pub exited_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = suppliers)]
+pub struct NewSupplier {
+    pub application_id: i64,
+    pub company_name: String,
+    pub credit_code: String,
+    pub categories: String,
+    pub required_deposit_fen: i64,
+    pub status: &'static str,
+    pub is_active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = supplier_members)]
+pub struct NewSupplierMember {
+    pub member_id: i64,
+    pub supplier_id: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = brand_authorisations)]
+pub struct NewBrandAuthorisation {
+    pub supplier_id: i64,
+    pub brand: String,
+    pub chain: String,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+}
