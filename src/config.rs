@@ -378,7 +378,10 @@ impl Settings {
             ));
         }
         if self.categories.is_empty() {
-            return Err(ConfigError::new("categories", "at least one category is needed"));
+            return Err(ConfigError::new(
+                "categories",
+                "at least one category is needed",
+            ));
         }
         let mut seen = std::collections::HashSet::new();
         for (index, category) in self.categories.iter().enumerate() {

@@ -47,7 +47,7 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
-    /// Background jobs, run once now (the server's scheduler runs them too).
+    /// Background jobs, run once now.
     Jobs {
         #[command(subcommand)]
         command: JobsCommand,
@@ -223,7 +223,10 @@ fn run_job(settings: &Settings, job: Job) -> Result<(), String> {
             })
             .map_err(describe)?;
             for (supplier, amount) in &refunded {
-                println!("supplier {supplier} exited, deposit refunded: {}", amount.yuan_display());
+                println!(
+                    "supplier {supplier} exited, deposit refunded: {}",
+                    amount.yuan_display()
+                );
             }
             println!("{} supplier exit(s) completed", refunded.len());
         }

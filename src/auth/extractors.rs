@@ -77,10 +77,13 @@ impl<R: RequiredRole + 'static> FromRequest for WithRole<R> {
             let (member, roles) = state
                 .db
                 .read(move |conn| {
-                    let Some(member) = members::repo::find(conn, member_id)?.filter(MemberRow::is_active) else {
+                    let Some(member) =
+                        members::repo::find(conn, member_id)?.filter(MemberRow::is_active)
+                    else {
                         return Ok(None);
                     };
-                    let roles = members::repo::roles(conn, std::slice::from_ref(&member))?.remove(0);
+                    let roles =
+                        members::repo::roles(conn, std::slice::from_ref(&member))?.remove(0);
                     Ok(Some((member, roles)))
                 })
                 .await?

@@ -23,7 +23,11 @@ impl AccountSpec {
 
 /// The deposit a supplier has paid in, which the platform holds for it (a liability).
 pub fn supplier_deposit(supplier_id: i64) -> AccountSpec {
-    AccountSpec::new(format!("supplier/{supplier_id}/deposit"), Side::Credit, false)
+    AccountSpec::new(
+        format!("supplier/{supplier_id}/deposit"),
+        Side::Credit,
+        false,
+    )
 }
 
 /// What a supplier owes the platform after a deduction larger than its deposit (a receivable).
@@ -38,5 +42,9 @@ pub fn platform_bank() -> AccountSpec {
 
 /// Penalties and compensation taken from deposits, until paid on to whom they are due.
 pub fn platform_deposit_deductions() -> AccountSpec {
-    AccountSpec::new("platform/deposit-deductions".to_owned(), Side::Credit, false)
+    AccountSpec::new(
+        "platform/deposit-deductions".to_owned(),
+        Side::Credit,
+        false,
+    )
 }

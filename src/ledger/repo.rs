@@ -47,10 +47,12 @@ pub fn find_posting(conn: &mut DbConn, business_key: &str) -> AppResult<Option<P
 }
 
 pub fn insert_posting(conn: &mut DbConn, new: &NewPosting) -> AppResult<i64> {
-    Ok(with_backend!(conn, c => diesel::insert_into(ledger_postings::table)
+    Ok(
+        with_backend!(conn, c => diesel::insert_into(ledger_postings::table)
         .values(new)
         .returning(ledger_postings::id)
-        .get_result(c))?)
+        .get_result(c))?,
+    )
 }
 
 pub fn insert_entry(conn: &mut DbConn, new: &NewEntry) -> AppResult<()> {

@@ -139,6 +139,7 @@ pub fn post(conn: &mut DbConn, actor: &Actor, request: PostingRequest) -> AppRes
 
 /// An account's balance on its normal side (0 for an account never posted to).
 pub fn balance(conn: &mut DbConn, account: &AccountSpec) -> AppResult<Fen> {
-    Ok(Fen(repo::find_account(conn, &account.code)?
-        .map_or(0, |row| row.balance_fen)))
+    Ok(Fen(
+        repo::find_account(conn, &account.code)?.map_or(0, |row| row.balance_fen)
+    ))
 }

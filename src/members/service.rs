@@ -59,6 +59,10 @@ pub fn view(conn: &mut DbConn, id: MemberId) -> AppResult<MemberView> {
 pub fn list(conn: &mut DbConn, page: Page) -> AppResult<(Vec<MemberView>, i64)> {
     let (rows, total) = repo::list(conn, page)?;
     let roles = repo::roles(conn, &rows)?;
-    let views = rows.into_iter().zip(roles).map(|(row, roles)| MemberView::new(row, roles)).collect();
+    let views = rows
+        .into_iter()
+        .zip(roles)
+        .map(|(row, roles)| MemberView::new(row, roles))
+        .collect();
     Ok((views, total))
 }

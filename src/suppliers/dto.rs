@@ -12,7 +12,12 @@ use crate::pagination::Paginated;
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
-    #[validate(length(min = 1, max = 50, code = "length", message = "name must have 1 to 50 characters"))]
+    #[validate(length(
+        min = 1,
+        max = 50,
+        code = "length",
+        message = "name must have 1 to 50 characters"
+    ))]
     pub name: String,
     #[validate(custom(function = "crate::members::rules::phone_format"))]
     pub phone: String,
@@ -22,7 +27,12 @@ pub struct Contact {
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BrandAuthorisationInput {
-    #[validate(length(min = 1, max = 100, code = "length", message = "brand must have 1 to 100 characters"))]
+    #[validate(length(
+        min = 1,
+        max = 100,
+        code = "length",
+        message = "brand must have 1 to 100 characters"
+    ))]
     pub brand: String,
     /// The authorisers from the brand owner down to (not including) the supplier: at most
     /// `suppliers.max_authorisation_chain` levels.
@@ -35,7 +45,12 @@ pub struct BrandAuthorisationInput {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationRequest {
-    #[validate(length(min = 2, max = 100, code = "length", message = "company_name must have 2 to 100 characters"))]
+    #[validate(length(
+        min = 2,
+        max = 100,
+        code = "length",
+        message = "company_name must have 2 to 100 characters"
+    ))]
     pub company_name: String,
     /// Unified social credit code (统一社会信用代码), 18 characters.
     #[schema(example = "91350100M000100Y43")]
@@ -50,7 +65,10 @@ pub struct ApplicationRequest {
     /// Category codes from the configured tree.
     #[validate(length(max = 50, code = "too_many", message = "at most 50 categories"))]
     pub categories: Vec<String>,
-    #[validate(nested, length(max = 50, code = "too_many", message = "at most 50 authorisations"))]
+    #[validate(
+        nested,
+        length(max = 50, code = "too_many", message = "at most 50 authorisations")
+    )]
     #[serde(default)]
     pub brand_authorisations: Vec<BrandAuthorisationInput>,
     /// References of procurement vouchers for unbranded goods.
@@ -92,8 +110,10 @@ impl From<ApplicationRow> for ApplicationView {
                 phone: row.contact_phone,
             },
             categories: serde_json::from_str(&row.categories).unwrap_or_default(),
-            brand_authorisations: serde_json::from_str(&row.brand_authorisations).unwrap_or_default(),
-            procurement_vouchers: serde_json::from_str(&row.procurement_vouchers).unwrap_or_default(),
+            brand_authorisations: serde_json::from_str(&row.brand_authorisations)
+                .unwrap_or_default(),
+            procurement_vouchers: serde_json::from_str(&row.procurement_vouchers)
+                .unwrap_or_default(),
             status: row.status,
             reject_reason: row.reject_reason,
             decided_at: row.decided_at,
@@ -133,7 +153,12 @@ impl ApplicationStatus {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {
-    #[validate(length(min = 1, max = 500, code = "length", message = "reason must have 1 to 500 characters"))]
+    #[validate(length(
+        min = 1,
+        max = 500,
+        code = "length",
+        message = "reason must have 1 to 500 characters"
+    ))]
     pub reason: String,
 }
 
@@ -196,10 +221,20 @@ pub struct DepositView {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DepositPaymentRequest {
-    #[validate(range(min = 1, max = 100_000_000_000i64, code = "out_of_range", message = "amount_fen must be between 1 and 100000000000"))]
+    #[validate(range(
+        min = 1,
+        max = 100_000_000_000i64,
+        code = "out_of_range",
+        message = "amount_fen must be between 1 and 100000000000"
+    ))]
     pub amount_fen: i64,
     /// The bank transfer's reference: recording it twice records it once.
-    #[validate(length(min = 1, max = 100, code = "length", message = "reference must have 1 to 100 characters"))]
+    #[validate(length(
+        min = 1,
+        max = 100,
+        code = "length",
+        message = "reference must have 1 to 100 characters"
+    ))]
     pub reference: String,
 }
 
@@ -214,13 +249,28 @@ pub enum DeductionKind {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeductionRequest {
-    #[validate(range(min = 1, max = 100_000_000_000i64, code = "out_of_range", message = "amount_fen must be between 1 and 100000000000"))]
+    #[validate(range(
+        min = 1,
+        max = 100_000_000_000i64,
+        code = "out_of_range",
+        message = "amount_fen must be between 1 and 100000000000"
+    ))]
     pub amount_fen: i64,
     pub kind: DeductionKind,
-    #[validate(length(min = 1, max = 500, code = "length", message = "reason must have 1 to 500 characters"))]
+    #[validate(length(
+        min = 1,
+        max = 500,
+        code = "length",
+        message = "reason must have 1 to 500 characters"
+    ))]
     pub reason: String,
     /// The case (violation or after-sales case) it settles: one deduction per case.
-    #[validate(length(min = 1, max = 100, code = "length", message = "case_reference must have 1 to 100 characters"))]
+    #[validate(length(
+        min = 1,
+        max = 100,
+        code = "length",
+        message = "case_reference must have 1 to 100 characters"
+    ))]
     pub case_reference: String,
 }
 

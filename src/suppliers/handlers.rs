@@ -70,7 +70,11 @@ pub async fn my_applications(
         .db
         .read(move |conn| super::repo::list_applications(conn, None, Some(member.0), page))
         .await?;
-    Ok(web::Json(Paginated::new(rows.into_iter().map(Into::into).collect(), page, total)))
+    Ok(web::Json(Paginated::new(
+        rows.into_iter().map(Into::into).collect(),
+        page,
+        total,
+    )))
 }
 
 /// Applications for review (admins), filtered by status.
@@ -97,7 +101,11 @@ pub async fn list_applications(
         .db
         .read(move |conn| super::repo::list_applications(conn, status, None, page))
         .await?;
-    Ok(web::Json(Paginated::new(rows.into_iter().map(Into::into).collect(), page, total)))
+    Ok(web::Json(Paginated::new(
+        rows.into_iter().map(Into::into).collect(),
+        page,
+        total,
+    )))
 }
 
 /// Approve an application: creates the supplier (inactive until its deposit is paid in).
@@ -241,7 +249,13 @@ pub async fn record_payment(
     let view = state
         .db
         .write(move |conn| {
-            let supplier = service::record_payment(conn, &actor, id, Fen(request.amount_fen), &request.reference)?;
+            let supplier = service::record_payment(
+                conn,
+                &actor,
+                id,
+                Fen(request.amount_fen),
+                &request.reference,
+            )?;
             service::deposit_view(conn, &supplier, page)
         })
         .await?;

@@ -4,8 +4,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::model::{
-    ApplicationRow, NewApplication, NewBrandAuthorisation, NewSupplier,
-    NewSupplierMember, SupplierRow,
+    ApplicationRow, NewApplication, NewBrandAuthorisation, NewSupplier, NewSupplierMember,
+    SupplierRow,
 };
 use crate::db::schema::{brand_authorisations, supplier_applications, supplier_members, suppliers};
 use crate::db::DbConn;
@@ -22,12 +22,13 @@ pub fn insert_application(conn: &mut DbConn, new: &NewApplication) -> AppResult<
             .get_result(c)
     });
     inserted.map_err(|error| match error {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            AppError::Conflict {
-                code: "application_pending",
-                detail: "you already have an application waiting for review".to_owned(),
-            }
-        }
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => AppError::Conflict {
+            code: "application_pending",
+            detail: "you already have an application waiting for review".to_owned(),
+        },
         other => other.into(),
     })
 }
@@ -98,12 +99,13 @@ pub fn insert_supplier(conn: &mut DbConn, new: &NewSupplier) -> AppResult<i64> {
             .get_result(c)
     });
     inserted.map_err(|error| match error {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            AppError::Conflict {
-                code: "supplier_exists",
-                detail: "a supplier with this credit code already exists".to_owned(),
-            }
-        }
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => AppError::Conflict {
+            code: "supplier_exists",
+            detail: "a supplier with this credit code already exists".to_owned(),
+        },
         other => other.into(),
     })
 }
@@ -113,12 +115,13 @@ pub fn add_member(conn: &mut DbConn, new: &NewSupplierMember) -> AppResult<()> {
         .values(new)
         .execute(conn)
         .map_err(|error| match error {
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                AppError::Conflict {
-                    code: "already_supplier_member",
-                    detail: "the applicant already belongs to a supplier".to_owned(),
-                }
-            }
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => AppError::Conflict {
+                code: "already_supplier_member",
+                detail: "the applicant already belongs to a supplier".to_owned(),
+            },
             other => other.into(),
         })?;
     Ok(())
@@ -152,14 +155,27 @@ pub fn of_member(conn: &mut DbConn, member: MemberId) -> AppResult<Option<Suppli
         .optional()?)
 }
 
-pub fn set_standing(conn: &mut DbConn, id: i64, is_active: bool, now: NaiveDateTime) -> AppResult<()> {
+pub fn set_standing(
+    conn: &mut DbConn,
+    id: i64,
+    is_active: bool,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     diesel::update(suppliers::table.find(id))
-        .set((suppliers::is_active.eq(is_active), suppliers::updated_at.eq(now)))
+        .set((
+            suppliers::is_active.eq(is_active),
+            suppliers::updated_at.eq(now),
+        ))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn start_exit(conn: &mut DbConn, id: i64, now: NaiveDateTime, due: NaiveDateTime) -> AppResult<()> {
+pub fn start_exit(
+    conn: &mut DbConn,
+    id: i64,
+    now: NaiveDateTime,
+    due: NaiveDateTime,
+) -> AppResult<()> {
     diesel::update(suppliers::table.find(id))
         .set((
             suppliers::status.eq(super::rules::SUPPLIER_EXITING),
@@ -193,7 +209,12 @@ pub fn due_exits(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<Vec<i64>> {
 }
 
 /// Whether the supplier holds an authorisation for `brand` valid on `day`.
-pub fn has_valid_authorisation(conn: &mut DbConn, supplier: i64, brand: &str, day: NaiveDate) -> AppResult<bool> {
+pub fn has_valid_authorisation(
+    conn: &mut DbConn,
+    supplier: i64,
+    brand: &str,
+    day: NaiveDate,
+) -> AppResult<bool> {
     let found: i64 = brand_authorisations::table
         .filter(brand_authorisations::supplier_id.eq(supplier))
         .filter(brand_authorisations::brand.eq(brand))

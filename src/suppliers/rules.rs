@@ -20,7 +20,9 @@ pub const SUPPLIER_EXITED: &str = "exited";
 /// The 31 characters of a unified social credit code (GB 32100-2015): digits and capitals
 /// without I, O, S, V, Z.
 const CREDIT_CODE_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CREDIT_CODE_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CREDIT_CODE_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Checks an 18-character unified social credit code, including its check character.
 pub fn credit_code_is_valid(code: &str) -> bool {
@@ -73,7 +75,11 @@ pub fn check_application(
         ));
     }
     if request.categories.is_empty() {
-        errors.push(FieldError::new("categories", "required", "name at least one category"));
+        errors.push(FieldError::new(
+            "categories",
+            "required",
+            "name at least one category",
+        ));
     }
     for (index, code) in request.categories.iter().enumerate() {
         if find_category(&settings.categories, code).is_none() {
@@ -93,7 +99,9 @@ pub fn check_application(
     }
     for (index, authorisation) in request.brand_authorisations.iter().enumerate() {
         let field = |name: &str| format!("brand_authorisations[{index}].{name}");
-        if authorisation.chain.is_empty() || authorisation.chain.len() > rules.max_authorisation_chain {
+        if authorisation.chain.is_empty()
+            || authorisation.chain.len() > rules.max_authorisation_chain
+        {
             errors.push(FieldError::new(
                 &field("chain"),
                 "chain_too_long",
@@ -104,10 +112,18 @@ pub fn check_application(
             ));
         }
         if authorisation.valid_until < today {
-            errors.push(FieldError::new(&field("valid_until"), "expired", "this authorisation has expired"));
+            errors.push(FieldError::new(
+                &field("valid_until"),
+                "expired",
+                "this authorisation has expired",
+            ));
         }
         if authorisation.valid_from > authorisation.valid_until {
-            errors.push(FieldError::new(&field("valid_from"), "after_valid_until", "valid_from is after valid_until"));
+            errors.push(FieldError::new(
+                &field("valid_from"),
+                "after_valid_until",
+                "valid_from is after valid_until",
+            ));
         }
     }
     if errors.is_empty() {
@@ -117,7 +133,10 @@ pub fn check_application(
     }
 }
 
-pub fn find_category<'a>(categories: &'a [CategorySettings], code: &str) -> Option<&'a CategorySettings> {
+pub fn find_category<'a>(
+    categories: &'a [CategorySettings],
+    code: &str,
+) -> Option<&'a CategorySettings> {
     categories.iter().find(|c| c.code == code)
 }
 
@@ -157,10 +176,17 @@ mod tests {
     #[test]
     fn credit_codes_are_checked_to_the_last_character() {
         // Published example codes with valid check characters.
-        for valid in ["91350100M000100Y43", "91110000802100433B", "91310000MA1FL4AB1T"] {
+        for valid in [
+            "91350100M000100Y43",
+            "91110000802100433B",
+            "91310000MA1FL4AB1T",
+        ] {
             assert!(credit_code_is_valid(valid), "{valid}");
         }
-        assert!(!credit_code_is_valid("91350100M000100Y44"), "wrong check character");
+        assert!(
+            !credit_code_is_valid("91350100M000100Y44"),
+            "wrong check character"
+        );
         assert!(!credit_code_is_valid("91350100M000100Y4"), "17 characters");
         assert!(!credit_code_is_valid("91350100I000100Y43"), "I is not used");
         assert!(!credit_code_is_valid("91350100m000100y43"), "lower case");
@@ -174,7 +200,14 @@ mod tests {
         let food = 500_000;
         let supplements = 200_000;
         assert_eq!(
-            required_deposit(&settings, &["food-health.supplements".into(), "food-health".into(), "food-health.snacks".into()]),
+            required_deposit(
+                &settings,
+                &[
+                    "food-health.supplements".into(),
+                    "food-health".into(),
+                    "food-health.snacks".into()
+                ]
+            ),
             Fen(base + food + supplements)
         );
         assert_eq!(

@@ -5,7 +5,10 @@ use chrono::{Duration, NaiveDate};
 use super::dto::{
     ApplicationRequest, DeductionKind, DeductionView, DepositEntryView, DepositView, SupplierView,
 };
-use super::model::{ApplicationRow, NewApplication, NewBrandAuthorisation, NewSupplier, NewSupplierMember, SupplierRow};
+use super::model::{
+    ApplicationRow, NewApplication, NewBrandAuthorisation, NewSupplier, NewSupplierMember,
+    SupplierRow,
+};
 use super::{repo, rules};
 use crate::audit::{self, Actor};
 use crate::config::Settings;
@@ -63,9 +66,16 @@ pub fn application(conn: &mut DbConn, id: i64) -> AppResult<ApplicationRow> {
 
 /// Approval creates the supplier, makes the applicant its member (role `supplier`) and keeps
 /// its brand authorisations for checking goods later.
-pub fn approve(conn: &mut DbConn, settings: &Settings, actor: &Actor, id: i64) -> AppResult<SupplierRow> {
+pub fn approve(
+    conn: &mut DbConn,
+    settings: &Settings,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<SupplierRow> {
     let application = application(conn, id)?;
-    let admin = actor.member.ok_or_else(|| AppError::internal("approval needs an admin"))?;
+    let admin = actor
+        .member
+        .ok_or_else(|| AppError::internal("approval needs an admin"))?;
     let now = crate::clock::now();
     if !repo::decide_application(conn, id, rules::STATUS_APPROVED, None, admin, now)? {
         return Err(already_decided(&application));
@@ -121,10 +131,24 @@ pub fn approve(conn: &mut DbConn, settings: &Settings, actor: &Actor, id: i64) -
     supplier(conn, supplier_id)
 }
 
-pub fn reject(conn: &mut DbConn, actor: &Actor, id: i64, reason: &str) -> AppResult<ApplicationRow> {
+pub fn reject(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+) -> AppResult<ApplicationRow> {
     let application = application(conn, id)?;
-    let admin = actor.member.ok_or_else(|| AppError::internal("rejection needs an admin"))?;
-    if !repo::decide_application(conn, id, rules::STATUS_REJECTED, Some(reason), admin, crate::clock::now())? {
+    let admin = actor
+        .member
+        .ok_or_else(|| AppError::internal("rejection needs an admin"))?;
+    if !repo::decide_application(
+        conn,
+        id,
+        rules::STATUS_REJECTED,
+        Some(reason),
+        admin,
+        crate::clock::now(),
+    )? {
         return Err(already_decided(&application));
     }
     audit::record(
@@ -150,7 +174,9 @@ fn already_decided(application: &ApplicationRow) -> AppError {
 }
 
 pub fn supplier(conn: &mut DbConn, id: i64) -> AppResult<SupplierRow> {
-    repo::find(conn, id)?.ok_or(AppError::NotFound { resource: "supplier" })
+    repo::find(conn, id)?.ok_or(AppError::NotFound {
+        resource: "supplier",
+    })
 }
 
 /// The supplier the signed-in member belongs to.
@@ -162,7 +188,11 @@ pub fn supplier_of(conn: &mut DbConn, member: MemberId) -> AppResult<SupplierRow
 }
 
 /// Balance, what is required, what is missing, and a page of movements.
-pub fn deposit_view(conn: &mut DbConn, supplier: &SupplierRow, page: Page) -> AppResult<DepositView> {
+pub fn deposit_view(
+    conn: &mut DbConn,
+    supplier: &SupplierRow,
+    page: Page,
+) -> AppResult<DepositView> {
     let standing = standing(conn, supplier)?;
     let deposit = accounts::supplier_deposit(supplier.id);
     let (entries, total) = match ledger::repo::find_account(conn, &deposit.code)? {
@@ -247,14 +277,28 @@ pub fn record_payment(
             legs: vec![
                 Leg::debit(accounts::platform_bank(), amount),
                 Leg::credit(accounts::supplier_owed(supplier_id), settles_owed),
-                Leg::credit(accounts::supplier_deposit(supplier_id), Fen(amount.0 - settles_owed.0)),
+                Leg::credit(
+                    accounts::supplier_deposit(supplier_id),
+                    Fen(amount.0 - settles_owed.0),
+                ),
             ],
         },
     )?;
     if let ledger::Posted::New(posting_id) = posted {
         let after = refresh_standing(conn, supplier_id)?;
         let new = standing(conn, &after)?;
-        audit_deposit(conn, actor, "deposit.payment_recorded", supplier_id, posting_id, &old, &new, &before, &after, None)?;
+        audit_deposit(
+            conn,
+            actor,
+            "deposit.payment_recorded",
+            supplier_id,
+            posting_id,
+            &old,
+            &new,
+            &before,
+            &after,
+            None,
+        )?;
     }
     supplier(conn, supplier_id)
 }
@@ -304,7 +348,9 @@ pub fn deduct(
             &new,
             &before,
             &after,
-            Some(serde_json::json!({"kind": kind, "reason": reason, "case_reference": case_reference})),
+            Some(
+                serde_json::json!({"kind": kind, "reason": reason, "case_reference": case_reference}),
+            ),
         )?;
     }
     Ok((taken, owed))
@@ -339,7 +385,12 @@ fn audit_deposit(
 }
 
 /// Starts the clearance period; the supplier stops being active at once.
-pub fn request_exit(conn: &mut DbConn, settings: &Settings, actor: &Actor, supplier: &SupplierRow) -> AppResult<SupplierRow> {
+pub fn request_exit(
+    conn: &mut DbConn,
+    settings: &Settings,
+    actor: &Actor,
+    supplier: &SupplierRow,
+) -> AppResult<SupplierRow> {
     if supplier.status != rules::SUPPLIER_APPROVED {
         return Err(AppError::Conflict {
             code: "exit_in_progress",
@@ -398,7 +449,13 @@ pub fn run_due_exits(conn: &mut DbConn, actor: &Actor) -> AppResult<Vec<(i64, Fe
 }
 
 /// A deduction's result, with the deposit after it.
-pub fn deduction_view(conn: &mut DbConn, supplier_id: i64, taken: Fen, owed: Fen, page: Page) -> AppResult<DeductionView> {
+pub fn deduction_view(
+    conn: &mut DbConn,
+    supplier_id: i64,
+    taken: Fen,
+    owed: Fen,
+    page: Page,
+) -> AppResult<DeductionView> {
     let row = supplier(conn, supplier_id)?;
     Ok(DeductionView {
         deducted_fen: taken,

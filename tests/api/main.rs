@@ -8,4 +8,5 @@ mod migrations;
 mod openapi;
 mod ops;
 mod pool;
+mod suppliers;
 mod support;

@@ -308,3 +308,114 @@ impl Drop for TestApp {
         drop(self.handle.stop(false));
     }
 }
+
+/// A valid supplier application; tests change what they test.
+pub fn application_body(credit_code: &str) -> Value {
+    json!({
+        "company_name": "Fresh Farm Co",
+        "credit_code": credit_code,
+        "registered_capital_fen": 500_000_000,
+        "general_taxpayer": true,
+        "contact": {"name": "Lin", "phone": "+8613800138000"},
+        "categories": ["food-health.snacks"],
+        "brand_authorisations": [{
+            "brand": "FarmJoy",
+            "chain": ["FarmJoy Ltd", "East Distributor"],
+            "valid_from": "2026-01-01",
+            "valid_until": "2099-12-31"
+        }],
+        "procurement_vouchers": ["PV-2026-001"]
+    })
+}
+
+/// Valid credit codes (check characters computed per GB 32100-2015).
+pub const CREDIT_CODES: [&str; 3] = [
+    "91350100M000100Y43",
+    "91110000802100433B",
+    "91310000MA1FL4AB1T",
+];
+
+/// Base ¥10,000 + food & health ¥5,000 (snacks add nothing).
+pub const FOOD_SNACKS_DEPOSIT: i64 = 1_500_000;
+
+/// An approved supplier: its member's session, its id, and the admin who approved it.
+pub struct SupplierFixture {
+    pub member: Session,
+    pub supplier_id: i64,
+    pub admin: Session,
+}
+
+impl TestApp {
+    pub async fn approved_supplier(
+        &self,
+        email: &str,
+        credit_code: &str,
+        admin: Option<Session>,
+    ) -> SupplierFixture {
+        let member = self.signed_in(email).await;
+        let applied = self
+            .post(
+                "/api/v1/supplier/applications",
+                &application_body(credit_code),
+                Some(&member.access),
+            )
+            .await;
+        assert_eq!(applied.status, 201, "{}", applied.text);
+        let admin = match admin {
+            Some(admin) => admin,
+            None => self.signed_in_admin(&format!("admin-{email}")).await,
+        };
+        let id = applied.json()["id"].as_i64().unwrap();
+        let approved = self
+            .post(
+                &format!("/api/v1/admin/supplier-applications/{id}/approve"),
+                &json!({}),
+                Some(&admin.access),
+            )
+            .await;
+        assert_eq!(approved.status, 200, "{}", approved.text);
+        SupplierFixture {
+            member,
+            supplier_id: approved.json()["id"].as_i64().unwrap(),
+            admin,
+        }
+    }
+
+    /// Records an offline deposit payment as the fixture's admin.
+    pub async fn pay_deposit(
+        &self,
+        supplier: &SupplierFixture,
+        amount: i64,
+        reference: &str,
+    ) -> Reply {
+        self.post(
+            &format!(
+                "/api/v1/admin/suppliers/{}/deposit/payments",
+                supplier.supplier_id
+            ),
+            &json!({"amount_fen": amount, "reference": reference}),
+            Some(&supplier.admin.access),
+        )
+        .await
+    }
+
+    /// An approved supplier whose deposit is paid in full: active.
+    pub async fn active_supplier(&self, email: &str, credit_code: &str) -> SupplierFixture {
+        let supplier = self.approved_supplier(email, credit_code, None).await;
+        let paid = self
+            .pay_deposit(&supplier, FOOD_SNACKS_DEPOSIT, &format!("BANK-{email}"))
+            .await;
+        assert_eq!(paid.status, 200, "{}", paid.text);
+        assert_eq!(paid.json()["supplier"]["active"], true);
+        supplier
+    }
+
+    /// `xiaopu ledger check` on this test's database.
+    pub async fn ledger_check(&self) -> Result<xiaopu::ledger::check::LedgerSummary, String> {
+        self.state
+            .db
+            .read(|conn| xiaopu::ledger::check::check(conn))
+            .await
+            .unwrap()
+    }
+}
