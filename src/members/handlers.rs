@@ -76,10 +76,6 @@ pub async fn list_members(
     query: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Paginated<MemberView>>> {
     let page = query.into_inner().resolve(&state.settings.pagination)?;
-    let (rows, total) = state.db.read(move |conn| service::list(conn, page)).await?;
-    Ok(web::Json(Paginated::new(
-        rows.into_iter().map(MemberView::from).collect(),
-        page,
-        total,
-    )))
+    let (views, total) = state.db.read(move |conn| service::list(conn, page)).await?;
+    Ok(web::Json(Paginated::new(views, page, total)))
 }
