@@ -7,7 +7,8 @@ use crate::support::{application_body, TestApp, CREDIT_CODES, FOOD_SNACKS_DEPOSI
 async fn applications_breaking_an_entry_rule_are_refused_by_field() {
     let app = TestApp::start().await;
     let member = app.signed_in("s@b.cn").await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+    type Change = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Change, &str)> = vec![
         (
             "registered_capital_fen",
             Box::new(|b| b["registered_capital_fen"] = json!(99_999_999)),

@@ -414,7 +414,7 @@ impl TestApp {
     pub async fn ledger_check(&self) -> Result<xiaopu::ledger::check::LedgerSummary, String> {
         self.state
             .db
-            .read(|conn| xiaopu::ledger::check::check(conn))
+            .read(xiaopu::ledger::check::check)
             .await
             .unwrap()
     }
