@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
-use crate::{auth, members, ops, suppliers};
+use crate::{auth, goods, members, ops, suppliers};
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
 fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBackend) {
@@ -39,14 +39,24 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(suppliers::handlers::approve)
                 .service(suppliers::handlers::reject)
                 .service(suppliers::handlers::record_payment)
-                .service(suppliers::handlers::deduct),
+                .service(suppliers::handlers::deduct)
+                .service(goods::handlers::take_down),
         )
         .service(
             scope::scope("/api/v1/supplier")
                 .service(suppliers::handlers::apply)
                 .service(suppliers::handlers::my_applications)
                 .service(suppliers::handlers::deposit)
-                .service(suppliers::handlers::exit),
+                .service(suppliers::handlers::exit)
+                .service(goods::handlers::create)
+                .service(goods::handlers::list)
+                .service(goods::handlers::get)
+                .service(goods::handlers::update)
+                .service(goods::handlers::list_for_sale)
+                .service(goods::handlers::delist)
+                .service(goods::handlers::change_commission)
+                .service(goods::handlers::set_stock)
+                .service(goods::handlers::adjust_stock),
         )
         // Last: a scope answers 404 for what it does not hold, so the widest prefix goes last.
         .service(scope::scope("/api/v1").service(members::handlers::me));

@@ -4,6 +4,7 @@
 mod auth;
 mod cli;
 mod errors;
+mod goods;
 mod migrations;
 mod openapi;
 mod ops;

@@ -1,0 +1,307 @@
+use actix_web::{get, patch, post, put, web, HttpResponse};
+use tracing_actix_web::RequestId;
+use validator::Validate;
+
+use super::dto::{
+    CommissionRequest, GoodsFilter, GoodsPatch, GoodsRequest, GoodsView, StockAdjustRequest,
+    StockSetRequest,
+};
+use super::service;
+use crate::auth::{AdminMember, SupplierMember};
+use crate::db::DbConn;
+use crate::error::AppResult;
+use crate::http::json::JsonBody;
+use crate::money::Bps;
+use crate::openapi::{CommonErrors, NotFoundErrors, RoleErrors};
+use crate::pagination::{PageQuery, Paginated};
+use crate::state::AppState;
+use crate::suppliers::dto::ReasonRequest;
+use crate::suppliers::handlers::actor;
+use crate::suppliers::model::SupplierRow;
+
+/// Runs `work` in one write transaction for the supplier the member belongs to.
+async fn as_supplier<T, F>(state: &AppState, member: &SupplierMember, work: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConn, &SupplierRow) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let member = member.id();
+    state
+        .db
+        .write(move |conn| {
+            let supplier = crate::suppliers::service::supplier_of(conn, member)?;
+            work(conn, &supplier)
+        })
+        .await
+}
+
+/// Create goods (as a draft): price and commission parity are checked here.
+#[utoipa::path(
+    tag = "goods",
+    request_body = GoodsRequest,
+    responses((status = 201, description = "Created as a draft", body = GoodsView), CommonErrors, RoleErrors),
+    security(("bearer" = ["supplier"]))
+)]
+#[post("/goods")]
+pub async fn create(
+    state: web::Data<AppState>,
+    member: SupplierMember,
+    body: JsonBody<GoodsRequest>,
+) -> AppResult<HttpResponse> {
+    body.validate()?;
+    let request = body.into_inner();
+    let settings = state.settings.clone();
+    let view = as_supplier(&state, &member, move |conn, supplier| {
+        service::create(conn, &settings, supplier, request)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// The supplier's goods, newest first, filtered by status.
+#[utoipa::path(
+    tag = "goods",
+    params(GoodsFilter),
+    responses((status = 200, description = "One page of goods", body = Paginated<GoodsView>), CommonErrors, RoleErrors),
+    security(("bearer" = ["supplier"]))
+)]
+#[get("/goods")]
+pub async fn list(
+    state: web::Data<AppState>,
+    member: SupplierMember,
+    query: web::Query<GoodsFilter>,
+) -> AppResult<web::Json<Paginated<GoodsView>>> {
+    let filter = query.into_inner();
+    let page = PageQuery {
+        page: filter.page,
+        per_page: filter.per_page,
+    }
+    .resolve(&state.settings.pagination)?;
+    let status = filter.status.map(|s| s.as_str());
+    let (views, total) = as_supplier(&state, &member, move |conn, supplier| {
+        service::list(conn, supplier, status, page)
+    })
+    .await?;
+    Ok(web::Json(Paginated::new(views, page, total)))
+}
+
+/// One of the supplier's goods.
+#[utoipa::path(
+    tag = "goods",
+    params(("id" = i64, Path, description = "Goods id")),
+    responses((status = 200, description = "The goods", body = GoodsView), CommonErrors, RoleErrors, NotFoundErrors),
+    security(("bearer" = ["supplier"]))
+)]
+#[get("/goods/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    member: SupplierMember,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<GoodsView>> {
+    let id = id.into_inner();
+    Ok(web::Json(
+        as_supplier(&state, &member, move |conn, supplier| {
+            service::view(conn, supplier, id)
+        })
+        .await?,
+    ))
+}
+
+/// Change title, description, images, declared reference price or market rate, or SKUs
+/// (update by id, add without). Parity is checked again for every SKU.
+#[utoipa::path(
+    tag = "goods",
+    params(("id" = i64, Path, description = "Goods id")),
+    request_body = GoodsPatch,
+    responses(
+        (status = 200, description = "The goods after the change", body = GoodsView),
+        (status = 409, description = "Taken down by the platform", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["supplier"]))
+)]
+#[patch("/goods/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    member: SupplierMember,
+    id: web::Path<i64>,
+    body: JsonBody<GoodsPatch>,
+) -> AppResult<web::Json<GoodsView>> {
+    body.validate()?;
+    let (id, patch, settings) = (id.into_inner(), body.into_inner(), state.settings.clone());
+    Ok(web::Json(
+        as_supplier(&state, &member, move |conn, supplier| {
+            service::update(conn, &settings, supplier, id, patch)
+        })
+        .await?,
+    ))
+}
+
+/// Put goods on sale (the supplier must be active).
+#[utoipa::path(
+    tag = "goods",
+    params(("id" = i64, Path, description = "Goods id")),
+    responses(
+        (status = 200, description = "Listed", body = GoodsView),
+        (status = 409, description = "`supplier_inactive` (deposit short) or `taken_down`", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["supplier"]))
+)]
+#[post("/goods/{id}/list")]
+pub async fn list_for_sale(
+    state: web::Data<AppState>,
+    member: SupplierMember,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<GoodsView>> {
+    let id = id.into_inner();
+    Ok(web::Json(
+        as_supplier(&state, &member, move |conn, supplier| {
+            service::list_for_sale(conn, supplier, id)
+        })
+        .await?,
+    ))
+}
+
+/// Take goods off sale.
+#[utoipa::path(
+    tag = "goods",
+    params(("id" = i64, Path, description = "Goods id")),
+    responses(
+        (status = 200, description = "Delisted", body = GoodsView),
+        (status = 409, description = "Taken down by the platform", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["supplier"]))
+)]
+#[post("/goods/{id}/delist")]
+pub async fn delist(
+    state: web::Data<AppState>,
+    member: SupplierMember,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<GoodsView>> {
+    let id = id.into_inner();
+    Ok(web::Json(
+        as_supplier(&state, &member, move |conn, supplier| {
+            service::delist(conn, supplier, id)
+        })
+        .await?,
+    ))
+}
+
+/// Change the commission: a rise applies now, a fall after the notice period (shown as
+/// `upcoming_commission` until then). Orders keep the rate they were placed with.
+#[utoipa::path(
+    tag = "goods",
+    params(("id" = i64, Path, description = "Goods id")),
+    request_body = CommissionRequest,
+    responses((status = 200, description = "The goods with its rate now and any upcoming change", body = GoodsView), CommonErrors, RoleErrors, NotFoundErrors),
+    security(("bearer" = ["supplier"]))
+)]
+#[post("/goods/{id}/commission")]
+pub async fn change_commission(
+    state: web::Data<AppState>,
+    member: SupplierMember,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: JsonBody<CommissionRequest>,
+) -> AppResult<web::Json<GoodsView>> {
+    body.validate()?;
+    let (id, rate, settings) = (
+        id.into_inner(),
+        Bps(body.commission_bps),
+        state.settings.clone(),
+    );
+    let actor = actor(member.id(), &request_id);
+    Ok(web::Json(
+        as_supplier(&state, &member, move |conn, supplier| {
+            service::change_commission(conn, &settings, &actor, supplier, id, rate)
+        })
+        .await?,
+    ))
+}
+
+/// Set a SKU's stock, given the version last read (optimistic concurrency).
+#[utoipa::path(
+    tag = "goods",
+    params(("id" = i64, Path, description = "Goods id"), ("sku_id" = i64, Path, description = "SKU id")),
+    request_body = StockSetRequest,
+    responses(
+        (status = 200, description = "The goods after the change", body = GoodsView),
+        (status = 409, description = "`stale_version`: the stock changed since it was read", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["supplier"]))
+)]
+#[put("/goods/{id}/skus/{sku_id}/stock")]
+pub async fn set_stock(
+    state: web::Data<AppState>,
+    member: SupplierMember,
+    path: web::Path<(i64, i64)>,
+    body: JsonBody<StockSetRequest>,
+) -> AppResult<web::Json<GoodsView>> {
+    body.validate()?;
+    let ((id, sku_id), request) = (path.into_inner(), body.into_inner());
+    Ok(web::Json(
+        as_supplier(&state, &member, move |conn, supplier| {
+            service::set_stock(conn, supplier, id, sku_id, request.stock, request.version)
+        })
+        .await?,
+    ))
+}
+
+/// Add to or remove from a SKU's stock; it never goes below zero.
+#[utoipa::path(
+    tag = "goods",
+    params(("id" = i64, Path, description = "Goods id"), ("sku_id" = i64, Path, description = "SKU id")),
+    request_body = StockAdjustRequest,
+    responses(
+        (status = 200, description = "The goods after the change", body = GoodsView),
+        (status = 409, description = "`insufficient_stock`", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["supplier"]))
+)]
+#[post("/goods/{id}/skus/{sku_id}/stock/adjust")]
+pub async fn adjust_stock(
+    state: web::Data<AppState>,
+    member: SupplierMember,
+    path: web::Path<(i64, i64)>,
+    body: JsonBody<StockAdjustRequest>,
+) -> AppResult<web::Json<GoodsView>> {
+    body.validate()?;
+    let ((id, sku_id), delta) = (path.into_inner(), body.delta);
+    Ok(web::Json(
+        as_supplier(&state, &member, move |conn, supplier| {
+            service::adjust_stock(conn, supplier, id, sku_id, delta)
+        })
+        .await?,
+    ))
+}
+
+/// Take goods down for a violation (admins); audited with the reason.
+#[utoipa::path(
+    tag = "admin",
+    params(("id" = i64, Path, description = "Goods id")),
+    request_body = ReasonRequest,
+    responses((status = 200, description = "Taken down", body = GoodsView), CommonErrors, RoleErrors, NotFoundErrors),
+    security(("bearer" = ["admin"]))
+)]
+#[post("/goods/{id}/takedown")]
+pub async fn take_down(
+    state: web::Data<AppState>,
+    admin: AdminMember,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: JsonBody<ReasonRequest>,
+) -> AppResult<web::Json<GoodsView>> {
+    body.validate()?;
+    let (id, reason) = (id.into_inner(), body.into_inner().reason);
+    let actor = actor(admin.id(), &request_id);
+    Ok(web::Json(
+        state
+            .db
+            .write(move |conn| service::take_down(conn, &actor, id, &reason))
+            .await?,
+    ))
+}

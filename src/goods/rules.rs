@@ -1,0 +1,116 @@
+//! Goods rules: price and commission parity, images, and when a commission change applies.
+
+use chrono::NaiveDateTime;
+
+use super::model::GoodsRow;
+use crate::config::Settings;
+use crate::error::FieldError;
+use crate::money::Bps;
+
+pub const STATUS_DRAFT: &str = "draft";
+pub const STATUS_LISTED: &str = "listed";
+pub const STATUS_DELISTED: &str = "delisted";
+pub const STATUS_TAKEN_DOWN: &str = "taken_down";
+
+/// Commission parity: at least the platform floor and the market rate the supplier declares
+/// for the same goods, at most the platform ceiling.
+pub fn check_commission(
+    settings: &Settings,
+    market: Bps,
+    rate: Bps,
+    field: &str,
+) -> Option<FieldError> {
+    let goods = &settings.goods;
+    if rate.0 < goods.commission_floor_bps {
+        Some(FieldError::new(
+            field,
+            "below_floor",
+            format!(
+                "commission must be at least {} bps (platform floor)",
+                goods.commission_floor_bps
+            ),
+        ))
+    } else if rate < market {
+        Some(FieldError::new(
+            field,
+            "below_market_rate",
+            format!(
+                "commission must be at least the declared market rate of {} bps",
+                market.0
+            ),
+        ))
+    } else if rate.0 > goods.commission_ceiling_bps {
+        Some(FieldError::new(
+            field,
+            "above_ceiling",
+            format!(
+                "commission must be at most {} bps",
+                goods.commission_ceiling_bps
+            ),
+        ))
+    } else {
+        None
+    }
+}
+
+/// Price parity: never dearer here than the declared price on other platforms.
+pub fn check_price(price_fen: i64, reference_price_fen: i64, field: &str) -> Option<FieldError> {
+    (price_fen > reference_price_fen).then(|| {
+        FieldError::new(
+            field,
+            "above_reference_price",
+            "the price must not exceed the declared price on other platforms",
+        )
+    })
+}
+
+/// Image URLs: https only, well formed, never fetched by the server.
+pub fn check_image_url(url: &str, field: &str) -> Option<FieldError> {
+    let valid = url.len() <= 1000
+        && url
+            .strip_prefix("https://")
+            .and_then(|rest| rest.split(['/', '?', '#']).next())
+            .is_some_and(|host| {
+                !host.is_empty()
+                    && host
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+            })
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    (!valid).then(|| {
+        FieldError::new(
+            field,
+            "https_required",
+            "image URLs must be well-formed https:// URLs",
+        )
+    })
+}
+
+/// The rate in force at `now`, and a scheduled change not yet in force.
+pub fn commission_at(goods: &GoodsRow, now: NaiveDateTime) -> (Bps, Option<(Bps, NaiveDateTime)>) {
+    match (goods.pending_commission_bps, goods.pending_commission_at) {
+        (Some(pending), Some(at)) if at <= now => (Bps(pending), None),
+        (Some(pending), Some(at)) => (Bps(goods.commission_bps), Some((Bps(pending), at))),
+        _ => (Bps(goods.commission_bps), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_urls_must_be_https() {
+        assert!(check_image_url("https://img.example.cn/a.jpg", "f").is_none());
+        for bad in [
+            "http://img.example.cn/a.jpg",
+            "https://",
+            "https:///a.jpg",
+            "ftp://x/y",
+            "https://a b/c",
+            "javascript:alert(1)",
+        ] {
+            assert!(check_image_url(bad, "f").is_some(), "{bad}");
+        }
+    }
+}
