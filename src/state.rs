@@ -14,6 +14,9 @@ pub struct AppState {
     pub db: Db,
     pub tokens: AccessTokens,
     pub passwords: Arc<Passwords>,
+    /// One argon2 computation per core at a time: each takes ~19 MiB and a core for tens of
+    /// milliseconds, so a login flood queues here instead of exhausting memory.
+    hashing_slots: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -22,18 +25,34 @@ impl AppState {
         let key = keys::signing_key(&mut *db.get()?, &settings.auth)?;
         let tokens = AccessTokens::new(&key, &settings.auth);
         let passwords = Arc::new(Passwords::new(&settings.auth)?);
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Self {
             settings,
             db,
             tokens,
             passwords,
+            hashing_slots: tokio::sync::Semaphore::new(cores),
         })
     }
 
-    /// Hashes a password off the async workers (argon2 takes tens of milliseconds).
-    pub async fn hash_password(&self, password: String) -> AppResult<String> {
+    /// Runs password work (hashing, verifying) off the async workers, one per core at a time.
+    pub async fn password_work<T, F>(&self, work: F) -> AppResult<T>
+    where
+        F: FnOnce(&Passwords) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let _slot = self
+            .hashing_slots
+            .acquire()
+            .await
+            .map_err(|_| AppError::internal("password hashing slots closed"))?;
         let passwords = self.passwords.clone();
-        off_worker(move || passwords.hash(&password)).await?
+        off_worker(move || work(&passwords)).await
+    }
+
+    pub async fn hash_password(&self, password: String) -> AppResult<String> {
+        self.password_work(move |passwords| passwords.hash(&password))
+            .await?
     }
 }
 

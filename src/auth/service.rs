@@ -9,7 +9,7 @@ use crate::audit::{self, Actor};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::members::{self, rules::normalize_login, MemberId};
-use crate::state::{off_worker, AppState};
+use crate::state::AppState;
 
 /// Both tokens of a session, as handed to the client.
 #[derive(Debug)]
@@ -39,16 +39,16 @@ pub async fn login(state: &AppState, login: &str, password: String) -> AppResult
         .db
         .read(move |conn| members::repo::find_by_login(conn, &login))
         .await?;
-    let passwords = state.passwords.clone();
     let stored_hash = member.as_ref().map(|m| m.password_hash.clone());
-    let (check, rehash) = off_worker(move || {
-        let check = passwords.check(&password, stored_hash.as_deref());
-        // Upgrade the stored hash while the plain password is at hand.
-        let rehash =
-            (check == PasswordCheck::CorrectNeedsRehash).then(|| passwords.hash(&password));
-        (check, rehash)
-    })
-    .await?;
+    let (check, rehash) = state
+        .password_work(move |passwords| {
+            let check = passwords.check(&password, stored_hash.as_deref());
+            // Upgrade the stored hash while the plain password is at hand.
+            let rehash =
+                (check == PasswordCheck::CorrectNeedsRehash).then(|| passwords.hash(&password));
+            (check, rehash)
+        })
+        .await?;
     let member = match (check, member) {
         (PasswordCheck::Wrong, _) | (_, None) => {
             return Err(AppError::Unauthorized {

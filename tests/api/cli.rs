@@ -119,3 +119,55 @@ fn migrate_then_admin_create_bootstraps_an_admin() {
         .unwrap();
     assert_eq!(admins, [("root@xiaopu.cn".to_owned(), true)]);
 }
+
+#[test]
+fn ledger_check_passes_on_a_sound_ledger_and_names_the_first_violation() {
+    let database = TestDatabase::new();
+    let check = || {
+        xiaopu()
+            .args(["ledger", "check"])
+            .env("DATABASE_URL", &database.url)
+            .output()
+            .unwrap()
+    };
+    let sound = check();
+    assert!(
+        sound.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sound.stderr)
+    );
+    assert!(String::from_utf8_lossy(&sound.stdout).contains("ledger ok"));
+
+    // An account whose cached balance no entry explains.
+    let settings = test_settings(&database.url);
+    let db = xiaopu::db::Db::new(&settings.database).unwrap();
+    diesel::sql_query(
+        "INSERT INTO ledger_accounts (code, normal_side, allow_negative, balance_fen, created_at) \
+         VALUES ('supplier/1/deposit', 'credit', FALSE, 500, '2026-01-01 00:00:00')",
+    )
+    .execute(&mut *db.get().unwrap())
+    .unwrap();
+    let broken = check();
+    assert!(!broken.status.success());
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains("supplier/1/deposit") && stderr.contains("cached balance"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_supplier_exit_job_runs_from_the_command_line() {
+    let database = TestDatabase::new();
+    let output = xiaopu()
+        .args(["jobs", "run", "supplier-exits"])
+        .env("DATABASE_URL", &database.url)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("0 supplier exit(s) completed"));
+}
