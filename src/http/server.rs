@@ -36,6 +36,7 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
             scope::scope("/api/v1/admin")
                 .service(members::handlers::list_members)
                 .service(suppliers::handlers::list_applications)
+                .service(suppliers::handlers::list_suppliers)
                 .service(suppliers::handlers::approve)
                 .service(suppliers::handlers::reject)
                 .service(suppliers::handlers::record_payment)

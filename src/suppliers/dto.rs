@@ -150,6 +150,16 @@ impl ApplicationStatus {
     }
 }
 
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SupplierFilter {
+    /// Only active (true) or inactive (false) suppliers; all when absent.
+    pub active: Option<bool>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {

@@ -4,7 +4,7 @@ use validator::Validate;
 
 use super::dto::{
     ApplicationFilter, ApplicationRequest, ApplicationView, DeductionRequest, DeductionView,
-    DepositPaymentRequest, DepositView, ReasonRequest, SupplierView,
+    DepositPaymentRequest, DepositView, ReasonRequest, SupplierFilter, SupplierView,
 };
 use super::service;
 use crate::audit::Actor;
@@ -100,6 +100,36 @@ pub async fn list_applications(
     let (rows, total) = state
         .db
         .read(move |conn| super::repo::list_applications(conn, status, None, page))
+        .await?;
+    Ok(web::Json(Paginated::new(
+        rows.into_iter().map(Into::into).collect(),
+        page,
+        total,
+    )))
+}
+
+/// Suppliers with their standing (admins), newest first.
+#[utoipa::path(
+    tag = "admin",
+    params(SupplierFilter),
+    responses((status = 200, description = "One page of suppliers", body = Paginated<SupplierView>), CommonErrors, RoleErrors),
+    security(("bearer" = ["admin"]))
+)]
+#[get("/suppliers")]
+pub async fn list_suppliers(
+    state: web::Data<AppState>,
+    _admin: AdminMember,
+    query: web::Query<SupplierFilter>,
+) -> AppResult<web::Json<Paginated<SupplierView>>> {
+    let filter = query.into_inner();
+    let page = PageQuery {
+        page: filter.page,
+        per_page: filter.per_page,
+    }
+    .resolve(&state.settings.pagination)?;
+    let (rows, total) = state
+        .db
+        .read(move |conn| super::repo::list(conn, filter.active, page))
         .await?;
     Ok(web::Json(Paginated::new(
         rows.into_iter().map(Into::into).collect(),

@@ -155,6 +155,29 @@ pub fn of_member(conn: &mut DbConn, member: MemberId) -> AppResult<Option<Suppli
         .optional()?)
 }
 
+/// One page of suppliers, newest first, optionally only the active (or inactive) ones.
+pub fn list(
+    conn: &mut DbConn,
+    active: Option<bool>,
+    page: Page,
+) -> AppResult<(Vec<SupplierRow>, i64)> {
+    let filtered = || {
+        let mut query = suppliers::table.into_boxed();
+        if let Some(active) = active {
+            query = query.filter(suppliers::is_active.eq(active));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(suppliers::id.desc())
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(SupplierRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
 pub fn set_standing(
     conn: &mut DbConn,
     id: i64,

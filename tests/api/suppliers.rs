@@ -280,8 +280,28 @@ async fn the_deposit_makes_a_supplier_active_and_deductions_can_stop_it() {
         (Some(0), Some(900_000))
     );
     assert_eq!(topped["supplier"]["active"], false);
+    let admin_view = |active: bool| {
+        let (app, token) = (&app, supplier.admin.access.clone());
+        async move {
+            app.get(
+                &format!("/api/v1/admin/suppliers?active={active}"),
+                Some(&token),
+            )
+            .await
+            .json()["total"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        (admin_view(true).await, admin_view(false).await),
+        (json!(0), json!(1))
+    );
     let topped = app.pay_deposit(&supplier, 600_000, "BANK-3").await.json();
     assert_eq!(topped["supplier"]["active"], true);
+    assert_eq!(
+        (admin_view(true).await, admin_view(false).await),
+        (json!(1), json!(0))
+    );
     let kinds: Vec<&str> = topped["entries"]["items"]
         .as_array()
         .unwrap()
