@@ -32,6 +32,9 @@ pub struct Settings {
     pub suppliers: SupplierSettings,
     pub goods: GoodsSettings,
     pub categories: Vec<CategorySettings>,
+    pub shops: ShopSettings,
+    pub sharing: SharingSettings,
+    pub tiers: TierSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -126,6 +129,49 @@ pub struct CategorySettings {
     pub parent: Option<String>,
     #[serde(default)]
     pub extra_deposit_fen: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CreditProviderKind {
+    Recorded,
+    Http,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShopSettings {
+    pub credit_provider: CreditProviderKind,
+    pub credit_http_url: String,
+    pub credit_http_timeout_ms: u64,
+    pub min_credit_score: i32,
+    pub max_items_per_shop: i32,
+    pub max_shops_per_member: i64,
+    pub multi_shop_tier_months: u32,
+    pub display_name_suffix: String,
+    pub forbidden_name_words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharingSettings {
+    pub public_base_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierSettings {
+    pub bonus_bps: TierBonus,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierBonus {
+    pub rookie: i32,
+    pub senior: i32,
+    pub elite: i32,
+    #[serde(rename = "super")]
+    pub super_: i32,
 }
 
 /// A configuration problem, always naming the key at fault.
@@ -375,6 +421,36 @@ impl Settings {
             return Err(ConfigError::new(
                 "goods.max_skus_per_goods",
                 "must be at least 1",
+            ));
+        }
+        let shops = &self.shops;
+        if shops.credit_provider == CreditProviderKind::Http
+            && !(shops.credit_http_url.starts_with("http://")
+                || shops.credit_http_url.starts_with("https://"))
+        {
+            return Err(ConfigError::new(
+                "shops.credit_http_url",
+                "must be an http(s) URL when shops.credit_provider = \"http\"",
+            ));
+        }
+        if shops.max_items_per_shop < 1 {
+            return Err(ConfigError::new(
+                "shops.max_items_per_shop",
+                "must be at least 1",
+            ));
+        }
+        if shops.max_shops_per_member < 1 {
+            return Err(ConfigError::new(
+                "shops.max_shops_per_member",
+                "must be at least 1",
+            ));
+        }
+        if !(self.sharing.public_base_url.starts_with("http://")
+            || self.sharing.public_base_url.starts_with("https://"))
+        {
+            return Err(ConfigError::new(
+                "sharing.public_base_url",
+                "must be an http(s) URL",
             ));
         }
         if self.categories.is_empty() {

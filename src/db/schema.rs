@@ -11,6 +11,8 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        credit_score -> Nullable<Integer>,
+        credit_score_updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -158,6 +160,7 @@ diesel::table! {
         takedown_reason -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        min_price_fen -> BigInt,
     }
 }
 
@@ -175,7 +178,75 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    verifications (id) {
+        id -> BigInt,
+        member_id -> BigInt,
+        legal_name -> Text,
+        id_number_masked -> Text,
+        id_number_digest -> Text,
+        status -> Text,
+        reject_reason -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tier_history (member_id, month) {
+        member_id -> BigInt,
+        month -> Text,
+        tier -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shops (id) {
+        id -> BigInt,
+        owner_member_id -> BigInt,
+        shop_no -> Text,
+        name -> Text,
+        name_key -> Text,
+        logo_url -> Nullable<Text>,
+        description -> Text,
+        status -> Text,
+        item_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    shop_items (id) {
+        id -> BigInt,
+        shop_id -> BigInt,
+        goods_id -> BigInt,
+        recommendation -> Text,
+        position -> BigInt,
+        pinned -> Bool,
+        removed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    share_codes (code) {
+        code -> Text,
+        shop_item_id -> BigInt,
+        visits -> BigInt,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> members (member_id));
+diesel::joinable!(shop_items -> shops (shop_id));
+diesel::joinable!(shop_items -> goods (goods_id));
+diesel::joinable!(share_codes -> shop_items (shop_item_id));
 diesel::joinable!(supplier_members -> suppliers (supplier_id));
 diesel::joinable!(brand_authorisations -> suppliers (supplier_id));
 diesel::joinable!(ledger_entries -> ledger_postings (posting_id));
@@ -198,4 +269,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_entries,
     goods,
     goods_skus,
+    verifications,
+    tier_history,
+    shops,
+    shop_items,
+    share_codes,
 );

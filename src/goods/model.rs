@@ -23,6 +23,7 @@ pub struct GoodsRow {
     pub takedown_reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub min_price_fen: i64,
 }
 
 #[derive(Debug, Insertable)]

@@ -163,3 +163,15 @@ pub fn adjust_stock(
     .execute(conn)?;
     Ok(updated == 1)
 }
+
+/// Keeps `goods.min_price_fen` equal to the lowest SKU price; call after SKU prices change.
+pub fn refresh_min_price(conn: &mut DbConn, goods_id: i64) -> AppResult<()> {
+    let lowest: Option<i64> = goods_skus::table
+        .filter(goods_skus::goods_id.eq(goods_id))
+        .select(diesel::dsl::min(goods_skus::price_fen))
+        .first(conn)?;
+    diesel::update(goods::table.find(goods_id))
+        .set(goods::min_price_fen.eq(lowest.unwrap_or(0)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -140,6 +140,7 @@ pub fn create(
     for sku in &request.skus {
         insert_sku(conn, id, sku, now)?;
     }
+    repo::refresh_min_price(conn, id)?;
     view(conn, supplier, id)
 }
 
@@ -295,6 +296,7 @@ pub fn update(
             None => insert_sku(conn, id, change, now)?,
         }
     }
+    repo::refresh_min_price(conn, id)?;
     view(conn, supplier, id)
 }
 

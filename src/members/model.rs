@@ -17,6 +17,8 @@ pub struct MemberRow {
     pub status: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub credit_score: Option<i32>,
+    pub credit_score_updated_at: Option<NaiveDateTime>,
 }
 
 impl MemberRow {
