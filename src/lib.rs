@@ -14,5 +14,6 @@ pub mod money;
 pub mod openapi;
 pub mod ops;
 pub mod pagination;
+pub mod shops;
 pub mod state;
 pub mod suppliers;

@@ -31,6 +31,7 @@ pub const BEARER: &str = "bearer";
         (name = "admin", description = "Platform administration"),
         (name = "suppliers", description = "The supplier admin API: application, deposit, exit"),
         (name = "goods", description = "The supplier admin API: goods, SKUs, stock, commission"),
+        (name = "shops", description = "The mobile app API: verification, opening and running a micro-shop"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -49,6 +49,13 @@ impl RequiredRole for Supplier {
     const ROLE: Role = Role::Supplier;
 }
 
+/// Owners of an open micro-shop.
+pub struct Shopkeeper;
+
+impl RequiredRole for Shopkeeper {
+    const ROLE: Role = Role::Shopkeeper;
+}
+
 /// A signed-in, active member who holds role `R` now.
 pub struct WithRole<R: RequiredRole> {
     pub member: MemberRow,
@@ -63,6 +70,7 @@ impl<R: RequiredRole> WithRole<R> {
 
 pub type AdminMember = WithRole<Admin>;
 pub type SupplierMember = WithRole<Supplier>;
+pub type ShopkeeperMember = WithRole<Shopkeeper>;
 
 impl<R: RequiredRole + 'static> FromRequest for WithRole<R> {
     type Error = AppError;

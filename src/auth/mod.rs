@@ -11,4 +11,4 @@ pub mod repo;
 pub mod service;
 pub mod tokens;
 
-pub use extractors::{AdminMember, AuthMember, SupplierMember};
+pub use extractors::{AdminMember, AuthMember, ShopkeeperMember, SupplierMember};

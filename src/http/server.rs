@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
-use crate::{auth, goods, members, ops, suppliers};
+use crate::{auth, goods, members, ops, shops, suppliers};
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
 fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBackend) {
@@ -37,6 +37,10 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(members::handlers::list_members)
                 .service(suppliers::handlers::list_applications)
                 .service(suppliers::handlers::list_suppliers)
+                .service(shops::handlers::set_credit_score)
+                .service(shops::handlers::list_verifications)
+                .service(shops::handlers::approve_verification)
+                .service(shops::handlers::reject_verification)
                 .service(suppliers::handlers::approve)
                 .service(suppliers::handlers::reject)
                 .service(suppliers::handlers::record_payment)
@@ -60,7 +64,16 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(goods::handlers::adjust_stock),
         )
         // Last: a scope answers 404 for what it does not hold, so the widest prefix goes last.
-        .service(scope::scope("/api/v1").service(members::handlers::me));
+        .service(
+            scope::scope("/api/v1")
+                .service(members::handlers::me)
+                .service(shops::handlers::submit_verification)
+                .service(shops::handlers::my_verification)
+                .service(shops::handlers::open)
+                .service(shops::handlers::my_shops)
+                .service(shops::handlers::update)
+                .service(shops::handlers::close),
+        );
 }
 
 /// The OpenAPI document, as served at `/openapi.json` and printed by `xiaopu openapi`.

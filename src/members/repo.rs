@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::model::{MemberRow, NewMember};
 use super::{MemberId, Role};
-use crate::db::schema::{members, supplier_members};
+use crate::db::schema::{members, shops, supplier_members};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::pagination::Page;
@@ -90,7 +90,8 @@ pub fn list(conn: &mut DbConn, page: Page) -> AppResult<(Vec<MemberRow>, i64)> {
 }
 
 /// The roles each member holds now: the one place that says how a role is earned.
-/// Every member buys; `supplier` comes with membership of an approved supplier; `admin` is staff.
+/// Every member buys; `shopkeeper` comes with an open shop, `supplier` with membership of an
+/// approved supplier; `admin` is staff.
 pub fn roles(conn: &mut DbConn, rows: &[MemberRow]) -> AppResult<Vec<Vec<Role>>> {
     let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
     let suppliers: std::collections::HashSet<i64> = supplier_members::table
@@ -99,10 +100,20 @@ pub fn roles(conn: &mut DbConn, rows: &[MemberRow]) -> AppResult<Vec<Vec<Role>>>
         .load::<i64>(conn)?
         .into_iter()
         .collect();
+    let shopkeepers: std::collections::HashSet<i64> = shops::table
+        .filter(shops::owner_member_id.eq_any(&ids))
+        .filter(shops::status.eq(crate::shops::rules::STATUS_OPEN))
+        .select(shops::owner_member_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
     Ok(rows
         .iter()
         .map(|member| {
             let mut roles = vec![Role::Buyer];
+            if shopkeepers.contains(&member.id) {
+                roles.push(Role::Shopkeeper);
+            }
             if suppliers.contains(&member.id) {
                 roles.push(Role::Supplier);
             }

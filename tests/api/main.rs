@@ -9,5 +9,6 @@ mod migrations;
 mod openapi;
 mod ops;
 mod pool;
+mod shops;
 mod suppliers;
 mod support;

@@ -419,3 +419,78 @@ impl TestApp {
             .unwrap()
     }
 }
+
+/// A valid resident ID number (GB 11643 check character) distinct for each `seq`.
+pub fn id_number(seq: u32) -> String {
+    let body = format!("11010519900101{:03}", seq % 1000);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .bytes()
+        .zip(weights)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+impl TestApp {
+    /// A member with a credit score of 720 and an approved verification, ready to open a shop.
+    pub async fn eligible_member(&self, email: &str, seq: u32, admin: &Session) -> Session {
+        let member = self.signed_in(email).await;
+        let scored = self
+            .send(
+                self.client
+                    .put(self.url(&format!(
+                        "/api/v1/admin/members/{}/credit-score",
+                        member.member.0
+                    )))
+                    .bearer_auth(&admin.access)
+                    .insert_header(("content-type", "application/json")),
+                Some(br#"{"score": 720}"#),
+            )
+            .await;
+        assert_eq!(scored.status, 204, "{}", scored.text);
+        let submitted = self
+            .post(
+                "/api/v1/me/verification",
+                &json!({"legal_name": "林小明", "id_number": id_number(seq)}),
+                Some(&member.access),
+            )
+            .await;
+        assert_eq!(submitted.status, 201, "{}", submitted.text);
+        let id = submitted.json()["id"].as_i64().unwrap();
+        let approved = self
+            .post(
+                &format!("/api/v1/admin/verifications/{id}/approve"),
+                &json!({}),
+                Some(&admin.access),
+            )
+            .await;
+        assert_eq!(approved.status, 200, "{}", approved.text);
+        member
+    }
+
+    /// An eligible member with an open shop: (session, shop id, shop number).
+    pub async fn shopkeeper(
+        &self,
+        email: &str,
+        seq: u32,
+        shop_name: &str,
+        admin: &Session,
+    ) -> (Session, i64, String) {
+        let member = self.eligible_member(email, seq, admin).await;
+        let opened = self
+            .post(
+                "/api/v1/shops",
+                &json!({"name": shop_name}),
+                Some(&member.access),
+            )
+            .await;
+        assert_eq!(opened.status, 201, "{}", opened.text);
+        let shop = opened.json();
+        (
+            member,
+            shop["id"].as_i64().unwrap(),
+            shop["shop_no"].as_str().unwrap().to_owned(),
+        )
+    }
+}

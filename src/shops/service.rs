@@ -1,0 +1,303 @@
+//! Shop use cases: credit scores, verification, opening, editing, closing.
+
+use sha2::{Digest, Sha256};
+
+use super::dto::{OpenShopRequest, ShopPatch, VerificationRequest};
+use super::model::{NewShop, NewVerification, ShopChanges, ShopRow, VerificationRow};
+use super::repo;
+use super::rules::{self, NameProblem};
+use crate::audit::{self, Actor};
+use crate::config::Settings;
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::goods::rules::check_image_url;
+use crate::members::MemberId;
+
+pub fn set_credit_score(
+    conn: &mut DbConn,
+    actor: &Actor,
+    member: MemberId,
+    score: i32,
+) -> AppResult<()> {
+    let before = crate::members::service::get(conn, member)?.credit_score;
+    repo::set_credit_score(conn, member, score, crate::clock::now())?;
+    audit::record(
+        conn,
+        actor,
+        "member.credit_score_set",
+        "member",
+        &member.0.to_string(),
+        serde_json::json!({"before": {"credit_score": before}, "after": {"credit_score": score}}),
+    )
+}
+
+/// The digest that lets two verifications of one ID number be told apart without keeping it.
+fn id_digest(id_number: &str) -> String {
+    hex::encode(Sha256::digest(format!(
+        "xiaopu-id-number:{}",
+        id_number.to_ascii_uppercase()
+    )))
+}
+
+pub fn submit_verification(
+    conn: &mut DbConn,
+    member: MemberId,
+    request: VerificationRequest,
+) -> AppResult<VerificationRow> {
+    let id_number = request.id_number.trim().to_ascii_uppercase();
+    if !rules::id_number_is_valid(&id_number) {
+        return Err(AppError::field(
+            "id_number",
+            "invalid_format",
+            "not a valid 18-character resident ID number (format or check character)",
+        ));
+    }
+    let digest = id_digest(&id_number);
+    if repo::id_number_used_by_other(conn, member, &digest)? {
+        return Err(AppError::Conflict {
+            code: "id_number_in_use",
+            detail: "this ID number is verified for another account".to_owned(),
+        });
+    }
+    let id = repo::insert_verification(
+        conn,
+        &NewVerification {
+            member_id: member.0,
+            legal_name: request.legal_name.trim().to_owned(),
+            id_number_masked: rules::mask_id_number(&id_number),
+            id_number_digest: digest,
+            status: "pending",
+            created_at: crate::clock::now(),
+        },
+    )?;
+    verification(conn, id)
+}
+
+pub fn verification(conn: &mut DbConn, id: i64) -> AppResult<VerificationRow> {
+    repo::find_verification(conn, id)?.ok_or(AppError::NotFound {
+        resource: "verification",
+    })
+}
+
+pub fn decide_verification(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    approve: bool,
+    reason: Option<&str>,
+) -> AppResult<VerificationRow> {
+    let row = verification(conn, id)?;
+    let admin = actor
+        .member
+        .ok_or_else(|| AppError::internal("a decision needs an admin"))?;
+    let status = if approve { "approved" } else { "rejected" };
+    if !repo::decide_verification(conn, id, status, reason, admin, crate::clock::now())? {
+        return Err(AppError::Conflict {
+            code: "already_decided",
+            detail: format!("this verification is already {}", row.status),
+        });
+    }
+    audit::record(
+        conn,
+        actor,
+        &format!("verification.{status}"),
+        "verification",
+        &id.to_string(),
+        serde_json::json!({"before": {"status": row.status}, "after": {"status": status}, "reason": reason}),
+    )?;
+    verification(conn, id)
+}
+
+fn check_name(name: &str, settings: &Settings) -> Result<(), FieldError> {
+    rules::check_name(name, &settings.shops).map_err(|problem| match problem {
+        NameProblem::Length => FieldError::new(
+            "name",
+            "length",
+            format!(
+                "name must have {} to {} characters",
+                rules::NAME_MIN_CHARS,
+                rules::NAME_MAX_CHARS
+            ),
+        ),
+        NameProblem::ForbiddenWord(word) => FieldError::new(
+            "name",
+            "forbidden_word",
+            format!("a shop name must not claim brand status ({word:?})"),
+        ),
+    })
+}
+
+/// Opens a shop: the credit score and verification were checked by the caller (they may need
+/// an outside provider); here the one-shop rule, the name and the shop number.
+pub fn open(
+    conn: &mut DbConn,
+    settings: &Settings,
+    member: MemberId,
+    score: Option<i32>,
+    request: OpenShopRequest,
+) -> AppResult<ShopRow> {
+    let verified = repo::latest_verification(conn, member)?.is_some_and(|v| v.status == "approved");
+    match score {
+        None => {
+            return Err(forbidden(
+                "credit_score_missing",
+                "no credit score is known for you yet",
+            ))
+        }
+        Some(score) if score < settings.shops.min_credit_score => {
+            return Err(forbidden(
+                "credit_score_too_low",
+                &format!(
+                    "a credit score of at least {} is needed to open a shop",
+                    settings.shops.min_credit_score
+                ),
+            ))
+        }
+        Some(_) => {}
+    }
+    if !verified {
+        return Err(forbidden(
+            "verification_required",
+            "real-name verification must be approved first",
+        ));
+    }
+    let open_shops = repo::shops_of(conn, member)?
+        .into_iter()
+        .filter(|s| s.status == rules::STATUS_OPEN)
+        .count() as i64;
+    if open_shops >= 1 && !may_open_another(conn, settings, member, open_shops)? {
+        return Err(forbidden(
+            "shop_limit_reached",
+            "one shop per member; more need Elite or Super tier for consecutive months",
+        ));
+    }
+    let name = request.name.trim().to_owned();
+    let mut errors: Vec<FieldError> = check_name(&name, settings).err().into_iter().collect();
+    if let Some(url) = &request.logo_url {
+        errors.extend(check_image_url(url, "logo_url"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = crate::clock::now();
+    let shop_no = free_shop_no(conn)?;
+    let id = repo::insert_shop(
+        conn,
+        &NewShop {
+            owner_member_id: member.0,
+            shop_no,
+            name_key: rules::fold_name(&name),
+            name,
+            logo_url: request.logo_url,
+            description: request.description,
+            status: rules::STATUS_OPEN,
+            item_count: 0,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    shop(conn, id)
+}
+
+/// A shop number no shop has ever had (numbers are never reissued: shops are never deleted).
+fn free_shop_no(conn: &mut DbConn) -> AppResult<String> {
+    for _ in 0..50 {
+        let candidate = rules::random_shop_no();
+        if !repo::shop_no_taken(conn, &candidate)? {
+            return Ok(candidate);
+        }
+    }
+    Err(AppError::unavailable("no free shop number found; retry"))
+}
+
+/// The multi-shop rule: Elite or Super for the last N months in a row, and below the cap.
+fn may_open_another(
+    conn: &mut DbConn,
+    settings: &Settings,
+    member: MemberId,
+    open_shops: i64,
+) -> AppResult<bool> {
+    if open_shops >= settings.shops.max_shops_per_member {
+        return Ok(false);
+    }
+    let months = i64::from(settings.shops.multi_shop_tier_months);
+    let tiers = repo::recent_tiers(conn, member, months)?;
+    Ok(tiers.len() as i64 == months
+        && tiers
+            .iter()
+            .all(|(_, tier)| rules::MULTI_SHOP_TIERS.contains(&tier.as_str())))
+}
+
+fn forbidden(code: &'static str, detail: &str) -> AppError {
+    AppError::Forbidden {
+        code,
+        detail: detail.to_owned(),
+    }
+}
+
+pub fn shop(conn: &mut DbConn, id: i64) -> AppResult<ShopRow> {
+    repo::find_shop(conn, id)?.ok_or(AppError::NotFound { resource: "shop" })
+}
+
+/// The member's own shop, or 404 (also for another member's shop).
+pub fn own_shop(conn: &mut DbConn, member: MemberId, id: i64) -> AppResult<ShopRow> {
+    repo::find_shop(conn, id)?
+        .filter(|s| s.owner_member_id == member.0)
+        .ok_or(AppError::NotFound { resource: "shop" })
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    settings: &Settings,
+    member: MemberId,
+    id: i64,
+    patch: ShopPatch,
+) -> AppResult<ShopRow> {
+    let current = own_shop(conn, member, id)?;
+    if current.status != rules::STATUS_OPEN {
+        return Err(AppError::Conflict {
+            code: "shop_closed",
+            detail: "this shop is closed".to_owned(),
+        });
+    }
+    let name = patch.name.map(|n| n.trim().to_owned());
+    let mut errors = Vec::new();
+    if let Some(name) = &name {
+        errors.extend(check_name(name, settings).err());
+    }
+    if let Some(url) = &patch.logo_url {
+        errors.extend(check_image_url(url, "logo_url"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    repo::update_shop(
+        conn,
+        id,
+        &ShopChanges {
+            name_key: name.as_deref().map(rules::fold_name),
+            name,
+            logo_url: patch.logo_url.map(Some),
+            description: patch.description,
+            updated_at: crate::clock::now(),
+        },
+    )?;
+    shop(conn, id)
+}
+
+/// Closes a shop; its rows (items, share codes, later orders) stay for the record.
+pub fn close(conn: &mut DbConn, actor: &Actor, member: MemberId, id: i64) -> AppResult<ShopRow> {
+    let current = own_shop(conn, member, id)?;
+    if current.status == rules::STATUS_OPEN {
+        repo::close_shop(conn, id, crate::clock::now())?;
+        audit::record(
+            conn,
+            actor,
+            "shop.closed",
+            "shop",
+            &id.to_string(),
+            serde_json::json!({"before": {"status": "open"}, "after": {"status": "closed"}}),
+        )?;
+    }
+    shop(conn, id)
+}
