@@ -87,6 +87,9 @@ enum AdminCommand {
         #[arg(long, default_value = "Admin")]
         display_name: String,
     },
+    /// Import credit scores from a CSV file of `member,score` lines (member id, email or
+    /// phone). Good rows are imported; each bad row is reported by line number (exit code 1).
+    ImportCredit { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -110,6 +113,9 @@ fn main() -> ExitCode {
                     ..
                 },
         } => create_admin(&settings, email, display_name),
+        Command::Admin {
+            command: AdminCommand::ImportCredit { file },
+        } => import_credit(&settings, &file),
         Command::Openapi => print_openapi(&settings),
         Command::Ledger {
             command: LedgerCommand::Check,
@@ -196,6 +202,29 @@ fn create_admin(settings: &Settings, email: String, display_name: String) -> Res
         member.email.unwrap_or_default()
     );
     Ok(())
+}
+
+fn import_credit(settings: &Settings, file: &std::path::Path) -> Result<(), String> {
+    let csv = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let db = migrate(settings)?;
+    let mut conn = db.get().map_err(describe)?;
+    let (imported, rejected) = xiaopu::db::backend::write_transaction(&mut conn, |conn| {
+        xiaopu::shops::service::import_credit(conn, &xiaopu::audit::Actor::system(), &csv)
+    })
+    .map_err(describe)?;
+    for row in &rejected {
+        eprintln!("line {}: {}", row.line, row.reason);
+    }
+    println!(
+        "imported {imported} credit score(s), rejected {} row(s)",
+        rejected.len()
+    );
+    if rejected.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} row(s) were not imported", rejected.len()))
+    }
 }
 
 fn check_ledger(settings: &Settings) -> Result<(), String> {

@@ -10,8 +10,8 @@ use crate::members::MemberId;
 #[serde(deny_unknown_fields)]
 pub struct CreditScoreRequest {
     #[validate(range(
-        min = 0,
-        max = 1000,
+        min = super::rules::CREDIT_SCORE_MIN,
+        max = super::rules::CREDIT_SCORE_MAX,
         code = "out_of_range",
         message = "score must be between 0 and 1000"
     ))]

@@ -4,6 +4,9 @@ use rand::Rng;
 
 use crate::config::ShopSettings;
 
+/// Credit scores are on the 0–1000 scale of the providers we accept.
+pub const CREDIT_SCORE_MIN: i32 = 0;
+pub const CREDIT_SCORE_MAX: i32 = 1000;
 pub const NAME_MIN_CHARS: usize = 2;
 pub const NAME_MAX_CHARS: usize = 30;
 pub const STATUS_OPEN: &str = "open";

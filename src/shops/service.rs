@@ -301,3 +301,60 @@ pub fn close(conn: &mut DbConn, actor: &Actor, member: MemberId, id: i64) -> App
     }
     shop(conn, id)
 }
+
+/// One CSV line that could not be imported.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RejectedRow {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Imports `member,score` lines (member id, email or phone; an optional header line), setting
+/// each good row's score and reporting each bad one by its line number.
+pub fn import_credit(
+    conn: &mut DbConn,
+    actor: &Actor,
+    csv: &str,
+) -> AppResult<(usize, Vec<RejectedRow>)> {
+    let mut imported = 0;
+    let mut rejected = Vec::new();
+    for (index, raw) in csv.lines().enumerate() {
+        let line = index + 1;
+        let text = raw.trim();
+        if text.is_empty() || (line == 1 && text.to_ascii_lowercase().starts_with("member")) {
+            continue;
+        }
+        let mut reject = |reason: String| rejected.push(RejectedRow { line, reason });
+        let Some((who, score)) = text.split_once(',') else {
+            reject("expected two fields: member,score".to_owned());
+            continue;
+        };
+        let Ok(score) = score.trim().parse::<i32>() else {
+            reject(format!("score {:?} is not a whole number", score.trim()));
+            continue;
+        };
+        if !(rules::CREDIT_SCORE_MIN..=rules::CREDIT_SCORE_MAX).contains(&score) {
+            reject(format!(
+                "score {score} is outside {}..={}",
+                rules::CREDIT_SCORE_MIN,
+                rules::CREDIT_SCORE_MAX
+            ));
+            continue;
+        }
+        let who = who.trim();
+        let member = match who.parse::<i64>() {
+            Ok(id) => crate::members::repo::find(conn, MemberId(id))?,
+            Err(_) => crate::members::repo::find_by_login(
+                conn,
+                &crate::members::rules::normalize_login(who),
+            )?,
+        };
+        let Some(member) = member else {
+            reject(format!("no member {who:?}"));
+            continue;
+        };
+        set_credit_score(conn, actor, MemberId(member.id), score)?;
+        imported += 1;
+    }
+    Ok((imported, rejected))
+}

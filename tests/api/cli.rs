@@ -171,3 +171,50 @@ fn the_supplier_exit_job_runs_from_the_command_line() {
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("0 supplier exit(s) completed"));
 }
+
+#[test]
+fn import_credit_imports_good_rows_and_names_bad_lines() {
+    let database = TestDatabase::new();
+    let settings = test_settings(&database.url);
+    let db = crate::support::migrated_db(&settings);
+    let now = xiaopu::clock::now();
+    for email in ["a@b.cn", "c@d.cn"] {
+        diesel::insert_into(members::table)
+            .values((
+                members::email.eq(email),
+                members::password_hash.eq("x"),
+                members::display_name.eq("x"),
+                members::is_admin.eq(false),
+                members::status.eq("active"),
+                members::created_at.eq(now),
+                members::updated_at.eq(now),
+            ))
+            .execute(&mut *db.get().unwrap())
+            .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scores.csv");
+    std::fs::write(
+        &file,
+        "member,score\n1,712\nC@D.cn,650\nnobody@x.cn,700\n2,abc\n1,1200\njunk\n",
+    )
+    .unwrap();
+    let output = xiaopu()
+        .args(["admin", "import-credit"])
+        .arg(&file)
+        .env("DATABASE_URL", &database.url)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for line in ["line 4:", "line 5:", "line 6:", "line 7:"] {
+        assert!(stderr.contains(line), "{line} missing in {stderr}");
+    }
+    assert!(String::from_utf8_lossy(&output.stdout).contains("imported 2"));
+    let scores: Vec<Option<i32>> = members::table
+        .order(members::id)
+        .select(members::credit_score)
+        .load(&mut *db.get().unwrap())
+        .unwrap();
+    assert_eq!(scores, [Some(712), Some(650)]);
+}
