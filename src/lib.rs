@@ -2,8 +2,10 @@
 
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
 pub mod clock;
 pub mod config;
+pub mod curation;
 pub mod db;
 pub mod error;
 pub mod goods;
@@ -14,6 +16,9 @@ pub mod money;
 pub mod openapi;
 pub mod ops;
 pub mod pagination;
+pub mod sharing;
 pub mod shops;
 pub mod state;
+pub mod storefront;
 pub mod suppliers;
+pub mod tiers;

@@ -3,6 +3,7 @@
 pub mod backend;
 pub mod migrations;
 pub mod schema;
+pub mod search;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -218,7 +218,7 @@ impl GoodsView {
             category: row.category_code,
             brand: row.brand,
             voucher_reference: row.voucher_reference,
-            image_urls: serde_json::from_str(&row.image_urls).unwrap_or_default(),
+            image_urls: super::model::image_list(&row.image_urls),
             reference_price_fen: Fen(row.reference_price_fen),
             market_commission_bps: Bps(row.market_commission_bps),
             commission_bps: commission,

@@ -81,3 +81,8 @@ pub struct NewSku {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+/// The image URLs of a goods row (stored as a JSON array), main image first.
+pub fn image_list(image_urls: &str) -> Vec<String> {
+    serde_json::from_str(image_urls).unwrap_or_default()
+}

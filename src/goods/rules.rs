@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use super::model::GoodsRow;
 use crate::config::Settings;
 use crate::error::FieldError;
-use crate::money::Bps;
+use crate::money::{Bps, Fen};
 
 pub const STATUS_DRAFT: &str = "draft";
 pub const STATUS_LISTED: &str = "listed";
@@ -88,16 +88,50 @@ pub fn check_image_url(url: &str, field: &str) -> Option<FieldError> {
 
 /// The rate in force at `now`, and a scheduled change not yet in force.
 pub fn commission_at(goods: &GoodsRow, now: NaiveDateTime) -> (Bps, Option<(Bps, NaiveDateTime)>) {
-    match (goods.pending_commission_bps, goods.pending_commission_at) {
+    rate_at(
+        goods.commission_bps,
+        goods.pending_commission_bps,
+        goods.pending_commission_at,
+        now,
+    )
+}
+
+/// [`commission_at`] from the goods' three commission columns.
+pub fn rate_at(
+    current: i32,
+    pending: Option<i32>,
+    pending_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> (Bps, Option<(Bps, NaiveDateTime)>) {
+    match (pending, pending_at) {
         (Some(pending), Some(at)) if at <= now => (Bps(pending), None),
-        (Some(pending), Some(at)) => (Bps(goods.commission_bps), Some((Bps(pending), at))),
-        _ => (Bps(goods.commission_bps), None),
+        (Some(pending), Some(at)) => (Bps(current), Some((Bps(pending), at))),
+        _ => (Bps(current), None),
     }
+}
+
+/// Goods can be sold (added to shops, ordered) only while listed by an active supplier.
+pub fn is_available(status: &str, supplier_active: bool) -> bool {
+    status == STATUS_LISTED && supplier_active
+}
+
+/// What a shopkeeper earns on a sale of `amount`: the goods' commission, plus the tier bonus
+/// (a share of that commission, paid by the platform).
+pub fn shopkeeper_earning(amount: Fen, rate: Bps, tier_bonus: Bps) -> Fen {
+    let commission = amount.times(rate);
+    Fen(commission.0 + commission.times(tier_bonus).0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tier_bonus_is_a_share_of_the_commission() {
+        // ¥29.90 at 20% is ¥5.98; Senior's +5% of that is 29.9 fen, rounded down.
+        assert_eq!(shopkeeper_earning(Fen(2990), Bps(2000), Bps(0)), Fen(598));
+        assert_eq!(shopkeeper_earning(Fen(2990), Bps(2000), Bps(500)), Fen(627));
+    }
 
     #[test]
     fn image_urls_must_be_https() {

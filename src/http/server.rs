@@ -17,7 +17,9 @@ use crate::error::AppError;
 use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
-use crate::{auth, goods, members, ops, shops, suppliers};
+use crate::{
+    auth, catalogue, curation, goods, members, ops, sharing, shops, storefront, suppliers,
+};
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
 fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBackend) {
@@ -72,7 +74,19 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(shops::handlers::open)
                 .service(shops::handlers::my_shops)
                 .service(shops::handlers::update)
-                .service(shops::handlers::close),
+                .service(shops::handlers::close)
+                .service(catalogue::handlers::browse)
+                .service(curation::handlers::add_item)
+                .service(curation::handlers::add_items)
+                .service(curation::handlers::update_item)
+                .service(curation::handlers::remove_item)
+                .service(sharing::handlers::share)
+                .service(sharing::handlers::revoke)
+                .service(storefront::handlers::get_shop)
+                .service(storefront::handlers::list_items)
+                .service(storefront::handlers::get_item)
+                .service(sharing::handlers::open)
+                .service(sharing::handlers::poster),
         );
 }
 

@@ -216,15 +216,3 @@ pub fn recent_tiers(
         .select((tier_history::month, tier_history::tier))
         .load(conn)?)
 }
-
-/// Moves a shop's item count by `delta` unless that would pass `max`; false then.
-pub fn reserve_items(conn: &mut DbConn, shop_id: i64, delta: i32, max: i32) -> AppResult<bool> {
-    let updated = diesel::update(
-        shops::table
-            .find(shop_id)
-            .filter((shops::item_count + delta).le(max)),
-    )
-    .set(shops::item_count.eq(shops::item_count + delta))
-    .execute(conn)?;
-    Ok(updated == 1)
-}

@@ -246,6 +246,18 @@ pub fn own_shop(conn: &mut DbConn, member: MemberId, id: i64) -> AppResult<ShopR
         .ok_or(AppError::NotFound { resource: "shop" })
 }
 
+/// The member's own shop (404 for another's), refusing changes to a closed one.
+pub fn open_own_shop(conn: &mut DbConn, member: MemberId, id: i64) -> AppResult<ShopRow> {
+    let shop = own_shop(conn, member, id)?;
+    if shop.status != rules::STATUS_OPEN {
+        return Err(AppError::Conflict {
+            code: "shop_closed",
+            detail: "this shop is closed".to_owned(),
+        });
+    }
+    Ok(shop)
+}
+
 pub fn update(
     conn: &mut DbConn,
     settings: &Settings,
@@ -253,13 +265,7 @@ pub fn update(
     id: i64,
     patch: ShopPatch,
 ) -> AppResult<ShopRow> {
-    let current = own_shop(conn, member, id)?;
-    if current.status != rules::STATUS_OPEN {
-        return Err(AppError::Conflict {
-            code: "shop_closed",
-            detail: "this shop is closed".to_owned(),
-        });
-    }
+    open_own_shop(conn, member, id)?;
     let name = patch.name.map(|n| n.trim().to_owned());
     let mut errors = Vec::new();
     if let Some(name) = &name {

@@ -1,21 +1,7 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use crate::support::{TestApp, CREDIT_CODES, FOOD_SNACKS_DEPOSIT};
-
-fn goods_body() -> Value {
-    json!({
-        "title": "FarmJoy dried mango",
-        "description": "Sun-dried, no sugar added.",
-        "category": "food-health.snacks",
-        "brand": "FarmJoy",
-        "image_urls": ["https://img.example.cn/mango.jpg"],
-        "skus": [{"attributes": {"size": "500g"}, "price_fen": 2990, "stock": 100, "per_buyer_limit": 5}],
-        "reference_price_fen": 3290,
-        "market_commission_bps": 1500,
-        "commission_bps": 2000
-    })
-}
+use crate::support::{goods_body, TestApp, CREDIT_CODES, FOOD_SNACKS_DEPOSIT};
 
 #[actix_web::test]
 async fn parity_and_listing_rules_are_refused_by_field() {

@@ -3,6 +3,7 @@
 
 mod auth;
 mod cli;
+mod curation;
 mod errors;
 mod goods;
 mod migrations;

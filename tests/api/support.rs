@@ -235,10 +235,30 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> Reply {
-        let mut request = self
-            .client
-            .post(self.url(path))
-            .insert_header(("content-type", "application/json"));
+        self.send_json(self.client.post(self.url(path)), body, token)
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value, token: Option<&str>) -> Reply {
+        self.send_json(self.client.patch(self.url(path)), body, token)
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut request = self.client.delete(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request, None).await
+    }
+
+    async fn send_json(
+        &self,
+        request: awc::ClientRequest,
+        body: &Value,
+        token: Option<&str>,
+    ) -> Reply {
+        let mut request = request.insert_header(("content-type", "application/json"));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -492,5 +512,123 @@ impl TestApp {
             shop["id"].as_i64().unwrap(),
             shop["shop_no"].as_str().unwrap().to_owned(),
         )
+    }
+}
+
+/// A goods body the supplier admin API accepts (food & health snacks, one SKU at ¥29.90, 20%).
+pub fn goods_body() -> Value {
+    json!({
+        "title": "FarmJoy dried mango",
+        "description": "Sun-dried, no sugar added.",
+        "category": "food-health.snacks",
+        "brand": "FarmJoy",
+        "image_urls": ["https://img.example.cn/mango.jpg"],
+        "skus": [{"attributes": {"size": "500g"}, "price_fen": 2990, "stock": 100, "per_buyer_limit": 5}],
+        "reference_price_fen": 3290,
+        "market_commission_bps": 1500,
+        "commission_bps": 2000
+    })
+}
+
+impl TestApp {
+    /// Creates goods from `body` for the supplier and lists it; its id.
+    pub async fn listed_goods(&self, supplier: &SupplierFixture, body: &Value) -> i64 {
+        let token = Some(supplier.member.access.as_str());
+        let created = self.post("/api/v1/supplier/goods", body, token).await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        let id = created.json()["id"].as_i64().unwrap();
+        let listed = self
+            .post(
+                &format!("/api/v1/supplier/goods/{id}/list"),
+                &json!({}),
+                token,
+            )
+            .await;
+        assert_eq!(listed.status, 200, "{}", listed.text);
+        id
+    }
+
+    /// Inserts `count` listed goods (one SKU each) for the supplier straight into the
+    /// database: volume the API would take minutes to build.
+    pub async fn seed_goods(&self, supplier_id: i64, count: usize) -> Vec<i64> {
+        use diesel::prelude::*;
+        use xiaopu::db::schema::{goods, goods_skus};
+        self.state
+            .db
+            .write(move |conn| {
+                let now = xiaopu::clock::now();
+                let mut ids = Vec::with_capacity(count);
+                for n in 0..count {
+                    let price = 1_000 + n as i64;
+                    let id: i64 = xiaopu::with_backend!(conn, c => diesel::insert_into(goods::table)
+                        .values((
+                            goods::supplier_id.eq(supplier_id),
+                            goods::title.eq(format!("Seeded goods {n}")),
+                            goods::description.eq("seeded"),
+                            goods::category_code.eq("food-health.snacks"),
+                            goods::brand.eq("FarmJoy"),
+                            goods::image_urls.eq(r#"["https://img.example.cn/seed.jpg"]"#),
+                            goods::reference_price_fen.eq(price),
+                            goods::market_commission_bps.eq(1000),
+                            goods::commission_bps.eq(1500),
+                            goods::status.eq("listed"),
+                            goods::min_price_fen.eq(price),
+                            goods::created_at.eq(now),
+                            goods::updated_at.eq(now),
+                        ))
+                        .returning(goods::id)
+                        .get_result(c))?;
+                    diesel::insert_into(goods_skus::table)
+                        .values((
+                            goods_skus::goods_id.eq(id),
+                            goods_skus::attributes.eq("{}"),
+                            goods_skus::price_fen.eq(price),
+                            goods_skus::stock.eq(10_i64),
+                            goods_skus::version.eq(1_i64),
+                            goods_skus::created_at.eq(now),
+                            goods_skus::updated_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    ids.push(id);
+                }
+                Ok(ids)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Puts goods into a shop straight in the database, in order, as curation would.
+    pub async fn seed_items(&self, shop_id: i64, goods_ids: Vec<i64>) {
+        use diesel::prelude::*;
+        use xiaopu::db::schema::{shop_items, shops};
+        self.state
+            .db
+            .write(move |conn| {
+                let now = xiaopu::clock::now();
+                let first: Option<i64> = shop_items::table
+                    .filter(shop_items::shop_id.eq(shop_id))
+                    .select(diesel::dsl::max(shop_items::position))
+                    .first(conn)?;
+                let first = first.map_or(0, |p| p + 1);
+                for (goods_id, position) in goods_ids.iter().zip(first..) {
+                    diesel::insert_into(shop_items::table)
+                        .values((
+                            shop_items::shop_id.eq(shop_id),
+                            shop_items::goods_id.eq(goods_id),
+                            shop_items::recommendation.eq("seeded"),
+                            shop_items::position.eq(position),
+                            shop_items::pinned.eq(false),
+                            shop_items::created_at.eq(now),
+                            shop_items::updated_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                }
+                diesel::update(shops::table.find(shop_id))
+                    .set(shops::item_count.eq(shops::item_count + goods_ids.len() as i32))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .await
+            .unwrap()
     }
 }

@@ -62,7 +62,8 @@ CREATE TABLE shop_items (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE UNIQUE INDEX shop_items_goods_once_idx ON shop_items (shop_id, goods_id) WHERE removed_at IS NULL;
-CREATE INDEX shop_items_page_idx ON shop_items (shop_id, pinned, position, id);
+-- The public item list: pinned first, then position, in keyset order (live items only).
+CREATE INDEX shop_items_page_idx ON shop_items (shop_id, pinned DESC, position, id) WHERE removed_at IS NULL;
 
 CREATE TABLE share_codes (
     code TEXT PRIMARY KEY,

@@ -1,0 +1,123 @@
+//! The catalogue query.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{goods, suppliers};
+use crate::db::search::{contains_pattern, lower, LIKE_ESCAPE};
+use crate::db::DbConn;
+use crate::error::AppResult;
+use crate::goods::rules::STATUS_LISTED;
+use crate::pagination::Page;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    CommissionDesc,
+    PriceAsc,
+    PriceDesc,
+    Newest,
+}
+
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub category: Option<String>,
+    pub keyword: Option<String>,
+    pub min_price_fen: Option<i64>,
+    pub max_price_fen: Option<i64>,
+    pub min_commission_bps: Option<i32>,
+    pub max_commission_bps: Option<i32>,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct CatalogueRow {
+    pub id: i64,
+    pub title: String,
+    pub category_code: String,
+    pub image_urls: String,
+    pub min_price_fen: i64,
+    pub supplier_name: String,
+    pub commission_bps: i32,
+    pub pending_commission_bps: Option<i32>,
+    pub pending_commission_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The rate in force at `now`: a scheduled change counts once its time has come, as in
+/// `goods::rules::commission_at`, so filters and sorts agree with what an order would pay.
+#[diesel::dsl::auto_type]
+fn commission_in_force(now: NaiveDateTime) -> _ {
+    diesel::dsl::case_when(
+        goods::pending_commission_at.le(now),
+        goods::pending_commission_bps.assume_not_null(),
+    )
+    .otherwise(goods::commission_bps)
+}
+
+pub fn search(
+    conn: &mut DbConn,
+    filter: &Filter,
+    sort: Sort,
+    page: Page,
+    now: NaiveDateTime,
+) -> AppResult<(Vec<CatalogueRow>, i64)> {
+    let filtered = || {
+        let mut query = goods::table
+            .inner_join(suppliers::table)
+            .filter(goods::status.eq(STATUS_LISTED))
+            .filter(suppliers::is_active.eq(true))
+            .into_boxed();
+        if let Some(category) = &filter.category {
+            query = query.filter(
+                goods::category_code
+                    .eq(category.clone())
+                    .or(goods::category_code.like(format!("{category}.%"))),
+            );
+        }
+        if let Some(keyword) = &filter.keyword {
+            query = query.filter(
+                lower(goods::title)
+                    .like(contains_pattern(keyword))
+                    .escape(LIKE_ESCAPE),
+            );
+        }
+        if let Some(min) = filter.min_price_fen {
+            query = query.filter(goods::min_price_fen.ge(min));
+        }
+        if let Some(max) = filter.max_price_fen {
+            query = query.filter(goods::min_price_fen.le(max));
+        }
+        if let Some(min) = filter.min_commission_bps {
+            query = query.filter(commission_in_force(now).ge(min));
+        }
+        if let Some(max) = filter.max_commission_bps {
+            query = query.filter(commission_in_force(now).le(max));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let ordered = match sort {
+        Sort::CommissionDesc => {
+            filtered().order((commission_in_force(now).desc(), goods::id.desc()))
+        }
+        Sort::PriceAsc => filtered().order((goods::min_price_fen.asc(), goods::id.desc())),
+        Sort::PriceDesc => filtered().order((goods::min_price_fen.desc(), goods::id.desc())),
+        Sort::Newest => filtered().order(goods::id.desc()),
+    };
+    let rows = ordered
+        .limit(page.limit())
+        .offset(page.offset())
+        .select((
+            goods::id,
+            goods::title,
+            goods::category_code,
+            goods::image_urls,
+            goods::min_price_fen,
+            suppliers::company_name,
+            goods::commission_bps,
+            goods::pending_commission_bps,
+            goods::pending_commission_at,
+            goods::created_at,
+        ))
+        .load(conn)?;
+    Ok((rows, total))
+}

@@ -1,0 +1,162 @@
+use actix_web::{delete, patch, post, web, HttpResponse};
+use tracing_actix_web::RequestId;
+
+use super::dto::{AddItemRequest, BulkAddRequest, ItemPatch, ShopItemView};
+use super::service;
+use crate::auth::ShopkeeperMember;
+use crate::error::AppResult;
+use crate::http::json::JsonBody;
+use crate::openapi::{CommonErrors, NotFoundErrors, RoleErrors};
+use crate::state::AppState;
+use crate::suppliers::handlers::actor;
+
+async fn add(
+    state: web::Data<AppState>,
+    member: ShopkeeperMember,
+    request_id: RequestId,
+    shop_id: i64,
+    requests: Vec<AddItemRequest>,
+    bulk: bool,
+) -> AppResult<Vec<ShopItemView>> {
+    let (settings, actor, owner) = (
+        state.settings.clone(),
+        actor(member.id(), &request_id),
+        member.id(),
+    );
+    let rows = state
+        .db
+        .write(move |conn| {
+            service::add_items(conn, &settings, &actor, owner, shop_id, requests, bulk)
+        })
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Add goods to the shop with a recommendation text. Only listed goods of active suppliers,
+/// each once per shop, at most 1,000 items (409 `shop_full`, `already_in_shop`, `shop_closed`).
+#[utoipa::path(
+    tag = "curation",
+    params(("shop_id" = i64, Path, description = "Own shop id")),
+    request_body = AddItemRequest,
+    responses(
+        (status = 201, description = "Added at the end of the shop", body = ShopItemView),
+        (status = 409, description = "The shop is full or closed, or already holds these goods", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["shopkeeper"]))
+)]
+#[post("/me/shops/{shop_id}/items")]
+pub async fn add_item(
+    state: web::Data<AppState>,
+    member: ShopkeeperMember,
+    request_id: RequestId,
+    shop_id: web::Path<i64>,
+    body: JsonBody<AddItemRequest>,
+) -> AppResult<HttpResponse> {
+    let mut added = add(
+        state,
+        member,
+        request_id,
+        shop_id.into_inner(),
+        vec![body.into_inner()],
+        false,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(added.remove(0)))
+}
+
+/// Add up to 100 goods at once: all of them, or (on any problem) none.
+#[utoipa::path(
+    tag = "curation",
+    params(("shop_id" = i64, Path, description = "Own shop id")),
+    request_body = BulkAddRequest,
+    responses(
+        (status = 201, description = "Added at the end of the shop, in request order", body = Vec<ShopItemView>),
+        (status = 409, description = "The shop would pass its cap, is closed, or already holds some of these goods", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["shopkeeper"]))
+)]
+#[post("/me/shops/{shop_id}/items/bulk")]
+pub async fn add_items(
+    state: web::Data<AppState>,
+    member: ShopkeeperMember,
+    request_id: RequestId,
+    shop_id: web::Path<i64>,
+    body: JsonBody<BulkAddRequest>,
+) -> AppResult<HttpResponse> {
+    let added = add(
+        state,
+        member,
+        request_id,
+        shop_id.into_inner(),
+        body.into_inner().items,
+        true,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(added))
+}
+
+/// Change an item's recommendation text, position or pin. Price, title, stock and commission
+/// are the supplier's: naming them is refused (422 `unknown_field`).
+#[utoipa::path(
+    tag = "curation",
+    params(
+        ("shop_id" = i64, Path, description = "Own shop id"),
+        ("item_id" = i64, Path, description = "Shop item id")
+    ),
+    request_body = ItemPatch,
+    responses(
+        (status = 200, description = "The item after the change", body = ShopItemView),
+        (status = 409, description = "The shop is closed", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["shopkeeper"]))
+)]
+#[patch("/me/shops/{shop_id}/items/{item_id}")]
+pub async fn update_item(
+    state: web::Data<AppState>,
+    member: ShopkeeperMember,
+    path: web::Path<(i64, i64)>,
+    body: JsonBody<ItemPatch>,
+) -> AppResult<web::Json<ShopItemView>> {
+    let ((shop_id, item_id), patch, owner) = (path.into_inner(), body.into_inner(), member.id());
+    let row = state
+        .db
+        .write(move |conn| service::update_item(conn, owner, shop_id, item_id, patch))
+        .await?;
+    Ok(web::Json(row.into()))
+}
+
+/// Remove an item from the shop; its share codes stop resolving.
+#[utoipa::path(
+    tag = "curation",
+    params(
+        ("shop_id" = i64, Path, description = "Own shop id"),
+        ("item_id" = i64, Path, description = "Shop item id")
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 409, description = "The shop is closed", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["shopkeeper"]))
+)]
+#[delete("/me/shops/{shop_id}/items/{item_id}")]
+pub async fn remove_item(
+    state: web::Data<AppState>,
+    member: ShopkeeperMember,
+    request_id: RequestId,
+    path: web::Path<(i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let ((shop_id, item_id), owner, actor) = (
+        path.into_inner(),
+        member.id(),
+        actor(member.id(), &request_id),
+    );
+    state
+        .db
+        .write(move |conn| service::remove_item(conn, &actor, owner, shop_id, item_id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

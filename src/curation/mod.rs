@@ -1,0 +1,9 @@
+//! Curation: the goods a shopkeeper picks for a shop, each with their own recommendation text,
+//! ordered and pinned, at most `shops.max_items_per_shop` (1,000) of them.
+
+pub mod dto;
+pub mod handlers;
+pub mod model;
+pub mod repo;
+pub mod rules;
+pub mod service;

@@ -1,0 +1,116 @@
+use actix_web::{delete, get, post, web, HttpResponse};
+
+use super::dto::{ShareResolution, ShareView};
+use super::service;
+use crate::auth::ShopkeeperMember;
+use crate::error::AppResult;
+use crate::openapi::{CommonErrors, NotFoundErrors, RoleErrors};
+use crate::state::AppState;
+
+/// Share an item: its share code (the same one until revoked), link, copy text and poster.
+#[utoipa::path(
+    tag = "sharing",
+    params(
+        ("shop_id" = i64, Path, description = "Own shop id"),
+        ("item_id" = i64, Path, description = "Shop item id")
+    ),
+    responses(
+        (status = 201, description = "A new share code", body = ShareView),
+        (status = 200, description = "The item's share code in use", body = ShareView),
+        (status = 409, description = "The shop is closed", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["shopkeeper"]))
+)]
+#[post("/me/shops/{shop_id}/items/{item_id}/share")]
+pub async fn share(
+    state: web::Data<AppState>,
+    member: ShopkeeperMember,
+    path: web::Path<(i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let ((shop_id, item_id), settings, owner) =
+        (path.into_inner(), state.settings.clone(), member.id());
+    let (view, created) = state
+        .db
+        .write(move |conn| service::share(conn, &settings, owner, shop_id, item_id))
+        .await?;
+    Ok(if created {
+        HttpResponse::Created().json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    })
+}
+
+/// Revoke the item's share code: its link and poster stop working.
+#[utoipa::path(
+    tag = "sharing",
+    params(
+        ("shop_id" = i64, Path, description = "Own shop id"),
+        ("item_id" = i64, Path, description = "Shop item id")
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 409, description = "The shop is closed", body = crate::error::Problem, content_type = "application/problem+json"),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["shopkeeper"]))
+)]
+#[delete("/me/shops/{shop_id}/items/{item_id}/share")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    member: ShopkeeperMember,
+    path: web::Path<(i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let ((shop_id, item_id), owner) = (path.into_inner(), member.id());
+    state
+        .db
+        .write(move |conn| service::revoke(conn, owner, shop_id, item_id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Open a share code (public): the item inside its shop; counts the visit. An unknown or
+/// revoked code, a removed item or a closed shop → 404 `not_found` ("share link not found").
+#[utoipa::path(
+    tag = "sharing",
+    params(("code" = String, Path, description = "Share code")),
+    responses((status = 200, description = "The shared item", body = ShareResolution), CommonErrors, NotFoundErrors),
+    security(())
+)]
+#[get("/share/{code}")]
+pub async fn open(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> AppResult<web::Json<ShareResolution>> {
+    let settings = state.settings.clone();
+    let resolution = state
+        .db
+        .write(move |conn| service::open(conn, &settings, &code))
+        .await?;
+    Ok(web::Json(resolution))
+}
+
+/// The share poster (public): title, price, recommendation, shop name and a QR code of the link.
+#[utoipa::path(
+    tag = "sharing",
+    params(("code" = String, Path, description = "Share code")),
+    responses(
+        (status = 200, description = "The poster", body = String, content_type = "image/svg+xml"),
+        CommonErrors, NotFoundErrors
+    ),
+    security(())
+)]
+#[get("/share/{code}/poster.svg")]
+pub async fn poster(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let settings = state.settings.clone();
+    let svg = state
+        .db
+        .read(move |conn| service::poster_svg(conn, &settings, &code))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml; charset=utf-8")
+        .body(svg))
+}

@@ -1,0 +1,106 @@
+//! Creating, resolving and drawing shares.
+
+use super::dto::{ShareResolution, ShareView};
+use super::{poster, repo, rules};
+use crate::config::Settings;
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::members::MemberId;
+use crate::money::Fen;
+use crate::storefront::dto::PublicItemDetail;
+
+const NOT_FOUND: AppError = AppError::NotFound {
+    resource: "share link",
+};
+
+/// The item's share (made on first use, the same one afterwards); true when newly made.
+pub fn share(
+    conn: &mut DbConn,
+    settings: &Settings,
+    member: MemberId,
+    shop_id: i64,
+    item_id: i64,
+) -> AppResult<(ShareView, bool)> {
+    let shop = crate::shops::service::open_own_shop(conn, member, shop_id)?;
+    let item = crate::curation::service::live_item(conn, shop.id, item_id)?;
+    let (code, created) = match repo::active_code(conn, item.id)? {
+        Some(code) => (code, false),
+        None => (new_code(conn, item.id)?, true),
+    };
+    let detail = crate::storefront::service::item_detail(conn, settings, shop, item.id)?;
+    Ok((view(settings, code, &detail), created))
+}
+
+fn new_code(conn: &mut DbConn, item_id: i64) -> AppResult<String> {
+    let now = crate::clock::now();
+    for _ in 0..10 {
+        let code = rules::random_code();
+        if repo::insert(conn, &code, item_id, now)? {
+            return Ok(code);
+        }
+    }
+    Err(AppError::unavailable("no free share code found; retry"))
+}
+
+/// Stops the item's share code from resolving; a later share makes a new one.
+pub fn revoke(conn: &mut DbConn, member: MemberId, shop_id: i64, item_id: i64) -> AppResult<()> {
+    let shop = crate::shops::service::open_own_shop(conn, member, shop_id)?;
+    let item = crate::curation::service::live_item(conn, shop.id, item_id)?;
+    repo::revoke_for_item(conn, item.id, crate::clock::now())
+}
+
+/// The item a code opens, counting the visit. Unknown, revoked, removed-item and closed-shop
+/// codes are not found.
+pub fn open(conn: &mut DbConn, settings: &Settings, code: &str) -> AppResult<ShareResolution> {
+    let (detail, visits) = resolve(conn, settings, code)?;
+    repo::count_visit(conn, code)?;
+    Ok(ShareResolution {
+        code: code.to_owned(),
+        url: rules::share_url(&settings.sharing.public_base_url, code),
+        visits: visits + 1,
+        item: detail,
+    })
+}
+
+/// The poster of a share, as SVG (not counted as a visit).
+pub fn poster_svg(conn: &mut DbConn, settings: &Settings, code: &str) -> AppResult<String> {
+    let (detail, _) = resolve(conn, settings, code)?;
+    let url = rules::share_url(&settings.sharing.public_base_url, code);
+    Ok(poster::render(&poster::Poster {
+        title: &detail.item.title,
+        price: Fen(detail.item.price_fen),
+        recommendation: &detail.item.recommendation,
+        shop_name: &detail.shop.display_name,
+        url: &url,
+    }))
+}
+
+fn resolve(
+    conn: &mut DbConn,
+    settings: &Settings,
+    code: &str,
+) -> AppResult<(PublicItemDetail, i64)> {
+    if !rules::looks_like_code(code) {
+        return Err(NOT_FOUND);
+    }
+    let (shop_no, item_id, visits) = repo::resolve(conn, code)?.ok_or(NOT_FOUND)?;
+    let shop = crate::storefront::service::open_shop(conn, &shop_no)?;
+    let detail = crate::storefront::service::item_detail(conn, settings, shop, item_id)?;
+    Ok((detail, visits))
+}
+
+fn view(settings: &Settings, code: String, detail: &PublicItemDetail) -> ShareView {
+    let url = rules::share_url(&settings.sharing.public_base_url, &code);
+    ShareView {
+        copy_text: format!(
+            "{} {}\n{}\n—— {}\n{url}",
+            detail.item.title,
+            Fen(detail.item.price_fen).yuan_display(),
+            detail.item.recommendation,
+            detail.shop.display_name,
+        ),
+        poster_url: format!("/api/v1/share/{code}/poster.svg"),
+        url,
+        code,
+    }
+}

@@ -1,0 +1,7 @@
+//! The public storefront: what a buyer opening a shared link sees. No login, and no
+//! commission figures anywhere in it.
+
+pub mod dto;
+pub mod handlers;
+pub mod repo;
+pub mod service;

@@ -1,0 +1,58 @@
+//! Shopkeeper tiers. The monthly engine that moves shopkeepers between them comes later; for
+//! now a member's tier is the latest month recorded in `tier_history`, Rookie when none is.
+
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::config::TierBonus;
+use crate::db::schema::tier_history;
+use crate::db::DbConn;
+use crate::error::AppResult;
+use crate::members::MemberId;
+use crate::money::Bps;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    Rookie,
+    Senior,
+    Elite,
+    Super,
+}
+
+impl Tier {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "rookie" => Some(Self::Rookie),
+            "senior" => Some(Self::Senior),
+            "elite" => Some(Self::Elite),
+            "super" => Some(Self::Super),
+            _ => None,
+        }
+    }
+
+    /// The commission bonus this tier earns on top of the goods' commission.
+    pub fn bonus(self, bonus: &TierBonus) -> Bps {
+        Bps(match self {
+            Self::Rookie => bonus.rookie,
+            Self::Senior => bonus.senior,
+            Self::Elite => bonus.elite,
+            Self::Super => bonus.super_,
+        })
+    }
+}
+
+/// The member's tier now: the latest recorded month, or Rookie.
+pub fn current(conn: &mut DbConn, member: MemberId) -> AppResult<Tier> {
+    let latest: Option<String> = tier_history::table
+        .filter(tier_history::member_id.eq(member.0))
+        .order(tier_history::month.desc())
+        .select(tier_history::tier)
+        .first(conn)
+        .optional()?;
+    Ok(latest
+        .as_deref()
+        .and_then(Tier::parse)
+        .unwrap_or(Tier::Rookie))
+}
