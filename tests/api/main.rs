@@ -10,6 +10,8 @@ mod migrations;
 mod openapi;
 mod ops;
 mod pool;
+mod sharing;
 mod shops;
+mod storefront;
 mod suppliers;
 mod support;
