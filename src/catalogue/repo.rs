@@ -4,9 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{goods, suppliers};
-use crate::db::search::{contains_pattern, lower, LIKE_ESCAPE};
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::goods::repo::{in_category, title_contains};
 use crate::goods::rules::STATUS_LISTED;
 use crate::pagination::Page;
 
@@ -67,18 +67,10 @@ pub fn search(
             .filter(suppliers::is_active.eq(true))
             .into_boxed();
         if let Some(category) = &filter.category {
-            query = query.filter(
-                goods::category_code
-                    .eq(category.clone())
-                    .or(goods::category_code.like(format!("{category}.%"))),
-            );
+            query = query.filter(in_category(category.clone(), format!("{category}.%")));
         }
         if let Some(keyword) = &filter.keyword {
-            query = query.filter(
-                lower(goods::title)
-                    .like(contains_pattern(keyword))
-                    .escape(LIKE_ESCAPE),
-            );
+            query = query.filter(title_contains(keyword));
         }
         if let Some(min) = filter.min_price_fen {
             query = query.filter(goods::min_price_fen.ge(min));

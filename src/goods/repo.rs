@@ -175,3 +175,20 @@ pub fn refresh_min_price(conn: &mut DbConn, goods_id: i64) -> AppResult<()> {
         .execute(conn)?;
     Ok(())
 }
+
+/// Goods in the category `code` or one of its subcategories (`code.…`).
+#[diesel::dsl::auto_type]
+pub fn in_category(code: String, subcategory_pattern: String) -> _ {
+    goods::category_code
+        .eq(code)
+        .or(goods::category_code.like(subcategory_pattern))
+}
+
+/// Goods whose title matches a `db::search::contains_pattern`, ignoring case.
+pub fn title_contains(
+    keyword: &str,
+) -> diesel::dsl::Escape<diesel::dsl::Like<crate::db::search::lower<goods::title>, String>> {
+    crate::db::search::lower(goods::title)
+        .like(crate::db::search::contains_pattern(keyword))
+        .escape(crate::db::search::LIKE_ESCAPE)
+}

@@ -3,9 +3,9 @@
 use diesel::prelude::*;
 
 use crate::db::schema::{goods, goods_skus, shop_items, suppliers};
-use crate::db::search::{contains_pattern, lower, LIKE_ESCAPE};
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::goods::repo::{in_category, title_contains};
 
 /// Where a page of items starts: after the item with this sort key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,18 +52,10 @@ pub fn items_page(
         .filter(shop_items::removed_at.is_null())
         .into_boxed();
     if let Some(category) = &filter.category {
-        query = query.filter(
-            goods::category_code
-                .eq(category.clone())
-                .or(goods::category_code.like(format!("{category}.%"))),
-        );
+        query = query.filter(in_category(category.clone(), format!("{category}.%")));
     }
     if let Some(keyword) = &filter.keyword {
-        query = query.filter(
-            lower(goods::title)
-                .like(contains_pattern(keyword))
-                .escape(LIKE_ESCAPE),
-        );
+        query = query.filter(title_contains(keyword));
     }
     if let Some(c) = after {
         // Keyset order (pinned DESC, position, id): stable while items are added.
