@@ -1,0 +1,20 @@
+-- The statements of the two endpoints in diesel's SQLite form (backtick quoting, IN for eq_any),
+-- with the benchmark's values inlined. Read by bench/shops/sqlite-plan (EXPLAIN QUERY PLAN).
+
+-- == both endpoints: open shop by number (shops::repo::find_open_by_no)
+SELECT `shops`.`id`, `shops`.`owner_member_id`, `shops`.`shop_no`, `shops`.`name`, `shops`.`name_key`, `shops`.`logo_url`, `shops`.`description`, `shops`.`status`, `shops`.`item_count`, `shops`.`created_at`, `shops`.`updated_at`, `shops`.`closed_at` FROM `shops` WHERE ((`shops`.`shop_no` = '025746') AND (`shops`.`status` = 'open')) LIMIT 1;
+
+-- == shop page: first page of live items (storefront::repo::items_page, LIMIT 20 + 1)
+SELECT `shop_items`.`id`, `shop_items`.`goods_id`, `shop_items`.`recommendation`, `shop_items`.`pinned`, `shop_items`.`position`, `goods`.`title`, `goods`.`category_code`, `goods`.`image_urls`, `goods`.`min_price_fen`, `goods`.`status`, `suppliers`.`is_active`, EXISTS (SELECT `goods_skus`.`id`, `goods_skus`.`goods_id`, `goods_skus`.`attributes`, `goods_skus`.`price_fen`, `goods_skus`.`stock`, `goods_skus`.`per_buyer_limit`, `goods_skus`.`version`, `goods_skus`.`created_at`, `goods_skus`.`updated_at` FROM `goods_skus` WHERE ((`goods_skus`.`goods_id` = `goods`.`id`) AND (`goods_skus`.`stock` > 0))) FROM (`shop_items` INNER JOIN (`goods` INNER JOIN `suppliers` ON (`goods`.`supplier_id` = `suppliers`.`id`)) ON (`shop_items`.`goods_id` = `goods`.`id`)) WHERE ((`shop_items`.`shop_id` = 42) AND (`shop_items`.`removed_at` IS NULL)) ORDER BY `shop_items`.`pinned` DESC, `shop_items`.`position` ASC, `shop_items`.`id` ASC LIMIT 21;
+
+-- == item detail: the item (storefront::repo::item)
+SELECT `shop_items`.`id`, `shop_items`.`goods_id`, `shop_items`.`recommendation`, `shop_items`.`pinned`, `shop_items`.`position`, `goods`.`title`, `goods`.`category_code`, `goods`.`image_urls`, `goods`.`min_price_fen`, `goods`.`status`, `suppliers`.`is_active`, EXISTS (SELECT `goods_skus`.`id`, `goods_skus`.`goods_id`, `goods_skus`.`attributes`, `goods_skus`.`price_fen`, `goods_skus`.`stock`, `goods_skus`.`per_buyer_limit`, `goods_skus`.`version`, `goods_skus`.`created_at`, `goods_skus`.`updated_at` FROM `goods_skus` WHERE ((`goods_skus`.`goods_id` = `goods`.`id`) AND (`goods_skus`.`stock` > 0))) FROM (`shop_items` INNER JOIN (`goods` INNER JOIN `suppliers` ON (`goods`.`supplier_id` = `suppliers`.`id`)) ON (`shop_items`.`goods_id` = `goods`.`id`)) WHERE (((`shop_items`.`id` = 50000) AND (`shop_items`.`shop_id` = 42)) AND (`shop_items`.`removed_at` IS NULL)) LIMIT 1;
+
+-- == item detail: goods with supplier (goods::repo::find)
+SELECT `goods`.`id`, `goods`.`supplier_id`, `goods`.`title`, `goods`.`description`, `goods`.`category_code`, `goods`.`brand`, `goods`.`voucher_reference`, `goods`.`image_urls`, `goods`.`reference_price_fen`, `goods`.`market_commission_bps`, `goods`.`commission_bps`, `goods`.`pending_commission_bps`, `goods`.`pending_commission_at`, `goods`.`status`, `goods`.`takedown_reason`, `goods`.`created_at`, `goods`.`updated_at`, `goods`.`min_price_fen`, `suppliers`.`is_active` FROM (`goods` INNER JOIN `suppliers` ON (`goods`.`supplier_id` = `suppliers`.`id`)) WHERE (`goods`.`id` = 48501) LIMIT 1;
+
+-- == item detail: SKUs (goods::repo::skus)
+SELECT `goods_skus`.`id`, `goods_skus`.`goods_id`, `goods_skus`.`attributes`, `goods_skus`.`price_fen`, `goods_skus`.`stock`, `goods_skus`.`per_buyer_limit`, `goods_skus`.`version`, `goods_skus`.`created_at`, `goods_skus`.`updated_at` FROM `goods_skus` WHERE (`goods_skus`.`goods_id` IN (48501)) ORDER BY `goods_skus`.`id`;
+
+-- == item detail: owner tier (tiers::current)
+SELECT `tier_history`.`tier` FROM `tier_history` WHERE (`tier_history`.`member_id` = 42) ORDER BY `tier_history`.`month` DESC LIMIT 1;
