@@ -31,10 +31,10 @@ pub enum Availability {
 }
 
 impl Availability {
-    pub fn of(row: &ItemSummaryRow) -> Self {
+    pub fn of(row: &ItemSummaryRow, in_stock: bool) -> Self {
         if !crate::goods::rules::is_available(&row.goods_status, row.supplier_active) {
             Self::Unavailable
-        } else if row.in_stock {
+        } else if in_stock {
             Self::Available
         } else {
             Self::SoldOut
@@ -58,10 +58,10 @@ pub struct PublicItemView {
     pub pinned: bool,
 }
 
-impl From<ItemSummaryRow> for PublicItemView {
-    fn from(row: ItemSummaryRow) -> Self {
+impl PublicItemView {
+    pub fn new(row: ItemSummaryRow, in_stock: bool) -> Self {
         Self {
-            availability: Availability::of(&row),
+            availability: Availability::of(&row, in_stock),
             id: row.id,
             goods_id: row.goods_id,
             main_image_url: crate::goods::model::image_list(&row.image_urls)

@@ -1,5 +1,7 @@
 //! Queries of the public storefront.
 
+use std::collections::HashSet;
+
 use diesel::prelude::*;
 
 use crate::db::schema::{goods, goods_skus, shop_items, suppliers};
@@ -29,7 +31,43 @@ pub struct ItemSummaryRow {
     pub min_price_fen: i64,
     pub goods_status: String,
     pub supplier_active: bool,
-    pub in_stock: bool,
+}
+
+type SummaryColumns = (
+    shop_items::id,
+    shop_items::goods_id,
+    shop_items::recommendation,
+    shop_items::pinned,
+    shop_items::position,
+    goods::title,
+    goods::category_code,
+    goods::image_urls,
+    goods::min_price_fen,
+    goods::status,
+    suppliers::is_active,
+);
+
+const SUMMARY_COLUMNS: SummaryColumns = (
+    shop_items::id,
+    shop_items::goods_id,
+    shop_items::recommendation,
+    shop_items::pinned,
+    shop_items::position,
+    goods::title,
+    goods::category_code,
+    goods::image_urls,
+    goods::min_price_fen,
+    goods::status,
+    suppliers::is_active,
+);
+
+/// The shop's live items with their goods and supplier.
+#[diesel::dsl::auto_type]
+fn live_items(shop_id: i64) -> _ {
+    shop_items::table
+        .inner_join(goods::table.inner_join(suppliers::table))
+        .filter(shop_items::shop_id.eq(shop_id))
+        .filter(shop_items::removed_at.is_null())
 }
 
 #[derive(Debug, Default)]
@@ -46,11 +84,7 @@ pub fn items_page(
     after: Option<ItemCursor>,
     limit: i64,
 ) -> AppResult<Vec<ItemSummaryRow>> {
-    let mut query = shop_items::table
-        .inner_join(goods::table.inner_join(suppliers::table))
-        .filter(shop_items::shop_id.eq(shop_id))
-        .filter(shop_items::removed_at.is_null())
-        .into_boxed();
+    let mut query = live_items(shop_id).into_boxed();
     if let Some(category) = &filter.category {
         query = query.filter(in_category(category.clone(), format!("{category}.%")));
     }
@@ -76,61 +110,32 @@ pub fn items_page(
             shop_items::id.asc(),
         ))
         .limit(limit)
-        .select(summary_columns())
+        .select(SUMMARY_COLUMNS)
         .load(conn)?)
 }
 
-/// One live item of the shop.
-pub fn item(conn: &mut DbConn, shop_id: i64, item_id: i64) -> AppResult<Option<ItemSummaryRow>> {
-    Ok(shop_items::table
-        .inner_join(goods::table.inner_join(suppliers::table))
+/// One live item of the shop, with its goods' description.
+pub fn item(
+    conn: &mut DbConn,
+    shop_id: i64,
+    item_id: i64,
+) -> AppResult<Option<(ItemSummaryRow, String)>> {
+    Ok(live_items(shop_id)
         .filter(shop_items::id.eq(item_id))
-        .filter(shop_items::shop_id.eq(shop_id))
-        .filter(shop_items::removed_at.is_null())
-        .select(summary_columns())
+        .select((SUMMARY_COLUMNS, goods::description))
         .first(conn)
         .optional()?)
 }
 
-#[allow(clippy::type_complexity)]
-fn summary_columns() -> (
-    shop_items::id,
-    shop_items::goods_id,
-    shop_items::recommendation,
-    shop_items::pinned,
-    shop_items::position,
-    goods::title,
-    goods::category_code,
-    goods::image_urls,
-    goods::min_price_fen,
-    goods::status,
-    suppliers::is_active,
-    diesel::dsl::exists<
-        diesel::dsl::Filter<
-            diesel::dsl::Filter<
-                goods_skus::table,
-                diesel::dsl::Eq<goods_skus::goods_id, goods::id>,
-            >,
-            diesel::dsl::Gt<goods_skus::stock, i64>,
-        >,
-    >,
-) {
-    (
-        shop_items::id,
-        shop_items::goods_id,
-        shop_items::recommendation,
-        shop_items::pinned,
-        shop_items::position,
-        goods::title,
-        goods::category_code,
-        goods::image_urls,
-        goods::min_price_fen,
-        goods::status,
-        suppliers::is_active,
-        diesel::dsl::exists(
-            goods_skus::table
-                .filter(goods_skus::goods_id.eq(goods::id))
-                .filter(goods_skus::stock.gt(0_i64)),
-        ),
-    )
+/// Which of these goods have a SKU in stock. Asked for a page's goods at once, after the page
+/// is chosen: as a correlated subquery in the page query, PostgreSQL may plan it as a scan of
+/// every SKU (see BENCHMARKS.md).
+pub fn goods_in_stock(conn: &mut DbConn, goods_ids: &[i64]) -> AppResult<HashSet<i64>> {
+    let ids: Vec<i64> = goods_skus::table
+        .filter(goods_skus::goods_id.eq_any(goods_ids))
+        .filter(goods_skus::stock.gt(0_i64))
+        .select(goods_skus::goods_id)
+        .distinct()
+        .load(conn)?;
+    Ok(ids.into_iter().collect())
 }

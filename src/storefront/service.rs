@@ -69,8 +69,16 @@ pub fn items(
             id: last.id,
         })
     });
+    let goods_ids: Vec<i64> = rows.iter().map(|row| row.goods_id).collect();
+    let in_stock = repo::goods_in_stock(conn, &goods_ids)?;
     Ok(ItemPage {
-        items: rows.into_iter().map(PublicItemView::from).collect(),
+        items: rows
+            .into_iter()
+            .map(|row| {
+                let stocked = in_stock.contains(&row.goods_id);
+                PublicItemView::new(row, stocked)
+            })
+            .collect(),
         next_cursor,
     })
 }
@@ -82,13 +90,10 @@ pub fn item_detail(
     shop: ShopRow,
     item_id: i64,
 ) -> AppResult<PublicItemDetail> {
-    let row = repo::item(conn, shop.id, item_id)?.ok_or(AppError::NotFound {
+    let (row, description) = repo::item(conn, shop.id, item_id)?.ok_or(AppError::NotFound {
         resource: "shop item",
     })?;
-    let (goods, _) = crate::goods::repo::find(conn, row.goods_id)?.ok_or(AppError::NotFound {
-        resource: "shop item",
-    })?;
-    let skus = crate::goods::repo::skus(conn, &[row.goods_id])?
+    let skus: Vec<PublicSkuView> = crate::goods::repo::skus(conn, &[row.goods_id])?
         .into_iter()
         .map(|sku| PublicSkuView {
             id: sku.id,
@@ -98,10 +103,11 @@ pub fn item_detail(
             per_buyer_limit: sku.per_buyer_limit,
         })
         .collect();
+    let in_stock = skus.iter().any(|sku| sku.in_stock);
     Ok(PublicItemDetail {
-        item: row.into(),
-        image_urls: crate::goods::model::image_list(&goods.image_urls),
-        description: goods.description,
+        image_urls: crate::goods::model::image_list(&row.image_urls),
+        item: PublicItemView::new(row, in_stock),
+        description,
         skus,
         shop: shop_view(conn, settings, shop)?,
     })

@@ -164,6 +164,58 @@ async fn buyers_see_the_shop_and_its_items_and_delisted_goods_become_unavailable
     assert_eq!(body["skus"][0]["attributes"]["size"], "500g");
     assert!(!detail.text.contains("commission"), "{}", detail.text);
 
+    // Every SKU sold out: listed, but sold out.
+    let sku = body["skus"][0]["id"].as_i64().unwrap();
+    let adjust = async |delta: i64| {
+        let path = format!("/api/v1/supplier/goods/{goods_id}/skus/{sku}/stock/adjust");
+        let reply = app
+            .post(
+                &path,
+                &json!({"delta": delta}),
+                Some(&supplier.member.access),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    };
+    let list_path = format!("/api/v1/shops/{shop_no}/items");
+    let listed_availability =
+        async || app.get(&list_path, None).await.json()["items"][0]["availability"].clone();
+    adjust(-100).await;
+    assert_eq!(listed_availability().await, "sold_out");
+    assert_eq!(
+        app.get(&detail_path, None).await.json()["availability"],
+        "sold_out"
+    );
+    adjust(100).await;
+    assert_eq!(listed_availability().await, "available");
+
+    // A supplier whose deposit falls short is inactive: its goods show, but unavailable.
+    let deduction = app
+        .post(
+            &format!("/api/v1/admin/suppliers/{}/deposit/deductions", supplier.supplier_id),
+            &json!({"amount_fen": 600_000, "kind": "penalty", "reason": "fake tracking number", "case_reference": "V-1"}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(
+        deduction.json()["deposit"]["supplier"]["active"],
+        false,
+        "{}",
+        deduction.text
+    );
+    assert_eq!(listed_availability().await, "unavailable");
+    assert_eq!(
+        app.get(&detail_path, None).await.json()["availability"],
+        "unavailable"
+    );
+    assert_eq!(
+        app.pay_deposit(&supplier, 600_000, "BANK-TOPUP")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(listed_availability().await, "available");
+
     let delisted = app
         .post(
             &format!("/api/v1/supplier/goods/{goods_id}/delist"),
