@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::model::{NewShop, NewVerification, ShopChanges, ShopRow, VerificationRow};
 use super::rules;
-use crate::db::schema::{members, shops, tier_history, verifications};
+use crate::db::schema::{members, shops, verifications};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
@@ -200,19 +200,5 @@ pub fn shops_of(conn: &mut DbConn, member: MemberId) -> AppResult<Vec<ShopRow>> 
         .filter(shops::owner_member_id.eq(member.0))
         .order(shops::id)
         .select(ShopRow::as_select())
-        .load(conn)?)
-}
-
-/// The member's tiers, newest month first.
-pub fn recent_tiers(
-    conn: &mut DbConn,
-    member: MemberId,
-    months: i64,
-) -> AppResult<Vec<(String, String)>> {
-    Ok(tier_history::table
-        .filter(tier_history::member_id.eq(member.0))
-        .order(tier_history::month.desc())
-        .limit(months)
-        .select((tier_history::month, tier_history::tier))
         .load(conn)?)
 }

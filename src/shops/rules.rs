@@ -3,6 +3,7 @@
 use rand::Rng;
 
 use crate::config::ShopSettings;
+use crate::tiers::Tier;
 
 /// Credit scores are on the 0–1000 scale of the providers we accept.
 pub const CREDIT_SCORE_MIN: i32 = 0;
@@ -12,7 +13,7 @@ pub const NAME_MAX_CHARS: usize = 30;
 pub const STATUS_OPEN: &str = "open";
 pub const STATUS_CLOSED: &str = "closed";
 /// Tiers whose holders, month after month, may open more than one shop.
-pub const MULTI_SHOP_TIERS: [&str; 2] = ["elite", "super"];
+pub const MULTI_SHOP_TIERS: [Tier; 2] = [Tier::Elite, Tier::Super];
 
 /// Folds a name for comparison: full-width forms to ASCII, lower case, and only letters and
 /// digits kept (spaces, punctuation, symbols and zero-width characters dropped), so that

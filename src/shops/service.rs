@@ -221,11 +221,11 @@ fn may_open_another(
         return Ok(false);
     }
     let months = i64::from(settings.shops.multi_shop_tier_months);
-    let tiers = repo::recent_tiers(conn, member, months)?;
+    let tiers = crate::tiers::recent(conn, member, months)?;
     Ok(tiers.len() as i64 == months
         && tiers
             .iter()
-            .all(|(_, tier)| rules::MULTI_SHOP_TIERS.contains(&tier.as_str())))
+            .all(|tier| rules::MULTI_SHOP_TIERS.contains(tier)))
 }
 
 fn forbidden(code: &'static str, detail: &str) -> AppError {

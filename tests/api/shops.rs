@@ -125,6 +125,43 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
         (second.status, second.code()),
         (403, "shop_limit_reached".to_owned())
     );
+
+    // Elite or Super for three recorded months in a row opens the door to a second shop.
+    let record_tiers = |tiers: &'static [(&'static str, &'static str)]| {
+        let member_id = member.member.0;
+        app.state.db.write(move |conn| {
+            use diesel::prelude::*;
+            use xiaopu::db::schema::tier_history;
+            for (month, tier) in tiers {
+                diesel::insert_into(tier_history::table)
+                    .values((
+                        tier_history::member_id.eq(member_id),
+                        tier_history::month.eq(*month),
+                        tier_history::tier.eq(*tier),
+                        tier_history::created_at.eq(xiaopu::clock::now()),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(())
+        })
+    };
+    record_tiers(&[
+        ("2026-08", "senior"),
+        ("2026-09", "elite"),
+        ("2026-10", "super"),
+    ])
+    .await
+    .unwrap();
+    let second_body = json!({"name": "第二家店"});
+    let open_second = || app.post("/api/v1/shops", &second_body, Some(&member.access));
+    assert_eq!(
+        open_second().await.code(),
+        "shop_limit_reached",
+        "a Senior month among the three"
+    );
+    record_tiers(&[("2026-11", "elite")]).await.unwrap();
+    let opened = open_second().await;
+    assert_eq!(opened.status, 201, "{}", opened.text);
 }
 
 #[actix_web::test]
