@@ -184,7 +184,7 @@ pgbench_run() { # endpoint conns [rate]
   # The plan the server's prepared statements settle on from their 6th execution on each
   # connection (see plans-postgres.txt); pgbench's connections are new on every run, so without
   # this each run would be dominated by the first five (custom-plan) executions of the page query.
-  PGOPTIONS="-c plan_cache_mode=force_generic_plan" pgbench -M prepared -n -c "$2" -j 2 -T "$PGBENCH_DURATION" "${extra[@]}" -D shop_no="$SHOP_NO" -D status=open \
+  PGOPTIONS="-c plan_cache_mode=force_generic_plan" pgbench -M prepared -n -c "$2" -j 2 -T "$PGBENCH_DURATION" "${extra[@]}" -D shop_no="$SHOP_NO" -D status=open -D page_goods="$PAGE_GOODS" \
     -f "$DIR/pgbench-$1.sql" "$PGBENCH_DB" >"$workdir/pgbench.out" 2>&1 || { cat "$workdir/pgbench.out" >&2; exit 1; }
   TPS=$(awk '/^tps = / {printf "%.0f", $3}' "$workdir/pgbench.out")
   LAT=$(awk '/^latency average = / {printf "%.2f", $4}' "$workdir/pgbench.out")
@@ -273,6 +273,8 @@ db.executescript("".join(l for l in open(sys.argv[2]) if not l.startswith(".")))
       url="postgres://$PGUSER@$PGHOST:$PGPORT/$PGBENCH_DB"
       DATABASE_URL="$url" XIAOPU__LOG__LEVEL=warn "$BIN" migrate >/dev/null
       psql -X -q -v ON_ERROR_STOP=1 -d "$PGBENCH_DB" -f "$DIR/seed-pg.sql" >/dev/null
+      # The first page's goods, which the page's stock check asks about (pgbench-page.sql).
+      PAGE_GOODS=$(psql -X -Atq -d "$PGBENCH_DB" -c "SELECT '{' || string_agg(goods_id::text, ',') || '}' FROM (SELECT goods_id FROM shop_items WHERE shop_id = 42 AND removed_at IS NULL ORDER BY pinned DESC, position, id LIMIT 20) page")
       plans_postgres
       R[postgres.plans]=$(check_plans "$DIR/plans-postgres.txt")
       run_db postgres "$url"
