@@ -35,6 +35,10 @@ pub struct Settings {
     pub shops: ShopSettings,
     pub sharing: SharingSettings,
     pub tiers: TierSettings,
+    pub orders: OrderSettings,
+    pub idempotency: IdempotencySettings,
+    pub payments: PaymentSettings,
+    pub jobs: JobSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -174,6 +178,43 @@ pub struct TierBonus {
     pub super_: i32,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderSettings {
+    pub payment_timeout_minutes: u32,
+    pub auto_receive_days: u32,
+    pub carriers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdempotencySettings {
+    pub retention_hours: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentSettings {
+    pub gateway: String,
+    pub callback_secret: String,
+    pub callback_tolerance_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    pub scheduler_enabled: bool,
+    pub cancel_unpaid_every_seconds: u64,
+    pub auto_receive_every_seconds: u64,
+    pub purge_keys_every_seconds: u64,
+    pub batch_size: i64,
+}
+
+/// The payment gateways built in; others plug into `payments::gateway::PaymentGateway`.
+pub const PAYMENT_GATEWAYS: [&str; 1] = ["sandbox"];
+/// The shortest callback secret accepted.
+pub const CALLBACK_SECRET_MIN_LEN: usize = 32;
+
 /// A configuration problem, always naming the key at fault.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {key}: {message}")]
@@ -239,6 +280,7 @@ impl Settings {
                 .separator("__")
                 .list_separator(",")
                 .with_list_parse_key("server.cors_allowed_origins")
+                .with_list_parse_key("orders.carriers")
                 .try_parsing(true)
                 .source(Some(prefixed)),
         );
@@ -364,6 +406,7 @@ impl Settings {
             ));
         }
         self.validate_marketplace()?;
+        self.validate_orders()?;
         let pages = &self.pagination;
         if pages.max_page_size == 0 {
             return Err(ConfigError::new(
@@ -382,6 +425,81 @@ impl Settings {
 }
 
 impl Settings {
+    fn validate_orders(&self) -> Result<(), ConfigError> {
+        let orders = &self.orders;
+        if orders.payment_timeout_minutes == 0 {
+            return Err(ConfigError::new(
+                "orders.payment_timeout_minutes",
+                "must be at least 1",
+            ));
+        }
+        if orders.auto_receive_days == 0 {
+            return Err(ConfigError::new(
+                "orders.auto_receive_days",
+                "must be at least 1",
+            ));
+        }
+        if orders.carriers.is_empty() || orders.carriers.iter().any(|c| c.trim().is_empty()) {
+            return Err(ConfigError::new(
+                "orders.carriers",
+                "must list at least one carrier code, none empty",
+            ));
+        }
+        if self.idempotency.retention_hours < 24 {
+            return Err(ConfigError::new(
+                "idempotency.retention_hours",
+                "must be at least 24 (clients retry for up to a day)",
+            ));
+        }
+        let payments = &self.payments;
+        if !PAYMENT_GATEWAYS.contains(&payments.gateway.as_str()) {
+            return Err(ConfigError::new(
+                "payments.gateway",
+                format!("must be one of {PAYMENT_GATEWAYS:?}"),
+            ));
+        }
+        if !payments.callback_secret.is_empty()
+            && payments.callback_secret.len() < CALLBACK_SECRET_MIN_LEN
+        {
+            return Err(ConfigError::new(
+                "payments.callback_secret",
+                format!("must be empty or at least {CALLBACK_SECRET_MIN_LEN} characters"),
+            ));
+        }
+        if self.environment == RunEnvironment::Production && payments.callback_secret.is_empty() {
+            return Err(ConfigError::new(
+                "payments.callback_secret",
+                "must be set when environment = \"production\"",
+            ));
+        }
+        let jobs = &self.jobs;
+        for (key, seconds) in [
+            (
+                "jobs.cancel_unpaid_every_seconds",
+                jobs.cancel_unpaid_every_seconds,
+            ),
+            (
+                "jobs.auto_receive_every_seconds",
+                jobs.auto_receive_every_seconds,
+            ),
+            (
+                "jobs.purge_keys_every_seconds",
+                jobs.purge_keys_every_seconds,
+            ),
+        ] {
+            if seconds == 0 {
+                return Err(ConfigError::new(key, "must be at least 1"));
+            }
+        }
+        if !(1..=10_000).contains(&jobs.batch_size) {
+            return Err(ConfigError::new(
+                "jobs.batch_size",
+                "must be between 1 and 10000",
+            ));
+        }
+        Ok(())
+    }
+
     fn validate_marketplace(&self) -> Result<(), ConfigError> {
         let suppliers = &self.suppliers;
         if suppliers.min_registered_capital_fen < 0 {
@@ -626,12 +744,22 @@ mod tests {
     }
 
     #[test]
-    fn production_requires_a_configured_signing_key() {
+    fn production_requires_configured_secrets() {
         let error = load(&[("XIAOPU__ENVIRONMENT", "production")]).unwrap_err();
         assert_eq!(error.key, "auth.jwt_secret");
+        let jwt = "k".repeat(40);
+        let error = load(&[
+            ("XIAOPU__ENVIRONMENT", "production"),
+            ("XIAOPU__AUTH__JWT_SECRET", &jwt),
+        ])
+        .unwrap_err();
+        assert_eq!(error.key, "payments.callback_secret");
+        let short = load(&[("XIAOPU__PAYMENTS__CALLBACK_SECRET", "short")]).unwrap_err();
+        assert_eq!(short.key, "payments.callback_secret");
         let settings = load(&[
             ("XIAOPU__ENVIRONMENT", "production"),
-            ("XIAOPU__AUTH__JWT_SECRET", &"k".repeat(40)),
+            ("XIAOPU__AUTH__JWT_SECRET", &jwt),
+            ("XIAOPU__PAYMENTS__CALLBACK_SECRET", &"c".repeat(40)),
         ])
         .unwrap();
         assert_eq!(settings.environment, RunEnvironment::Production);

@@ -113,6 +113,23 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// The body this error is answered with.
+    pub fn problem(&self) -> Problem {
+        Problem {
+            problem_type: format!("urn:xiaopu:problem:{}", self.code()),
+            title: self.title().to_owned(),
+            status: self.status_code().as_u16(),
+            code: self.code().to_owned(),
+            detail: self.public_detail(),
+            errors: match self {
+                Self::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
 fn unauthorized_detail(code: &str) -> &'static str {
     match code {
         "missing_token" => "send an access token as 'Authorization: Bearer <token>'",
@@ -170,17 +187,7 @@ impl ResponseError for AppError {
             Self::Unavailable { reason } => tracing::warn!(%reason, "service unavailable"),
             _ => {}
         }
-        let problem = Problem {
-            problem_type: format!("urn:xiaopu:problem:{}", self.code()),
-            title: self.title().to_owned(),
-            status: status.as_u16(),
-            code: self.code().to_owned(),
-            detail: self.public_detail(),
-            errors: match self {
-                Self::Validation(errors) => errors.clone(),
-                _ => Vec::new(),
-            },
-        };
+        let problem = self.problem();
         let mut response = HttpResponse::build(status);
         response.content_type(PROBLEM_CONTENT_TYPE);
         // A 503's Retry-After comes from configuration, added by `http::middleware`.

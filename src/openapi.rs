@@ -32,6 +32,9 @@ pub const BEARER: &str = "bearer";
         (name = "suppliers", description = "The supplier admin API: application, deposit, exit"),
         (name = "goods", description = "The supplier admin API: goods, SKUs, stock, commission"),
         (name = "shops", description = "The mobile app API: verification, opening and running a micro-shop"),
+        (name = "orders", description = "The mobile app API: placing, paying and following orders"),
+        (name = "fulfilment", description = "The supplier admin API: the supplier's orders, shipping"),
+        (name = "payments", description = "Payment gateway callbacks and the sandbox"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -8,12 +8,17 @@ use crate::auth::tokens::AccessTokens;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+use crate::idempotency::InFlight;
+use crate::payments::Gateways;
 
 pub struct AppState {
     pub settings: Settings,
     pub db: Db,
     pub tokens: AccessTokens,
     pub passwords: Arc<Passwords>,
+    pub gateways: Gateways,
+    /// Idempotency keys whose first request is running in this process.
+    pub in_flight: InFlight,
     /// One argon2 computation per core at a time: each takes ~19 MiB and a core for tens of
     /// milliseconds, so a login flood queues here instead of exhausting memory.
     hashing_slots: tokio::sync::Semaphore,
@@ -23,6 +28,8 @@ impl AppState {
     /// Needs a migrated database: the generated signing key lives there.
     pub fn new(settings: Settings, db: Db) -> AppResult<Self> {
         let key = keys::signing_key(&mut *db.get()?, &settings.auth)?;
+        let callback_secret = keys::callback_secret(&mut *db.get()?, &settings.payments)?;
+        let gateways = Gateways::new(&settings.payments, callback_secret)?;
         let tokens = AccessTokens::new(&key, &settings.auth);
         let passwords = Arc::new(Passwords::new(&settings.auth)?);
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
@@ -31,6 +38,8 @@ impl AppState {
             db,
             tokens,
             passwords,
+            gateways,
+            in_flight: InFlight::default(),
             hashing_slots: tokio::sync::Semaphore::new(cores),
         })
     }

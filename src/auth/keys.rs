@@ -1,24 +1,35 @@
-//! The access-token signing key: configured, or generated once and kept with the data.
+//! Server secrets: configured, or generated once and kept with the data (so every server on
+//! the same database shares them). Never a built-in default.
 
 use super::{repo, tokens};
-use crate::config::AuthSettings;
+use crate::config::{AuthSettings, PaymentSettings};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
 const SIGNING_KEY_SECRET: &str = "jwt_signing_key";
+const CALLBACK_SECRET: &str = "payment_callback_secret";
 
-/// The configured key, else the stored one, else a new random one (stored for next start, and
-/// for every other server on the same database). Never a built-in default.
+/// The access-token signing key.
 pub fn signing_key(conn: &mut DbConn, settings: &AuthSettings) -> AppResult<Vec<u8>> {
-    if !settings.jwt_secret.is_empty() {
-        return Ok(settings.jwt_secret.as_bytes().to_vec());
+    configured_or_stored(conn, &settings.jwt_secret, SIGNING_KEY_SECRET)
+}
+
+/// The key payment gateway callbacks are signed with.
+pub fn callback_secret(conn: &mut DbConn, settings: &PaymentSettings) -> AppResult<Vec<u8>> {
+    configured_or_stored(conn, &settings.callback_secret, CALLBACK_SECRET)
+}
+
+/// The configured value, else the stored one, else a new random one (stored for next start).
+fn configured_or_stored(conn: &mut DbConn, configured: &str, name: &str) -> AppResult<Vec<u8>> {
+    if !configured.is_empty() {
+        return Ok(configured.as_bytes().to_vec());
     }
-    if let Some(stored) = repo::find_secret(conn, SIGNING_KEY_SECRET)? {
+    if let Some(stored) = repo::find_secret(conn, name)? {
         return Ok(stored.into_bytes());
     }
     let generated = tokens::random_url_safe(48);
-    repo::insert_secret_if_absent(conn, SIGNING_KEY_SECRET, &generated, crate::clock::now())?;
-    repo::find_secret(conn, SIGNING_KEY_SECRET)?
+    repo::insert_secret_if_absent(conn, name, &generated, crate::clock::now())?;
+    repo::find_secret(conn, name)?
         .map(String::into_bytes)
-        .ok_or_else(|| AppError::internal("signing key vanished after being stored"))
+        .ok_or_else(|| AppError::internal(format!("secret {name} vanished after being stored")))
 }

@@ -243,6 +243,145 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    orders (id) {
+        id -> BigInt,
+        order_no -> Text,
+        buyer_member_id -> BigInt,
+        shop_id -> BigInt,
+        status -> Text,
+        total_fen -> BigInt,
+        recipient_name -> Text,
+        recipient_phone -> Text,
+        region -> Text,
+        address_detail -> Text,
+        buyer_note -> Nullable<Text>,
+        payment_due_at -> Timestamp,
+        paid_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supplier_orders (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        supplier_id -> BigInt,
+        status -> Text,
+        total_fen -> BigInt,
+        carrier -> Nullable<Text>,
+        tracking_no -> Nullable<Text>,
+        shipped_at -> Nullable<Timestamp>,
+        received_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_lines (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        supplier_order_id -> BigInt,
+        shop_item_id -> BigInt,
+        goods_id -> BigInt,
+        sku_id -> BigInt,
+        supplier_id -> BigInt,
+        shop_id -> BigInt,
+        shopkeeper_member_id -> BigInt,
+        title -> Text,
+        sku_attributes -> Text,
+        unit_price_fen -> BigInt,
+        quantity -> Integer,
+        amount_fen -> BigInt,
+        commission_bps -> Integer,
+        tier -> Text,
+        tier_bonus_bps -> Integer,
+        commission_fen -> BigInt,
+        tier_bonus_fen -> BigInt,
+        no_commission_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_events (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        supplier_order_id -> Nullable<BigInt>,
+        from_status -> Text,
+        to_status -> Text,
+        actor_kind -> Text,
+        actor_member_id -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        member_id -> BigInt,
+        scope -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> BigInt,
+        payment_no -> Text,
+        order_id -> BigInt,
+        gateway -> Text,
+        amount_fen -> BigInt,
+        status -> Text,
+        gateway_trade_no -> Nullable<Text>,
+        created_at -> Timestamp,
+        succeeded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    payment_events (id) {
+        id -> BigInt,
+        gateway -> Text,
+        event_id -> Text,
+        payment_no -> Text,
+        amount_fen -> BigInt,
+        outcome -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refunds (id) {
+        id -> BigInt,
+        refund_no -> Text,
+        payment_id -> BigInt,
+        order_id -> BigInt,
+        amount_fen -> BigInt,
+        reason -> Text,
+        gateway_refund_no -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_leases (job) {
+        job -> Text,
+        holder -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> members (member_id));
 diesel::joinable!(shop_items -> shops (shop_id));
 diesel::joinable!(shop_items -> goods (goods_id));
@@ -254,6 +393,12 @@ diesel::joinable!(ledger_entries -> ledger_accounts (account_id));
 diesel::joinable!(goods -> suppliers (supplier_id));
 diesel::joinable!(goods_skus -> goods (goods_id));
 diesel::joinable!(audit_events -> members (actor_member_id));
+diesel::joinable!(orders -> shops (shop_id));
+diesel::joinable!(supplier_orders -> orders (order_id));
+diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(order_lines -> supplier_orders (supplier_order_id));
+diesel::joinable!(order_events -> orders (order_id));
+diesel::joinable!(payments -> orders (order_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     members,
@@ -274,4 +419,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     shops,
     shop_items,
     share_codes,
+    orders,
+    supplier_orders,
+    order_lines,
+    order_events,
+    idempotency_keys,
+    payments,
+    payment_events,
+    refunds,
+    job_leases,
 );

@@ -18,7 +18,8 @@ use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
 use crate::{
-    auth, catalogue, curation, goods, members, ops, sharing, shops, storefront, suppliers,
+    auth, catalogue, curation, goods, members, ops, orders, payments, sharing, shops, storefront,
+    suppliers,
 };
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
@@ -86,7 +87,16 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(storefront::handlers::list_items)
                 .service(storefront::handlers::get_item)
                 .service(sharing::handlers::open)
-                .service(sharing::handlers::poster),
+                .service(sharing::handlers::poster)
+                .service(orders::handlers::place)
+                .service(orders::handlers::list)
+                .service(orders::handlers::get)
+                .service(orders::handlers::cancel)
+                .service(orders::handlers::confirm_receipt)
+                .service(orders::handlers::shop_orders)
+                .service(payments::handlers::pay)
+                .service(payments::handlers::callback)
+                .service(payments::handlers::sandbox_complete),
         );
 }
 

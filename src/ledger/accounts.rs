@@ -48,3 +48,14 @@ pub fn platform_deposit_deductions() -> AccountSpec {
         false,
     )
 }
+
+/// Buyers' money held at a payment gateway (an asset), from payments in and refunds out.
+pub fn gateway_clearing(gateway: &str) -> AccountSpec {
+    AccountSpec::new(format!("platform/gateway/{gateway}"), Side::Debit, false)
+}
+
+/// Money buyers paid for orders, held until it is settled to suppliers and shopkeepers or
+/// refunded (a liability).
+pub fn order_funds_held() -> AccountSpec {
+    AccountSpec::new("platform/order-funds".to_owned(), Side::Credit, false)
+}

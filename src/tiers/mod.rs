@@ -23,12 +23,17 @@ pub enum Tier {
 
 impl Tier {
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "rookie" => Some(Self::Rookie),
-            "senior" => Some(Self::Senior),
-            "elite" => Some(Self::Elite),
-            "super" => Some(Self::Super),
-            _ => None,
+        [Self::Rookie, Self::Senior, Self::Elite, Self::Super]
+            .into_iter()
+            .find(|tier| tier.as_str() == text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rookie => "rookie",
+            Self::Senior => "senior",
+            Self::Elite => "elite",
+            Self::Super => "super",
         }
     }
 

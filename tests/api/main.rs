@@ -9,6 +9,7 @@ mod goods;
 mod migrations;
 mod openapi;
 mod ops;
+mod orders;
 mod pool;
 mod sharing;
 mod shops;

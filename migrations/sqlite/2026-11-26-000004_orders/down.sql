@@ -1,0 +1,9 @@
+DROP TABLE job_leases;
+DROP TABLE refunds;
+DROP TABLE payment_events;
+DROP TABLE payments;
+DROP TABLE idempotency_keys;
+DROP TABLE order_events;
+DROP TABLE order_lines;
+DROP TABLE supplier_orders;
+DROP TABLE orders;

@@ -1,0 +1,258 @@
+//! `Idempotency-Key` (Stripe's contract): the first response to a key is stored with a hash of
+//! its request; a retry with the same key and body gets that response again with no second
+//! effect, another body under the key is refused (422), and a retry while the first request is
+//! still running gets 409. Keys are kept `idempotency.retention_hours`, then purged by a job.
+//!
+//! The stored response is written in the same transaction as the work, so a crash leaves either
+//! both or neither. Requests that fail validation, or fail for a passing reason (database
+//! unavailable, internal error), store nothing: a retry may do better.
+
+mod repo;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::{backend, DbConn};
+use crate::error::{AppError, AppResult};
+use crate::members::MemberId;
+use crate::state::AppState;
+
+pub use repo::purge_before;
+
+pub const HEADER: &str = "Idempotency-Key";
+const KEY_MAX_LEN: usize = 255;
+
+/// A key as the client sent it: 1–255 visible ASCII characters (a UUID is typical).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn from_request(req: &HttpRequest) -> AppResult<Self> {
+        let value = req.headers().get(HEADER).ok_or(AppError::BadRequest {
+            code: "idempotency_key_required",
+            detail: format!("send an {HEADER} header (e.g. a UUID) so a retry never orders twice"),
+        })?;
+        let key = value.to_str().unwrap_or_default().trim();
+        if key.is_empty() || key.len() > KEY_MAX_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(AppError::BadRequest {
+                code: "idempotency_key_invalid",
+                detail: format!("{HEADER} must be 1 to {KEY_MAX_LEN} visible ASCII characters"),
+            });
+        }
+        Ok(Self(key.to_owned()))
+    }
+}
+
+/// Keys whose first request is running in this process: a second one gets 409 at once
+/// instead of queueing behind the first. (Across processes the unique key row decides: the
+/// later request waits for the first's transaction and then replays its response.)
+#[derive(Debug, Default, Clone)]
+pub struct InFlight(Arc<Mutex<HashSet<KeyOf>>>);
+
+/// A key as the registry holds it: (member, scope, key).
+type KeyOf = (i64, &'static str, String);
+
+struct InFlightGuard {
+    set: InFlight,
+    entry: KeyOf,
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.set.0.lock() {
+            set.remove(&self.entry);
+        }
+    }
+}
+
+impl InFlight {
+    fn claim(&self, entry: KeyOf) -> AppResult<InFlightGuard> {
+        let mut set = self
+            .0
+            .lock()
+            .map_err(|_| AppError::internal("idempotency registry poisoned"))?;
+        if !set.insert(entry.clone()) {
+            return Err(AppError::Conflict {
+                code: "idempotency_key_in_use",
+                detail:
+                    "a request with this Idempotency-Key is still being processed; retry shortly"
+                        .to_owned(),
+            });
+        }
+        Ok(InFlightGuard {
+            set: self.clone(),
+            entry,
+        })
+    }
+}
+
+/// A response as stored under a key.
+#[derive(Debug, Clone)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+impl StoredResponse {
+    fn of_error(error: &AppError) -> Self {
+        Self {
+            status: error.status_code().as_u16(),
+            body: serde_json::to_string(&error.problem()).unwrap_or_default(),
+        }
+    }
+
+    fn into_response(self, replayed: bool) -> HttpResponse {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
+        let content_type = if status.is_success() {
+            "application/json"
+        } else {
+            crate::error::PROBLEM_CONTENT_TYPE
+        };
+        let mut response = HttpResponse::build(status);
+        response.content_type(content_type);
+        if replayed {
+            response.insert_header(("Idempotent-Replayed", "true"));
+        }
+        response.body(self.body)
+    }
+}
+
+/// Errors that are the answer to this request (and so are replayed), as opposed to passing
+/// trouble (a retry may succeed) or refusals before any work (validation).
+fn is_final(error: &AppError) -> bool {
+    matches!(
+        error,
+        AppError::Conflict { .. } | AppError::NotFound { .. } | AppError::Forbidden { .. }
+    )
+}
+
+/// SHA-256 of the scope and the request as canonical JSON: the same body in another spacing
+/// or key order hashes the same.
+pub fn request_hash(scope: &str, request: &impl Serialize) -> String {
+    let canonical = serde_json::to_value(request)
+        .map(|value| value.to_string())
+        .unwrap_or_default();
+    hex::encode(Sha256::digest(format!("{scope}\n{canonical}").as_bytes()))
+}
+
+/// One idempotent request: `work` runs in one write transaction, at most once per key.
+pub struct Idempotent {
+    pub member: MemberId,
+    pub scope: &'static str,
+    pub key: IdempotencyKey,
+    pub request_hash: String,
+    /// The status of a success.
+    pub status: StatusCode,
+}
+
+impl Idempotent {
+    pub async fn run<T, F>(self, state: &AppState, work: F) -> AppResult<HttpResponse>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Serialize + Send + 'static,
+    {
+        let _guard = state
+            .in_flight
+            .claim((self.member.0, self.scope, self.key.0.clone()))?;
+        let outcome = state.db.read(move |conn| self.run_in(conn, work)).await?;
+        Ok(outcome.into_response())
+    }
+
+    /// The blocking part of [`Idempotent::run`], on a connection of the caller's.
+    pub fn run_in<T, F>(self, conn: &mut DbConn, work: F) -> AppResult<Outcome>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T>,
+        T: Serialize,
+    {
+        let now = crate::clock::now();
+        let attempt = backend::write_transaction(conn, |conn| {
+            if let Some(earlier) = self.earlier(conn)? {
+                return Ok(Outcome::Replayed(earlier));
+            }
+            let value = work(conn)?;
+            let stored = StoredResponse {
+                status: self.status.as_u16(),
+                body: serde_json::to_string(&value)
+                    .map_err(|e| AppError::internal(e.to_string()))?,
+            };
+            self.store(conn, &stored, now)?;
+            Ok(Outcome::Done(stored))
+        });
+        let error = match attempt {
+            Ok(outcome) => return Ok(outcome),
+            Err(error) => error,
+        };
+        // Rolled back. Another server may have stored this key meanwhile (our insert then
+        // failed as a duplicate): its response is the answer.
+        if let Some(earlier) = self.earlier(conn)? {
+            return Ok(Outcome::Replayed(earlier));
+        }
+        if !is_final(&error) {
+            return Err(error);
+        }
+        // The answer to this request: kept under the key, in a transaction of its own.
+        let stored = StoredResponse::of_error(&error);
+        backend::write_transaction(conn, |conn| self.store(conn, &stored, now))?;
+        Ok(Outcome::Done(stored))
+    }
+
+    /// The stored response under this key, if any; 422 if it was stored for another body.
+    fn earlier(&self, conn: &mut DbConn) -> AppResult<Option<StoredResponse>> {
+        let Some(row) = repo::find(conn, self.member.0, self.scope, &self.key.0)? else {
+            return Ok(None);
+        };
+        if row.request_hash != self.request_hash {
+            return Err(AppError::Validation(vec![crate::error::FieldError::new(
+                HEADER,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used for a different request; use a new key",
+            )]));
+        }
+        Ok(Some(StoredResponse {
+            status: u16::try_from(row.response_status).unwrap_or(500),
+            body: row.response_body,
+        }))
+    }
+
+    fn store(
+        &self,
+        conn: &mut DbConn,
+        response: &StoredResponse,
+        now: NaiveDateTime,
+    ) -> AppResult<()> {
+        repo::insert(
+            conn,
+            &repo::NewKey {
+                member_id: self.member.0,
+                scope: self.scope,
+                idempotency_key: &self.key.0,
+                request_hash: &self.request_hash,
+                response_status: i32::from(response.status),
+                response_body: &response.body,
+                created_at: now,
+            },
+        )
+    }
+}
+
+/// The response to send: new, or the stored one of an earlier request with the key.
+#[derive(Debug)]
+pub enum Outcome {
+    Done(StoredResponse),
+    Replayed(StoredResponse),
+}
+
+impl Outcome {
+    pub fn into_response(self) -> HttpResponse {
+        match self {
+            Self::Done(stored) => stored.into_response(false),
+            Self::Replayed(stored) => stored.into_response(true),
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Orders: placement (idempotent, no overselling, a snapshot per line), the buyer's and the
+//! shopkeeper's views, cancellation and receipt. The state machine is in [`state`].
+
+pub mod dto;
+pub mod handlers;
+pub mod model;
+pub mod placement;
+pub mod repo;
+pub mod rules;
+pub mod service;
+pub mod state;
+pub mod views;

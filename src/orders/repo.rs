@@ -1,0 +1,376 @@
+//! Queries on orders, their supplier parts, lines and events.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
+
+use super::model::{
+    NewOrder, NewOrderEvent, NewOrderLine, NewSupplierOrder, OrderEventRow, OrderLineRow, OrderRow,
+    OrderableRow, SupplierOrderRow,
+};
+use super::state::OrderStatus;
+use crate::db::schema::{
+    goods, goods_skus, order_events, order_lines, orders, shop_items, shops, supplier_orders,
+    suppliers,
+};
+use crate::db::DbConn;
+use crate::error::AppResult;
+use crate::pagination::Page;
+use crate::with_backend;
+
+/// Everything placement needs of the ordered (shop item, SKU) pairs, in one query: the item,
+/// its shop and shopkeeper with their latest tier, the goods with their commission, the
+/// supplier's standing and the SKU. Pairs whose SKU is not of the item's goods are absent.
+pub fn orderable(
+    conn: &mut DbConn,
+    shop_item_ids: &[i64],
+    sku_ids: &[i64],
+) -> AppResult<Vec<OrderableRow>> {
+    // A scalar subquery keeps the tier in the same round trip (diesel cannot correlate one).
+    let latest_tier = diesel::dsl::sql::<Nullable<Text>>(
+        "(SELECT th.tier FROM tier_history th WHERE th.member_id = shops.owner_member_id \
+         ORDER BY th.month DESC LIMIT 1)",
+    );
+    Ok(shop_items::table
+        .inner_join(shops::table)
+        .inner_join(
+            goods::table
+                .inner_join(suppliers::table)
+                .inner_join(goods_skus::table),
+        )
+        .filter(shop_items::id.eq_any(shop_item_ids))
+        .filter(goods_skus::id.eq_any(sku_ids))
+        .select((
+            shop_items::id,
+            shop_items::removed_at,
+            shops::id,
+            shops::status,
+            shops::owner_member_id,
+            goods::id,
+            goods::title,
+            goods::status,
+            goods::commission_bps,
+            goods::pending_commission_bps,
+            goods::pending_commission_at,
+            suppliers::id,
+            suppliers::is_active,
+            goods_skus::id,
+            goods_skus::attributes,
+            goods_skus::price_fen,
+            goods_skus::per_buyer_limit,
+            latest_tier,
+        ))
+        .load(conn)?)
+}
+
+/// Takes `quantity` from the SKU's stock if that much is left; false if not. The conditional
+/// update is atomic (and the database's CHECK keeps stock ≥ 0 whatever happens).
+pub fn take_stock(
+    conn: &mut DbConn,
+    sku_id: i64,
+    quantity: i64,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    let updated = diesel::update(
+        goods_skus::table
+            .find(sku_id)
+            .filter(goods_skus::stock.ge(quantity)),
+    )
+    .set((
+        goods_skus::stock.eq(goods_skus::stock - quantity),
+        goods_skus::version.eq(goods_skus::version + 1),
+        goods_skus::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Puts stock back (a cancelled order's lines).
+pub fn return_stock(
+    conn: &mut DbConn,
+    sku_id: i64,
+    quantity: i64,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::update(goods_skus::table.find(sku_id))
+        .set((
+            goods_skus::stock.eq(goods_skus::stock + quantity),
+            goods_skus::version.eq(goods_skus::version + 1),
+            goods_skus::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many of each SKU the buyer has ordered before, cancelled orders aside.
+pub fn bought_before(conn: &mut DbConn, buyer: i64, sku_ids: &[i64]) -> AppResult<Vec<(i64, i64)>> {
+    let rows: Vec<(i64, Option<i64>)> = order_lines::table
+        .inner_join(orders::table)
+        .filter(orders::buyer_member_id.eq(buyer))
+        .filter(orders::status.ne(OrderStatus::Cancelled.as_str()))
+        .filter(order_lines::sku_id.eq_any(sku_ids))
+        .group_by(order_lines::sku_id)
+        .select((order_lines::sku_id, diesel::dsl::sum(order_lines::quantity)))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(sku, n)| (sku, n.unwrap_or(0)))
+        .collect())
+}
+
+/// Inserts the order unless its number is taken (then None: draw another number).
+pub fn insert_order(conn: &mut DbConn, order: &NewOrder) -> AppResult<Option<i64>> {
+    Ok(with_backend!(conn, c => diesel::insert_into(orders::table)
+        .values(order)
+        .on_conflict(orders::order_no)
+        .do_nothing()
+        .returning(orders::id)
+        .get_result(c)
+        .optional())?)
+}
+
+/// Inserts the supplier parts; returns (id, supplier id) of each.
+pub fn insert_supplier_orders(
+    conn: &mut DbConn,
+    parts: &[NewSupplierOrder],
+) -> AppResult<Vec<(i64, i64)>> {
+    Ok(
+        with_backend!(conn, c => diesel::insert_into(supplier_orders::table)
+        .values(parts)
+        .returning((supplier_orders::id, supplier_orders::supplier_id))
+        .get_results(c))?,
+    )
+}
+
+/// Inserts the lines; returns their ids in the given order.
+pub fn insert_lines(conn: &mut DbConn, lines: &[NewOrderLine]) -> AppResult<Vec<i64>> {
+    Ok(
+        with_backend!(conn, c => diesel::insert_into(order_lines::table)
+        .values(lines)
+        .returning(order_lines::id)
+        .get_results(c))?,
+    )
+}
+
+pub fn insert_event(conn: &mut DbConn, event: &NewOrderEvent) -> AppResult<()> {
+    diesel::insert_into(order_events::table)
+        .values(event)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConn, order_id: i64) -> AppResult<Option<OrderRow>> {
+    Ok(orders::table
+        .find(order_id)
+        .select(OrderRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn parts(conn: &mut DbConn, order_id: i64) -> AppResult<Vec<SupplierOrderRow>> {
+    Ok(supplier_orders::table
+        .filter(supplier_orders::order_id.eq(order_id))
+        .order(supplier_orders::id)
+        .select(SupplierOrderRow::as_select())
+        .load(conn)?)
+}
+
+pub fn lines_of_orders(conn: &mut DbConn, order_ids: &[i64]) -> AppResult<Vec<OrderLineRow>> {
+    Ok(order_lines::table
+        .filter(order_lines::order_id.eq_any(order_ids))
+        .order(order_lines::id)
+        .select(OrderLineRow::as_select())
+        .load(conn)?)
+}
+
+pub fn events(conn: &mut DbConn, order_id: i64) -> AppResult<Vec<OrderEventRow>> {
+    Ok(order_events::table
+        .filter(order_events::order_id.eq(order_id))
+        .order(order_events::id)
+        .select(OrderEventRow::as_select())
+        .load(conn)?)
+}
+
+/// Moves the order from `from` to `to`, only if it is still in `from`: false if another change
+/// came first (so a job and a payment racing each other cannot both win).
+pub fn move_order(
+    conn: &mut DbConn,
+    order_id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    let target = orders::table
+        .find(order_id)
+        .filter(orders::status.eq(from.as_str()));
+    let updated = match to {
+        OrderStatus::Paid => diesel::update(target)
+            .set((
+                orders::status.eq(to.as_str()),
+                orders::paid_at.eq(now),
+                orders::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        OrderStatus::Cancelled => diesel::update(target)
+            .set((
+                orders::status.eq(to.as_str()),
+                orders::cancelled_at.eq(now),
+                orders::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        _ => diesel::update(target)
+            .set((orders::status.eq(to.as_str()), orders::updated_at.eq(now)))
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
+}
+
+pub fn set_cancel_reason(conn: &mut DbConn, order_id: i64, reason: &str) -> AppResult<()> {
+    diesel::update(orders::table.find(order_id))
+        .set(orders::cancel_reason.eq(reason))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Moves every part of the order that is in `from` to `to`.
+pub fn move_parts(
+    conn: &mut DbConn,
+    order_id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    now: NaiveDateTime,
+) -> AppResult<usize> {
+    Ok(diesel::update(
+        supplier_orders::table
+            .filter(supplier_orders::order_id.eq(order_id))
+            .filter(supplier_orders::status.eq(from.as_str())),
+    )
+    .set((
+        supplier_orders::status.eq(to.as_str()),
+        supplier_orders::updated_at.eq(now),
+    ))
+    .execute(conn)?)
+}
+
+/// Orders still unpaid at `now` after their due time, oldest first.
+pub fn overdue_unpaid(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> AppResult<Vec<i64>> {
+    Ok(orders::table
+        .filter(orders::status.eq(OrderStatus::PendingPayment.as_str()))
+        .filter(orders::payment_due_at.le(now))
+        .order(orders::payment_due_at)
+        .limit(limit)
+        .select(orders::id)
+        .load(conn)?)
+}
+
+/// A page of the buyer's orders, newest first, and how many there are.
+pub fn buyer_page(
+    conn: &mut DbConn,
+    buyer: i64,
+    status: Option<OrderStatus>,
+    page: Page,
+) -> AppResult<(Vec<OrderRow>, i64)> {
+    let filtered = || {
+        let mut query = orders::table
+            .filter(orders::buyer_member_id.eq(buyer))
+            .into_boxed();
+        if let Some(status) = status {
+            query = query.filter(orders::status.eq(status.as_str()));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(orders::id.desc())
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(OrderRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// A page of the shop's orders, newest first, and how many there are.
+pub fn shop_page(conn: &mut DbConn, shop_id: i64, page: Page) -> AppResult<(Vec<OrderRow>, i64)> {
+    let total = orders::table
+        .filter(orders::shop_id.eq(shop_id))
+        .count()
+        .get_result(conn)?;
+    let rows = orders::table
+        .filter(orders::shop_id.eq(shop_id))
+        .order(orders::id.desc())
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(OrderRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+pub fn set_order_status(
+    conn: &mut DbConn,
+    order_id: i64,
+    status: OrderStatus,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::update(orders::table.find(order_id))
+        .set((
+            orders::status.eq(status.as_str()),
+            orders::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ships a paid part; false if it was not (or no longer) paid.
+pub fn ship_part(
+    conn: &mut DbConn,
+    part_id: i64,
+    carrier: &str,
+    tracking_no: &str,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    Ok(diesel::update(
+        supplier_orders::table
+            .find(part_id)
+            .filter(supplier_orders::status.eq(OrderStatus::Paid.as_str())),
+    )
+    .set((
+        supplier_orders::status.eq(OrderStatus::Shipped.as_str()),
+        supplier_orders::carrier.eq(carrier),
+        supplier_orders::tracking_no.eq(tracking_no),
+        supplier_orders::shipped_at.eq(now),
+        supplier_orders::updated_at.eq(now),
+    ))
+    .execute(conn)?
+        == 1)
+}
+
+/// Marks a shipped part received; false if it was not (or no longer) shipped.
+pub fn receive_part(conn: &mut DbConn, part_id: i64, now: NaiveDateTime) -> AppResult<bool> {
+    Ok(diesel::update(
+        supplier_orders::table
+            .find(part_id)
+            .filter(supplier_orders::status.eq(OrderStatus::Shipped.as_str())),
+    )
+    .set((
+        supplier_orders::status.eq(OrderStatus::Received.as_str()),
+        supplier_orders::received_at.eq(now),
+        supplier_orders::updated_at.eq(now),
+    ))
+    .execute(conn)?
+        == 1)
+}
+
+/// Parts shipped before `cutoff` and still not received: (order id, part id), oldest first.
+pub fn shipped_before(
+    conn: &mut DbConn,
+    cutoff: NaiveDateTime,
+    limit: i64,
+) -> AppResult<Vec<(i64, i64)>> {
+    Ok(supplier_orders::table
+        .filter(supplier_orders::status.eq(OrderStatus::Shipped.as_str()))
+        .filter(supplier_orders::shipped_at.le(cutoff))
+        .order(supplier_orders::shipped_at)
+        .limit(limit)
+        .select((supplier_orders::order_id, supplier_orders::id))
+        .load(conn)?)
+}

@@ -1,0 +1,294 @@
+//! Paying orders, gateway callbacks, refunds.
+
+use actix_web::http::header::HeaderMap;
+
+use super::gateway::CallbackEvent;
+use super::model::{NewPayment, NewPaymentEvent, NewRefund, PaymentRow, STATUS_CREATED};
+use super::{repo, Gateways};
+use crate::audit::Actor;
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::ledger::accounts;
+use crate::ledger::service::{post, Leg, PostingRequest};
+use crate::members::MemberId;
+use crate::money::Fen;
+use crate::orders::repo as orders_repo;
+use crate::orders::service::{ActorKind, Transition};
+use crate::orders::state::{self, OrderStatus};
+
+/// What a callback did; stored with the event, so a repeat of the event answers the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackOutcome {
+    /// The order is paid.
+    Applied,
+    /// The payment had been confirmed by another event already: nothing changed.
+    AlreadyApplied,
+    /// The amount differs from the payment's: nothing changed; kept for review.
+    AmountMismatch,
+    /// The order was cancelled (or paid otherwise) first: the money went back to the buyer.
+    Refunded,
+    /// No payment has this number: nothing changed.
+    UnknownPayment,
+}
+
+impl CallbackOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::AlreadyApplied => "already_applied",
+            Self::AmountMismatch => "amount_mismatch",
+            Self::Refunded => "refunded",
+            Self::UnknownPayment => "unknown_payment",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        [
+            Self::Applied,
+            Self::AlreadyApplied,
+            Self::AmountMismatch,
+            Self::Refunded,
+            Self::UnknownPayment,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == text)
+        .unwrap_or(Self::AlreadyApplied)
+    }
+}
+
+/// Starts (or resumes) paying the buyer's unpaid order through the default gateway.
+pub fn start(
+    conn: &mut DbConn,
+    gateways: &Gateways,
+    buyer: MemberId,
+    order_id: i64,
+) -> AppResult<(PaymentRow, serde_json::Value)> {
+    let order = crate::orders::service::own_order(conn, buyer, order_id)?;
+    let status = state::stored(&order.status);
+    status.transition(OrderStatus::Paid)?;
+    let gateway = gateways.default_gateway();
+    // One open payment per order: paying again resumes it rather than opening a second one.
+    let payment = match repo::open_for_order(conn, order.id)? {
+        Some(payment) if payment.gateway == gateway.name() => payment,
+        _ => repo::insert(
+            conn,
+            &NewPayment {
+                payment_no: &new_reference("P"),
+                order_id: order.id,
+                gateway: gateway.name(),
+                amount_fen: order.total_fen,
+                status: STATUS_CREATED,
+                created_at: crate::clock::now(),
+            },
+        )?,
+    };
+    let checkout = gateway.checkout(&payment);
+    Ok((payment, checkout))
+}
+
+/// A reference we hand to gateways: a prefix and 20 random digits.
+fn new_reference(prefix: &str) -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    format!(
+        "{prefix}{:010}{:010}",
+        rng.gen_range(0..10_000_000_000_u64),
+        rng.gen_range(0..10_000_000_000_u64)
+    )
+}
+
+/// Checks a callback's signature (401 and nothing else if it is bad) and reads it.
+pub fn verify(
+    gateways: &Gateways,
+    gateway: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> AppResult<CallbackEvent> {
+    gateways.get(gateway)?.verify_callback(headers, body)
+}
+
+/// Applies a verified callback inside the caller's transaction, once per event id.
+pub fn apply(
+    conn: &mut DbConn,
+    gateways: &Gateways,
+    gateway: &str,
+    event: &CallbackEvent,
+    payload: &str,
+) -> AppResult<CallbackOutcome> {
+    let now = crate::clock::now();
+    let earlier = repo::record_event(
+        conn,
+        &NewPaymentEvent {
+            gateway,
+            event_id: &event.event_id,
+            payment_no: &event.payment_no,
+            amount_fen: event.amount.0,
+            outcome: CallbackOutcome::Applied.as_str(),
+            payload,
+            created_at: now,
+        },
+    )?;
+    if let Some(outcome) = earlier {
+        return Ok(CallbackOutcome::parse(&outcome));
+    }
+    let outcome = apply_new(conn, gateways, gateway, event)?;
+    repo::set_event_outcome(conn, gateway, &event.event_id, outcome.as_str())?;
+    if outcome == CallbackOutcome::AmountMismatch {
+        tracing::warn!(
+            gateway,
+            payment_no = %event.payment_no,
+            amount_fen = event.amount.0,
+            "payment callback amount differs from the payment; kept for review"
+        );
+    }
+    Ok(outcome)
+}
+
+fn apply_new(
+    conn: &mut DbConn,
+    gateways: &Gateways,
+    gateway: &str,
+    event: &CallbackEvent,
+) -> AppResult<CallbackOutcome> {
+    let now = crate::clock::now();
+    let Some(payment) = repo::find_by_no(conn, &event.payment_no)?.filter(|p| p.gateway == gateway)
+    else {
+        return Ok(CallbackOutcome::UnknownPayment);
+    };
+    if event.amount.0 != payment.amount_fen {
+        return Ok(CallbackOutcome::AmountMismatch);
+    }
+    if !repo::mark_succeeded(conn, payment.id, &event.trade_no, now)? {
+        return Ok(CallbackOutcome::AlreadyApplied);
+    }
+    let actor = Actor::system();
+    // The money has arrived, whatever happens to the order next.
+    post(
+        conn,
+        &actor,
+        PostingRequest {
+            business_key: format!("payment:{}", payment.payment_no),
+            kind: "order_payment",
+            memo: format!("order {} paid through {gateway}", payment.order_id),
+            legs: vec![
+                Leg::debit(accounts::gateway_clearing(gateway), Fen(payment.amount_fen)),
+                Leg::credit(accounts::order_funds_held(), Fen(payment.amount_fen)),
+            ],
+        },
+    )?;
+    // Only the change that finds the order unpaid pays it: a cancellation that came first
+    // (the unpaid-order job, the buyer) wins, and this money goes back.
+    if orders_repo::move_order(
+        conn,
+        payment.order_id,
+        OrderStatus::PendingPayment,
+        OrderStatus::Paid,
+        now,
+    )? {
+        orders_repo::move_parts(
+            conn,
+            payment.order_id,
+            OrderStatus::PendingPayment,
+            OrderStatus::Paid,
+            now,
+        )?;
+        Transition {
+            order_id: payment.order_id,
+            part_id: None,
+            from: OrderStatus::PendingPayment,
+            to: OrderStatus::Paid,
+            by: ActorKind::Gateway,
+            actor: &actor,
+            note: Some(&payment.payment_no),
+            at: now,
+        }
+        .record(conn)?;
+        return Ok(CallbackOutcome::Applied);
+    }
+    let reason = "payment arrived after the order was cancelled or paid otherwise";
+    refund_payment(conn, gateways, &payment, &actor, reason)?;
+    Ok(CallbackOutcome::Refunded)
+}
+
+/// Refunds the order's successful payment in full (a paid order cancelled before shipping).
+pub fn refund_order(
+    conn: &mut DbConn,
+    gateways: &Gateways,
+    order_id: i64,
+    actor: &Actor,
+    reason: &str,
+) -> AppResult<()> {
+    let payment = repo::succeeded_for_order(conn, order_id)?
+        .ok_or_else(|| AppError::internal(format!("paid order {order_id} has no payment")))?;
+    refund_payment(conn, gateways, &payment, actor, reason)
+}
+
+/// Sends the whole payment back through its gateway and posts it, once.
+fn refund_payment(
+    conn: &mut DbConn,
+    gateways: &Gateways,
+    payment: &PaymentRow,
+    actor: &Actor,
+    reason: &str,
+) -> AppResult<()> {
+    if !repo::mark_refunded(conn, payment.id)? {
+        return Ok(());
+    }
+    let refund_no = new_reference("R");
+    let amount = Fen(payment.amount_fen);
+    let gateway_refund_no = gateways
+        .get(&payment.gateway)?
+        .refund(payment, &refund_no, amount)?;
+    repo::insert_refund(
+        conn,
+        &NewRefund {
+            refund_no: &refund_no,
+            payment_id: payment.id,
+            order_id: payment.order_id,
+            amount_fen: amount.0,
+            reason,
+            gateway_refund_no: &gateway_refund_no,
+            created_at: crate::clock::now(),
+        },
+    )?;
+    post(
+        conn,
+        actor,
+        PostingRequest {
+            business_key: format!("refund:{refund_no}"),
+            kind: "order_refund",
+            memo: format!("order {} refunded: {reason}", payment.order_id),
+            legs: vec![
+                Leg::debit(accounts::order_funds_held(), amount),
+                Leg::credit(accounts::gateway_clearing(&payment.gateway), amount),
+            ],
+        },
+    )?;
+    Ok(())
+}
+
+/// The sandbox's "pay": a signed callback for the buyer's open payment, sent through the same
+/// verification as a callback from outside.
+pub fn sandbox_completion(
+    conn: &mut DbConn,
+    gateways: &Gateways,
+    buyer: MemberId,
+    payment_no: &str,
+) -> AppResult<(HeaderMap, Vec<u8>)> {
+    let payment = repo::find_by_no(conn, payment_no)?
+        .filter(|p| p.gateway == super::sandbox::NAME)
+        .ok_or(AppError::NotFound {
+            resource: "payment",
+        })?;
+    crate::orders::service::own_order(conn, buyer, payment.order_id)?;
+    let (signature, body) = gateways
+        .sandbox()
+        .completion(&payment, Fen(payment.amount_fen));
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        actix_web::http::header::HeaderName::from_static("x-sandbox-signature"),
+        actix_web::http::header::HeaderValue::from_str(&signature)
+            .map_err(|e| AppError::internal(e.to_string()))?,
+    );
+    Ok((headers, body))
+}

@@ -1,0 +1,607 @@
+//! Orders: placement (idempotency, no overselling, snapshots), payment callbacks, cancellation.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Value};
+use xiaopu::idempotency::{request_hash, IdempotencyKey, Idempotent, Outcome};
+
+use crate::support::{goods_body, Reply, Session, SupplierFixture, TestApp};
+
+pub const CALLBACK_SECRET: &str = "test-callback-secret-0123456789abcdef";
+
+/// A shop selling one goods of an active supplier, and a buyer.
+pub struct Market {
+    pub app: TestApp,
+    pub supplier: SupplierFixture,
+    pub shopkeeper: Session,
+    pub shop_id: i64,
+    pub goods_id: i64,
+    pub sku_id: i64,
+    pub item_id: i64,
+    pub buyer: Session,
+}
+
+pub async fn market_with(goods: Value) -> Market {
+    let app = TestApp::builder()
+        .with_settings(|s| s.payments.callback_secret = CALLBACK_SECRET.to_owned())
+        .start()
+        .await;
+    let supplier = app
+        .active_supplier("supplier@example.cn", "91350100M000100Y43")
+        .await;
+    let goods_id = app.listed_goods(&supplier, &goods).await;
+    let sku_id = app
+        .get(
+            &format!("/api/v1/supplier/goods/{goods_id}"),
+            Some(&supplier.member.access),
+        )
+        .await
+        .json()["skus"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let (shopkeeper, shop_id, _) = app
+        .shopkeeper("keeper@example.cn", 1, "阿明的零食铺", &supplier.admin)
+        .await;
+    let item_id = add_item(&app, &shopkeeper, shop_id, goods_id).await;
+    let buyer = app.signed_in("buyer@example.cn").await;
+    Market {
+        app,
+        supplier,
+        shopkeeper,
+        shop_id,
+        goods_id,
+        sku_id,
+        item_id,
+        buyer,
+    }
+}
+
+pub async fn market() -> Market {
+    market_with(goods_body()).await
+}
+
+pub async fn add_item(app: &TestApp, keeper: &Session, shop_id: i64, goods_id: i64) -> i64 {
+    let added = app
+        .post(
+            &format!("/api/v1/me/shops/{shop_id}/items"),
+            &json!({"goods_id": goods_id, "recommendation": "好吃"}),
+            Some(&keeper.access),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    added.json()["id"].as_i64().unwrap()
+}
+
+pub fn order_body(lines: &[(i64, i64, i64)]) -> Value {
+    json!({
+        "lines": lines.iter().map(|(item, sku, quantity)| json!({
+            "shop_item_id": item, "sku_id": sku, "quantity": quantity
+        })).collect::<Vec<_>>(),
+        "address": {
+            "name": "王小明",
+            "phone": "13812345678",
+            "region": "浙江省 杭州市 西湖区",
+            "detail": "文三路 100 号"
+        }
+    })
+}
+
+impl Market {
+    pub async fn place(&self, key: &str, body: &Value, buyer: &Session) -> Reply {
+        self.app
+            .send(
+                self.app
+                    .client
+                    .post(self.app.url("/api/v1/orders"))
+                    .insert_header(("content-type", "application/json"))
+                    .insert_header(("Idempotency-Key", key))
+                    .bearer_auth(&buyer.access),
+                Some(body.to_string().as_bytes()),
+            )
+            .await
+    }
+
+    pub async fn place_one(&self, key: &str, quantity: i64) -> Reply {
+        self.place(
+            key,
+            &order_body(&[(self.item_id, self.sku_id, quantity)]),
+            &self.buyer,
+        )
+        .await
+    }
+
+    pub async fn stock(&self) -> i64 {
+        self.app
+            .get(
+                &format!("/api/v1/supplier/goods/{}", self.goods_id),
+                Some(&self.supplier.member.access),
+            )
+            .await
+            .json()["skus"][0]["stock"]
+            .as_i64()
+            .unwrap()
+    }
+
+    pub async fn order(&self, order_id: i64) -> Value {
+        let reply = self
+            .app
+            .get(
+                &format!("/api/v1/orders/{order_id}"),
+                Some(&self.buyer.access),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.json()
+    }
+
+    pub async fn order_count(&self) -> i64 {
+        use diesel::prelude::*;
+        self.app
+            .state
+            .db
+            .read(|conn| {
+                Ok(xiaopu::db::schema::orders::table
+                    .count()
+                    .get_result::<i64>(conn)?)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Pays an order through the sandbox: /pay, then the sandbox's signed completion.
+    pub async fn pay(&self, order_id: i64) -> Reply {
+        let payment = self
+            .app
+            .post(
+                &format!("/api/v1/orders/{order_id}/pay"),
+                &json!({}),
+                Some(&self.buyer.access),
+            )
+            .await;
+        assert_eq!(payment.status, 200, "{}", payment.text);
+        let complete = payment.json()["checkout"]["complete_url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        self.app
+            .post(&complete, &json!({}), Some(&self.buyer.access))
+            .await
+    }
+}
+
+#[actix_web::test]
+async fn an_order_snapshots_its_lines_and_a_replay_returns_the_first_response() {
+    let m = market().await;
+    let placed = m.place_one("key-1", 2).await;
+    assert_eq!(placed.status, 201, "{}", placed.text);
+    let order = placed.json();
+    assert_eq!(order["status"], "pending_payment");
+    assert_eq!(order["total_fen"], 5980);
+    assert!(order["order_no"].as_str().unwrap().len() == 17);
+    let part = &order["parts"][0];
+    assert_eq!(part["supplier_id"], m.supplier.supplier_id);
+    assert_eq!(part["lines"][0]["unit_price_fen"], 2990);
+    assert_eq!(part["lines"][0]["sku_attributes"]["size"], "500g");
+    assert_eq!(m.stock().await, 98);
+
+    // The same key and body: the first response again, nothing taken twice.
+    let replay = m.place_one("key-1", 2).await;
+    assert_eq!(replay.status, 201);
+    assert_eq!(replay.json(), order);
+    assert_eq!(replay.header("Idempotent-Replayed"), Some("true"));
+    assert_eq!(m.stock().await, 98);
+    assert_eq!(m.order_count().await, 1);
+
+    // The same key with another body is refused.
+    let other = m.place_one("key-1", 3).await;
+    assert_eq!(other.status, 422, "{}", other.text);
+    assert_eq!(other.json()["errors"][0]["code"], "idempotency_key_reused");
+
+    // The shopkeeper sees the sale and what it earns (20% of ¥59.80, Rookie: no bonus),
+    // with the buyer masked.
+    let shop_orders = m
+        .app
+        .get(
+            &format!("/api/v1/me/shops/{}/orders", m.shop_id),
+            Some(&m.shopkeeper.access),
+        )
+        .await;
+    assert_eq!(shop_orders.status, 200, "{}", shop_orders.text);
+    let seen = &shop_orders.json()["items"][0];
+    assert_eq!(seen["buyer_phone"], "138****5678");
+    assert_eq!(seen["buyer_name"], "王**");
+    assert_eq!(seen["lines"][0]["earning_fen"], 1196);
+    assert!(!shop_orders.text.contains("文三路"));
+}
+
+#[actix_web::test]
+async fn refused_requests_store_nothing_under_their_key() {
+    let m = market().await;
+    let missing_key = m
+        .app
+        .post(
+            "/api/v1/orders",
+            &order_body(&[(m.item_id, m.sku_id, 1)]),
+            Some(&m.buyer.access),
+        )
+        .await;
+    assert_eq!(missing_key.status, 400);
+    assert_eq!(missing_key.code(), "idempotency_key_required");
+
+    let mut bad = order_body(&[(m.item_id, m.sku_id, 0)]);
+    bad["address"]["phone"] = json!("12");
+    let refused = m.place("key-v", &bad, &m.buyer).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let fields: Vec<String> = refused.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(fields, ["lines[0].quantity", "address.phone"]);
+    // Nothing was stored under the key: a corrected request with it goes through.
+    let placed = m.place_one("key-v", 1).await;
+    assert_eq!(placed.status, 201, "{}", placed.text);
+
+    // A SKU of other goods than the item's is named.
+    let wrong = m
+        .place(
+            "key-w",
+            &order_body(&[(m.item_id, m.sku_id + 999, 1)]),
+            &m.buyer,
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(wrong.json()["errors"][0]["field"], "lines[0].sku_id");
+}
+
+#[actix_web::test]
+async fn two_hundred_concurrent_orders_for_fifty_pieces_sell_exactly_fifty() {
+    let mut goods = goods_body();
+    goods["skus"][0]["stock"] = json!(50);
+    goods["skus"][0]["per_buyer_limit"] = Value::Null;
+    let m = market_with(goods).await;
+    let replies = futures_util::future::join_all((0..200).map(|i| {
+        let m = &m;
+        async move { m.place_one(&format!("race-{i}"), 1).await }
+    }))
+    .await;
+    let created = replies.iter().filter(|r| r.status == 201).count();
+    let sold_out = replies
+        .iter()
+        .filter(|r| r.status == 409 && r.code() == "out_of_stock")
+        .count();
+    let others: Vec<_> = replies
+        .iter()
+        .filter(|r| r.status != 201 && r.status != 409)
+        .map(|r| (r.status, r.text.clone()))
+        .collect();
+    assert!(others.is_empty(), "{others:?}");
+    assert_eq!((created, sold_out), (50, 150));
+    assert_eq!(m.stock().await, 0);
+    assert_eq!(m.order_count().await, 50);
+}
+
+#[actix_web::test]
+async fn concurrent_requests_with_one_key_order_once() {
+    let m = market().await;
+    let replies = futures_util::future::join_all((0..10).map(|_| m.place_one("same-key", 1))).await;
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
+    for reply in replies.iter().filter(|r| r.status == 409) {
+        assert_eq!(reply.code(), "idempotency_key_in_use");
+    }
+    let first: Vec<_> = replies.iter().filter(|r| r.status == 201).collect();
+    assert!(!first.is_empty());
+    // Every 201 is the same order.
+    assert!(first
+        .iter()
+        .all(|r| r.json()["id"] == first[0].json()["id"]));
+    assert_eq!(m.order_count().await, 1);
+    assert_eq!(m.stock().await, 99);
+}
+
+#[actix_web::test]
+async fn unavailable_items_and_limits_are_refused_naming_the_line() {
+    let m = market().await;
+    // goods_body allows 5 per buyer: 3 now, 3 more is over the limit across orders.
+    assert_eq!(m.place_one("limit-1", 3).await.status, 201);
+    let over = m.place_one("limit-2", 3).await;
+    assert_eq!(over.status, 409, "{}", over.text);
+    assert_eq!(over.code(), "purchase_limit");
+    assert!(over.json()["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("lines[0]"));
+    // Two lines of one SKU are summed: 1 + 2 = 3 > 2 left.
+    let summed = m
+        .place(
+            "limit-3",
+            &order_body(&[(m.item_id, m.sku_id, 1), (m.item_id, m.sku_id, 2)]),
+            &m.buyer,
+        )
+        .await;
+    assert_eq!(summed.code(), "purchase_limit");
+    // A stored refusal is replayed as it was.
+    assert_eq!(m.place_one("limit-2", 3).await.code(), "purchase_limit");
+
+    let delisted = m
+        .app
+        .post(
+            &format!("/api/v1/supplier/goods/{}/delist", m.goods_id),
+            &json!({}),
+            Some(&m.supplier.member.access),
+        )
+        .await;
+    assert_eq!(delisted.status, 200, "{}", delisted.text);
+    let refused = m.place_one("after-delist", 1).await;
+    assert_eq!(refused.status, 409);
+    assert_eq!(refused.code(), "line_unavailable");
+    assert!(refused.json()["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("lines[0]"));
+    assert_eq!(m.stock().await, 97);
+}
+
+#[actix_web::test]
+async fn a_shopkeeper_buying_from_their_own_shop_earns_nothing_and_it_says_why() {
+    let m = market().await;
+    let own = m
+        .place(
+            "own-1",
+            &order_body(&[(m.item_id, m.sku_id, 1)]),
+            &m.shopkeeper,
+        )
+        .await;
+    assert_eq!(own.status, 201, "{}", own.text);
+    let seen = m
+        .app
+        .get(
+            &format!("/api/v1/me/shops/{}/orders", m.shop_id),
+            Some(&m.shopkeeper.access),
+        )
+        .await
+        .json();
+    let line = &seen["items"][0]["lines"][0];
+    assert_eq!(line["earning_fen"], 0);
+    assert_eq!(line["no_commission_reason"], "own_shop");
+    assert_eq!(line["commission_bps"], 2000);
+}
+
+#[actix_web::test]
+async fn a_one_line_placement_sends_seven_statements() {
+    // Without a per-buyer limit (a limit adds the query of earlier purchases).
+    let mut goods = goods_body();
+    goods["skus"][0]["per_buyer_limit"] = Value::Null;
+    let m = market_with(goods).await;
+    let body: xiaopu::orders::dto::PlaceOrderRequest =
+        serde_json::from_value(order_body(&[(m.item_id, m.sku_id, 1)])).unwrap();
+    let wanted = xiaopu::orders::rules::check_request(&body).unwrap();
+    let statements = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = statements.clone();
+    let settings = m.app.state.settings.clone();
+    let buyer = m.buyer.member;
+    let key = {
+        let request = actix_web::test::TestRequest::default()
+            .insert_header(("Idempotency-Key", "count-1"))
+            .to_http_request();
+        IdempotencyKey::from_request(&request).unwrap()
+    };
+    let outcome = m
+        .app
+        .state
+        .db
+        .read(move |conn| {
+            use diesel::connection::{Connection, InstrumentationEvent};
+            conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+                if let InstrumentationEvent::StartQuery { query, .. } = event {
+                    seen.lock().unwrap().push(query.to_string());
+                }
+            });
+            let idempotent = Idempotent {
+                member: buyer,
+                scope: "orders.place",
+                key,
+                request_hash: request_hash("orders.place", &body),
+                status: actix_web::http::StatusCode::CREATED,
+            };
+            let outcome = idempotent.run_in(conn, |conn| {
+                xiaopu::orders::placement::place(conn, &settings, buyer, &body, &wanted)
+            });
+            conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+            outcome
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, Outcome::Done(ref s) if s.status == 201),
+        "{outcome:?}"
+    );
+    let statements = statements.lock().unwrap();
+    // Transaction control aside (BEGIN, COMMIT, and the SAVEPOINT pairs diesel wraps a
+    // multi-row insert in on SQLite).
+    let data: Vec<&String> = statements
+        .iter()
+        .filter(|sql| {
+            let sql = sql.trim().to_uppercase();
+            !["BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"]
+                .iter()
+                .any(|control| sql.starts_with(control))
+        })
+        .collect();
+    assert_eq!(data.len(), 7, "{data:#?}");
+}
+
+/// A callback signed with the test secret, as the sandbox gateway would send it.
+fn signed_callback(body: &Value, secret: &str, age_seconds: i64) -> (String, Vec<u8>) {
+    let sandbox = xiaopu::payments::sandbox::Sandbox::new(secret.as_bytes().to_vec(), 300);
+    let bytes = body.to_string().into_bytes();
+    let timestamp = xiaopu::clock::now().and_utc().timestamp() - age_seconds;
+    (sandbox.sign(timestamp, &bytes), bytes)
+}
+
+async fn send_callback(m: &Market, signature: &str, body: &[u8]) -> Reply {
+    m.app
+        .send(
+            m.app
+                .client
+                .post(m.app.url("/api/v1/payments/sandbox/callback"))
+                .insert_header(("content-type", "application/json"))
+                .insert_header(("X-Sandbox-Signature", signature)),
+            Some(body),
+        )
+        .await
+}
+
+#[actix_web::test]
+async fn a_signed_callback_pays_once_and_posts_to_the_ledger() {
+    let m = market().await;
+    let order_id = m.place_one("pay-1", 2).await.json()["id"].as_i64().unwrap();
+    let payment = m
+        .app
+        .post(
+            &format!("/api/v1/orders/{order_id}/pay"),
+            &json!({}),
+            Some(&m.buyer.access),
+        )
+        .await
+        .json();
+    assert_eq!(payment["amount_fen"], 5980);
+    let payment_no = payment["payment_no"].as_str().unwrap();
+    let event = json!({"event_id": "evt-1", "payment_no": payment_no, "amount_fen": 5980, "trade_no": "T1"});
+
+    // Forged (wrong secret), stale, or tampered: 401 and nothing changes.
+    let (forged, body) = signed_callback(&event, "another-secret-0123456789abcdefghij", 0);
+    assert_eq!(send_callback(&m, &forged, &body).await.status, 401);
+    let (stale, body) = signed_callback(&event, CALLBACK_SECRET, 3600);
+    assert_eq!(send_callback(&m, &stale, &body).await.status, 401);
+    let (signature, _) = signed_callback(&event, CALLBACK_SECRET, 0);
+    let mut tampered = event.clone();
+    tampered["amount_fen"] = json!(1);
+    assert_eq!(
+        send_callback(&m, &signature, tampered.to_string().as_bytes())
+            .await
+            .status,
+        401
+    );
+    assert_eq!(m.order(order_id).await["status"], "pending_payment");
+
+    // An amount that differs is refused and kept for review.
+    let mut short = event.clone();
+    short["event_id"] = json!("evt-short");
+    short["amount_fen"] = json!(100);
+    let (signature, body) = signed_callback(&short, CALLBACK_SECRET, 0);
+    let refused = send_callback(&m, &signature, &body).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.json()["errors"][0]["code"], "amount_mismatch");
+    assert_eq!(m.order(order_id).await["status"], "pending_payment");
+
+    // The genuine event, twice: applied once.
+    let (signature, body) = signed_callback(&event, CALLBACK_SECRET, 0);
+    for _ in 0..2 {
+        let applied = send_callback(&m, &signature, &body).await;
+        assert_eq!(applied.status, 200, "{}", applied.text);
+        assert_eq!(applied.json()["outcome"], "applied");
+    }
+    let order = m.order(order_id).await;
+    assert_eq!(order["status"], "paid");
+    assert_eq!(order["parts"][0]["status"], "paid");
+    let timeline = order["timeline"].as_array().unwrap();
+    assert_eq!(timeline.len(), 2);
+    assert_eq!(timeline[1]["to"], "paid");
+    assert_eq!(timeline[1]["actor"], "gateway");
+    let summary = m.app.ledger_check().await.expect("ledger balances");
+    assert!(summary.postings >= 1);
+    let held = m
+        .app
+        .state
+        .db
+        .read(|conn| {
+            xiaopu::ledger::service::balance(conn, &xiaopu::ledger::accounts::order_funds_held())
+        })
+        .await
+        .unwrap();
+    assert_eq!(held.0, 5980);
+
+    // A paid order cannot be paid again, nor received before it ships.
+    let again = m
+        .app
+        .post(
+            &format!("/api/v1/orders/{order_id}/pay"),
+            &json!({}),
+            Some(&m.buyer.access),
+        )
+        .await;
+    assert_eq!(again.status, 409);
+    assert_eq!(again.code(), "illegal_transition");
+    assert!(again.json()["detail"].as_str().unwrap().contains("paid"));
+    let early = m
+        .app
+        .post(
+            &format!("/api/v1/orders/{order_id}/confirm-receipt"),
+            &json!({}),
+            Some(&m.buyer.access),
+        )
+        .await;
+    assert_eq!(early.status, 409);
+    assert_eq!(early.code(), "illegal_transition");
+}
+
+#[actix_web::test]
+async fn cancelling_returns_the_stock_and_refunds_a_paid_order() {
+    let m = market().await;
+    let unpaid = m.place_one("c-1", 1).await.json()["id"].as_i64().unwrap();
+    let paid = m.place_one("c-2", 2).await.json()["id"].as_i64().unwrap();
+    assert_eq!(m.pay(paid).await.json()["outcome"], "applied");
+    assert_eq!(m.stock().await, 97);
+    for order_id in [unpaid, paid] {
+        let cancelled = m
+            .app
+            .post(
+                &format!("/api/v1/orders/{order_id}/cancel"),
+                &json!({}),
+                Some(&m.buyer.access),
+            )
+            .await;
+        assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+        assert_eq!(cancelled.json()["status"], "cancelled");
+        // Once only: a second cancel is an illegal transition naming the state.
+        let again = m
+            .app
+            .post(
+                &format!("/api/v1/orders/{order_id}/cancel"),
+                &json!({}),
+                Some(&m.buyer.access),
+            )
+            .await;
+        assert_eq!(again.status, 409);
+        assert!(again.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("cancelled"));
+    }
+    assert_eq!(m.stock().await, 100);
+    m.app.ledger_check().await.expect("ledger balances");
+    let held = m
+        .app
+        .state
+        .db
+        .read(|conn| {
+            xiaopu::ledger::service::balance(conn, &xiaopu::ledger::accounts::order_funds_held())
+        })
+        .await
+        .unwrap();
+    assert_eq!(held.0, 0, "the paid order's money went back");
+
+    // Another buyer's order is not found, not forbidden.
+    let stranger = m.app.signed_in("stranger@example.cn").await;
+    let peek = m
+        .app
+        .get(&format!("/api/v1/orders/{paid}"), Some(&stranger.access))
+        .await;
+    assert_eq!(peek.status, 404);
+}
