@@ -11,6 +11,7 @@ pub mod error;
 pub mod goods;
 pub mod http;
 pub mod idempotency;
+pub mod jobs;
 pub mod ledger;
 pub mod members;
 pub mod money;

@@ -11,6 +11,7 @@ use xiaopu::config::Settings;
 use xiaopu::db::{migrations, Db};
 use xiaopu::error::AppError;
 use xiaopu::http::server;
+use xiaopu::jobs::{Job, RunReport};
 use xiaopu::members::dto::RegisterRequest;
 use xiaopu::members::{rules, service};
 use xiaopu::state::AppState;
@@ -67,12 +68,6 @@ enum JobsCommand {
         #[arg(value_enum)]
         job: Job,
     },
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Job {
-    /// Refund the deposits of suppliers whose exit clearance period has ended.
-    SupplierExits,
 }
 
 #[derive(Subcommand)]
@@ -167,8 +162,10 @@ fn serve(settings: Settings) -> Result<(), String> {
     let database = settings.database.url.clone();
     let state = AppState::new(settings, db).map_err(|e| e.to_string())?;
     tracing::info!(%address, %database, "xiaopu listening; API docs at /docs");
+    let state = web::Data::new(state);
+    xiaopu::jobs::scheduler::start(state.clone().into_inner());
     actix_web::rt::System::new().block_on(async move {
-        server::start(web::Data::new(state), listener)
+        server::start(state, listener)
             .map_err(|e| e.to_string())?
             .await
             .map_err(|e| e.to_string())
@@ -244,21 +241,14 @@ fn check_ledger(settings: &Settings) -> Result<(), String> {
 
 fn run_job(settings: &Settings, job: Job) -> Result<(), String> {
     let db = migrate(settings)?;
-    let mut conn = db.get().map_err(describe)?;
-    match job {
-        Job::SupplierExits => {
-            let refunded = xiaopu::db::backend::write_transaction(&mut conn, |conn| {
-                xiaopu::suppliers::service::run_due_exits(conn, &xiaopu::audit::Actor::system())
-            })
-            .map_err(describe)?;
-            for (supplier, amount) in &refunded {
-                println!(
-                    "supplier {supplier} exited, deposit refunded: {}",
-                    amount.yuan_display()
-                );
-            }
-            println!("{} supplier exit(s) completed", refunded.len());
-        }
+    let state = AppState::new(settings.clone(), db).map_err(describe)?;
+    let holder = format!("cli-{}", std::process::id());
+    match xiaopu::jobs::run(&state.db, settings, &state.gateways, job, &holder).map_err(describe)? {
+        RunReport::Done(rows) => println!("{}: {rows} handled", job.name()),
+        RunReport::HeldElsewhere => println!(
+            "{}: another process is running this job now; nothing done",
+            job.name()
+        ),
     }
     Ok(())
 }

@@ -157,19 +157,30 @@ fn ledger_check_passes_on_a_sound_ledger_and_names_the_first_violation() {
 }
 
 #[test]
-fn the_supplier_exit_job_runs_from_the_command_line() {
+fn every_job_runs_once_from_the_command_line() {
     let database = TestDatabase::new();
-    let output = xiaopu()
-        .args(["jobs", "run", "supplier-exits"])
-        .env("DATABASE_URL", &database.url)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("0 supplier exit(s) completed"));
+    for job in [
+        "supplier-exits",
+        "cancel-unpaid",
+        "auto-receive",
+        "purge-keys",
+    ] {
+        let output = xiaopu()
+            .args(["jobs", "run", job])
+            .env("DATABASE_URL", &database.url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{job}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains(&format!("{job}: 0 handled")),
+            "{job}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
 }
 
 #[test]

@@ -605,3 +605,122 @@ async fn cancelling_returns_the_stock_and_refunds_a_paid_order() {
         .await;
     assert_eq!(peek.status, 404);
 }
+
+/// Moves the order's payment deadline into the past.
+async fn make_overdue(m: &Market, order_id: i64) {
+    use diesel::prelude::*;
+    use xiaopu::db::schema::orders;
+    m.app
+        .state
+        .db
+        .write(move |conn| {
+            diesel::update(orders::table.find(order_id))
+                .set(orders::payment_due_at.eq(xiaopu::clock::now() - chrono::Duration::minutes(1)))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+async fn run_job(m: &Market, job: xiaopu::jobs::Job) -> xiaopu::jobs::RunReport {
+    let state = m.app.state.clone();
+    xiaopu::state::off_worker(move || {
+        xiaopu::jobs::run(&state.db, &state.settings, &state.gateways, job, "test")
+    })
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn an_unpaid_order_is_cancelled_once_and_a_late_payment_is_refunded() {
+    let m = market().await;
+    let order_id = m.place_one("late-1", 3).await.json()["id"]
+        .as_i64()
+        .unwrap();
+    let payment = m
+        .app
+        .post(
+            &format!("/api/v1/orders/{order_id}/pay"),
+            &json!({}),
+            Some(&m.buyer.access),
+        )
+        .await
+        .json();
+    make_overdue(&m, order_id).await;
+    use xiaopu::jobs::{Job, RunReport};
+    assert_eq!(run_job(&m, Job::CancelUnpaid).await, RunReport::Done(1));
+    assert_eq!(run_job(&m, Job::CancelUnpaid).await, RunReport::Done(0));
+    let order = m.order(order_id).await;
+    assert_eq!(order["status"], "cancelled");
+    assert_eq!(order["timeline"][1]["actor"], "system");
+    assert_eq!(m.stock().await, 100, "stock returned exactly once");
+
+    // The payment arrives afterwards: taken in, then sent back.
+    let late = m
+        .app
+        .post(
+            payment["checkout"]["complete_url"].as_str().unwrap(),
+            &json!({}),
+            Some(&m.buyer.access),
+        )
+        .await;
+    assert_eq!(late.status, 200, "{}", late.text);
+    assert_eq!(late.json()["outcome"], "refunded");
+    assert_eq!(m.order(order_id).await["status"], "cancelled");
+    m.app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn the_unpaid_order_job_racing_payments_settles_every_order_one_way() {
+    let mut goods = goods_body();
+    goods["skus"][0]["per_buyer_limit"] = Value::Null;
+    let m = market_with(goods).await;
+    let mut orders = Vec::new();
+    for i in 0..6 {
+        let order_id = m.place_one(&format!("race-pay-{i}"), 1).await.json()["id"]
+            .as_i64()
+            .unwrap();
+        let payment = m
+            .app
+            .post(
+                &format!("/api/v1/orders/{order_id}/pay"),
+                &json!({}),
+                Some(&m.buyer.access),
+            )
+            .await
+            .json();
+        make_overdue(&m, order_id).await;
+        orders.push((
+            order_id,
+            payment["checkout"]["complete_url"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        ));
+    }
+    let empty = json!({});
+    let payments = futures_util::future::join_all(
+        orders
+            .iter()
+            .map(|(_, url)| m.app.post(url, &empty, Some(&m.buyer.access))),
+    );
+    let (outcomes, _) = futures_util::join!(payments, run_job(&m, xiaopu::jobs::Job::CancelUnpaid));
+    let mut paid = 0;
+    for ((order_id, _), outcome) in orders.iter().zip(&outcomes) {
+        assert_eq!(outcome.status, 200, "{}", outcome.text);
+        let status = m.order(*order_id).await["status"].clone();
+        match outcome.json()["outcome"].as_str().unwrap() {
+            "applied" => {
+                assert_eq!(status, "paid");
+                paid += 1;
+            }
+            "refunded" => assert_eq!(status, "cancelled"),
+            other => panic!("unexpected outcome {other}"),
+        }
+    }
+    // Stock: one piece per paid order; every cancelled order's piece came back once.
+    assert_eq!(m.stock().await, 100 - paid);
+    m.app.ledger_check().await.expect("ledger balances");
+}

@@ -1,0 +1,44 @@
+//! The scheduler inside `xiaopu serve`: one thread per job, each running it every configured
+//! number of seconds (when `jobs.scheduler_enabled`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{run, Job, RunReport};
+use crate::state::AppState;
+
+/// Starts the job threads; they live as long as the process.
+pub fn start(state: Arc<AppState>) {
+    let jobs = &state.settings.jobs;
+    if !jobs.scheduler_enabled {
+        return;
+    }
+    let holder = format!(
+        "{}-{}-{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "xiaopu".to_owned()),
+        std::process::id(),
+        crate::auth::tokens::random_url_safe(6)
+    );
+    for (job, every) in [
+        (Job::CancelUnpaid, jobs.cancel_unpaid_every_seconds),
+        (Job::AutoReceive, jobs.auto_receive_every_seconds),
+        (Job::PurgeKeys, jobs.purge_keys_every_seconds),
+        // Exits fall due by the day: checking as often as receipts is plenty.
+        (Job::SupplierExits, jobs.auto_receive_every_seconds),
+    ] {
+        let (state, holder) = (Arc::clone(&state), holder.clone());
+        std::thread::Builder::new()
+            .name(format!("job-{}", job.name()))
+            .spawn(move || loop {
+                std::thread::sleep(Duration::from_secs(every));
+                match run(&state.db, &state.settings, &state.gateways, job, &holder) {
+                    Ok(RunReport::Done(0) | RunReport::HeldElsewhere) => {}
+                    Ok(RunReport::Done(n)) => tracing::info!(job = job.name(), rows = n, "job ran"),
+                    Err(error) => {
+                        tracing::warn!(job = job.name(), %error, "job failed; retried next time")
+                    }
+                }
+            })
+            .expect("a job thread starts");
+    }
+}
