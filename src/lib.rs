@@ -8,6 +8,7 @@ pub mod config;
 pub mod curation;
 pub mod db;
 pub mod error;
+pub mod fulfilment;
 pub mod goods;
 pub mod http;
 pub mod idempotency;

@@ -20,7 +20,7 @@ use crate::suppliers::handlers::actor;
 use crate::suppliers::model::SupplierRow;
 
 /// Runs `work` in one write transaction for the supplier the member belongs to.
-async fn as_supplier<T, F>(state: &AppState, member: &SupplierMember, work: F) -> AppResult<T>
+pub async fn as_supplier<T, F>(state: &AppState, member: &SupplierMember, work: F) -> AppResult<T>
 where
     F: FnOnce(&mut DbConn, &SupplierRow) -> AppResult<T> + Send + 'static,
     T: Send + 'static,

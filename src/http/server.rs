@@ -18,8 +18,8 @@ use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
 use crate::{
-    auth, catalogue, curation, goods, members, ops, orders, payments, sharing, shops, storefront,
-    suppliers,
+    auth, catalogue, curation, fulfilment, goods, members, ops, orders, payments, sharing, shops,
+    storefront, suppliers,
 };
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
@@ -64,7 +64,11 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(goods::handlers::delist)
                 .service(goods::handlers::change_commission)
                 .service(goods::handlers::set_stock)
-                .service(goods::handlers::adjust_stock),
+                .service(goods::handlers::adjust_stock)
+                .service(fulfilment::handlers::list)
+                .service(fulfilment::handlers::export)
+                .service(fulfilment::handlers::ship_bulk)
+                .service(fulfilment::handlers::ship),
         )
         // Last: a scope answers 404 for what it does not hold, so the widest prefix goes last.
         .service(

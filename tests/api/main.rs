@@ -5,6 +5,7 @@ mod auth;
 mod cli;
 mod curation;
 mod errors;
+mod fulfilment;
 mod goods;
 mod migrations;
 mod openapi;

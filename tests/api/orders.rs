@@ -607,7 +607,7 @@ async fn cancelling_returns_the_stock_and_refunds_a_paid_order() {
 }
 
 /// Moves the order's payment deadline into the past.
-async fn make_overdue(m: &Market, order_id: i64) {
+pub async fn make_overdue(m: &Market, order_id: i64) {
     use diesel::prelude::*;
     use xiaopu::db::schema::orders;
     m.app
@@ -623,7 +623,7 @@ async fn make_overdue(m: &Market, order_id: i64) {
         .unwrap();
 }
 
-async fn run_job(m: &Market, job: xiaopu::jobs::Job) -> xiaopu::jobs::RunReport {
+pub async fn run_job(m: &Market, job: xiaopu::jobs::Job) -> xiaopu::jobs::RunReport {
     let state = m.app.state.clone();
     xiaopu::state::off_worker(move || {
         xiaopu::jobs::run(&state.db, &state.settings, &state.gateways, job, "test")
