@@ -332,3 +332,43 @@ async fn receipt_is_confirmed_automatically_after_the_configured_days() {
         "system"
     );
 }
+
+#[actix_web::test]
+async fn a_job_held_by_another_server_is_left_to_it() {
+    use diesel::prelude::*;
+    use xiaopu::db::schema::job_leases;
+    let m = market().await;
+    let order_id = m.place_one("lease-1", 1).await.json()["id"]
+        .as_i64()
+        .unwrap();
+    crate::orders::make_overdue(&m, order_id).await;
+    let hold = |expires_at: chrono::NaiveDateTime| {
+        m.app.state.db.write(move |conn| {
+            xiaopu::with_backend!(conn, c => diesel::insert_into(job_leases::table)
+                .values((
+                    job_leases::job.eq("cancel-unpaid"),
+                    job_leases::holder.eq("other-server"),
+                    job_leases::expires_at.eq(expires_at),
+                ))
+                .on_conflict(job_leases::job)
+                .do_update()
+                .set((
+                    job_leases::holder.eq("other-server"),
+                    job_leases::expires_at.eq(expires_at),
+                ))
+                .execute(c))?;
+            Ok(())
+        })
+    };
+    let now = xiaopu::clock::now();
+    hold(now + chrono::Duration::minutes(5)).await.unwrap();
+    assert_eq!(
+        run_job(&m, Job::CancelUnpaid).await,
+        RunReport::HeldElsewhere
+    );
+    assert_eq!(m.order(order_id).await["status"], "pending_payment");
+    // A lapsed lease (its holder died) is taken over.
+    hold(now - chrono::Duration::seconds(1)).await.unwrap();
+    assert_eq!(run_job(&m, Job::CancelUnpaid).await, RunReport::Done(1));
+    assert_eq!(m.order(order_id).await["status"], "cancelled");
+}
