@@ -51,13 +51,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { echo "# $*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 # --- tools -------------------------------------------------------------------------------------
-if ! command -v wrk >/dev/null; then
-  log "installing wrk (Debian package)"
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q wrk >/dev/null; else sudo apt-get install -y -q wrk >/dev/null; fi
-fi
+need_wrk
 OHA="${OHA:-$(command -v oha || true)}"
 if [ -z "$OHA" ]; then
   OHA="$TARGET/oha/bin/oha"
@@ -77,33 +75,6 @@ fi
 if [ ! -x "$PLAN_TOOL" ] || [ "${SKIP_BUILD:-0}" != 1 ]; then
   CARGO_TARGET_DIR="$TARGET/sqlite-plan" cargo build --release -q --manifest-path "$DIR/sqlite-plan/Cargo.toml"
 fi
-
-# --- machine -----------------------------------------------------------------------------------
-machine() {
-  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)"
-  echo "- PostgreSQL: $(psql -d postgres -Atc 'SHOW server_version') (shared_buffers $(psql -d postgres -Atc 'SHOW shared_buffers'), max_connections $(psql -d postgres -Atc 'SHOW max_connections'))"
-  echo "- SQLite: $("$PLAN_TOOL" --version) (libsqlite3-sys $(awk '/^name = "libsqlite3-sys"/ {getline; print $3}' Cargo.lock | tr -d '"'), bundled)"
-  echo "- tools: $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}'), $("$OHA" --version), $(pgbench --version), $(cargo --version)"
-  echo "- xiaopu: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet -- src 2>/dev/null || echo ' + uncommitted changes in src/'), release build; HTTP workers = cores, pool_max_size 16 (defaults), log level warn"
-}
-
-# --- server ------------------------------------------------------------------------------------
-start_server() { # DATABASE_URL
-  (cd "$workdir" && DATABASE_URL="$1" XIAOPU__SERVER__PORT="$PORT" XIAOPU__LOG__LEVEL=warn \
-    exec "$BIN" serve >"$workdir/server.log" 2>&1) &
-  server=$!
-  for _ in $(seq 600); do
-    curl -sf "$BASE/healthz" >/dev/null 2>&1 && break
-    kill -0 "$server" 2>/dev/null || { cat "$workdir/server.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  curl -sf "$BASE/healthz" >/dev/null
-}
-stop_server() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  server=
-}
 
 # The responses must be what a buyer gets: 20 items, pinned first, a next cursor; an item page.
 check_responses() {
@@ -135,23 +106,6 @@ random.seed(1)
 for _ in range(5000):
     print(f"'"$BASE$PAGE_PATH"'/{100 * random.randint(1, 1000)}")
 ' >"$workdir/detail.urls"
-
-# Sets RPS P50 P99 ERR (ms) from a wrk --latency report on stdin.
-parse_wrk() {
-  eval "$(python3 -c '
-import re, sys
-text = sys.stdin.read()
-def ms(v):
-    n, u = re.match(r"([\d.]+)(us|ms|s|m)$", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
-p = {k: ms(v) for k, v in re.findall(r"^\s+(50|99)%\s+(\S+)$", text, re.M)}
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-err = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", text))
-m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-err += sum(int(x) for x in m.groups()) if m else 0
-print("RPS=%.0f P50=%.2f P99=%.2f ERR=%d" % (rps, p["50"], p["99"], err))
-')"
-}
 
 wrk_run() { # endpoint conns
   local args=(-t 2 -c "$2" --latency)
@@ -255,13 +209,7 @@ for db in $DBS; do
       log "sqlite: migrate and seed"
       file="$workdir/bench.db"
       DATABASE_URL="sqlite://$file" XIAOPU__LOG__LEVEL=warn "$BIN" migrate >/dev/null
-      if command -v sqlite3 >/dev/null; then
-        sqlite3 "$file" <"$DIR/seed-sqlite.sql" >/dev/null
-      else
-        python3 -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1]); db.isolation_level = None
-db.executescript("".join(l for l in open(sys.argv[2]) if not l.startswith(".")))' "$file" "$DIR/seed-sqlite.sql"
-      fi
+      seed_sqlite "$file"
       plans_sqlite "$file"
       R[sqlite.plans]=$(check_plans "$DIR/plans-sqlite.txt")
       run_db sqlite "sqlite://$file"
