@@ -1,5 +1,9 @@
 //! The few places where PostgreSQL and SQLite need different SQL.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::Duration;
+
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::Connection;
 
@@ -18,12 +22,24 @@ macro_rules! with_backend {
 }
 
 /// One write transaction. On SQLite it is `BEGIN IMMEDIATE`: a deferred transaction that later
-/// upgrades to a write can fail with SQLITE_BUSY regardless of busy_timeout.
+/// upgrades to a write can fail with SQLITE_BUSY regardless of busy_timeout. SQLite runs one
+/// writer at a time; the writers of this process queue on the database's writer lock (see
+/// [`SqliteWriter`]) rather than in SQLite's busy handler, which sleeps in steps of up to 100 ms.
 pub fn write_transaction<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let writer = CURRENT_WRITER.with(|current| current.borrow().clone());
+    let _turn = match (&*conn, &writer) {
+        (DbConn::Sqlite(_), Some(writer)) => Some(
+            writer
+                .lock
+                .try_lock_for(writer.wait)
+                .ok_or_else(database_busy)?,
+        ),
+        _ => None,
+    };
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
@@ -40,6 +56,43 @@ where
             Err(error)
         }
     }
+}
+
+/// The error SQLite gives for a lock held past busy_timeout (answered with 503).
+fn database_busy() -> diesel::result::Error {
+    diesel::result::Error::DatabaseError(
+        diesel::result::DatabaseErrorKind::Unknown,
+        Box::new("database is locked (waiting for this process's writer)".to_owned()),
+    )
+}
+
+/// The in-process writer lock of one SQLite database, and how long a writer waits for it.
+#[derive(Debug, Clone)]
+pub struct SqliteWriter {
+    lock: Arc<parking_lot::Mutex<()>>,
+    wait: Duration,
+}
+
+impl SqliteWriter {
+    pub fn new(wait: Duration) -> Self {
+        Self {
+            lock: Arc::new(parking_lot::Mutex::new(())),
+            wait,
+        }
+    }
+
+    /// Runs `work` with this database's writer lock in effect for the thread's write
+    /// transactions.
+    pub fn scope<T>(&self, work: impl FnOnce() -> T) -> T {
+        let previous = CURRENT_WRITER.with(|current| current.replace(Some(self.clone())));
+        let result = work();
+        CURRENT_WRITER.with(|current| current.replace(previous));
+        result
+    }
+}
+
+thread_local! {
+    static CURRENT_WRITER: RefCell<Option<SqliteWriter>> = const { RefCell::new(None) };
 }
 
 /// Serialises start-up migrations when several servers share one PostgreSQL database.

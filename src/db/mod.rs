@@ -115,6 +115,8 @@ pub type DbPool = r2d2::Pool<DbConnectionManager>;
 pub struct Db {
     pool: DbPool,
     url: DatabaseUrl,
+    /// SQLite only: the queue of this process's writers.
+    writer: Option<backend::SqliteWriter>,
 }
 
 impl Db {
@@ -134,7 +136,10 @@ impl Db {
             .connection_timeout(Duration::from_millis(settings.checkout_timeout_ms))
             .test_on_check_out(true)
             .build_unchecked(manager);
-        Ok(Self { pool, url })
+        let writer = matches!(url, DatabaseUrl::Sqlite(_)).then(|| {
+            backend::SqliteWriter::new(Duration::from_millis(settings.sqlite_busy_timeout_ms))
+        });
+        Ok(Self { pool, url, writer })
     }
 
     pub fn url(&self) -> &DatabaseUrl {
@@ -163,7 +168,10 @@ impl Db {
         let db = self.clone();
         crate::state::off_worker(move || {
             let mut conn = db.get()?;
-            work(&mut conn)
+            match &db.writer {
+                Some(writer) => writer.scope(|| work(&mut conn)),
+                None => work(&mut conn),
+            }
         })
         .await?
     }

@@ -1,7 +1,12 @@
 //! Queries on orders, their supplier parts, lines and events.
 
 use chrono::NaiveDateTime;
+use diesel::backend::Backend;
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{Nullable, Text};
 
 use super::model::{
@@ -18,6 +23,37 @@ use crate::error::AppResult;
 use crate::pagination::Page;
 use crate::with_backend;
 
+/// The latest recorded tier of the owner of the shop in the query, as a scalar subquery: it
+/// keeps the tier in the same round trip as the rest of a line. A type of its own (rather than
+/// `dsl::sql`) so that the statement has a static id and stays prepared on the connection.
+#[derive(Debug, Clone, Copy)]
+pub struct ShopOwnerTier;
+
+impl Expression for ShopOwnerTier {
+    type SqlType = Nullable<Text>;
+}
+
+impl<DB: Backend> QueryFragment<DB> for ShopOwnerTier {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> diesel::QueryResult<()> {
+        out.push_sql(
+            "(SELECT th.tier FROM tier_history th WHERE th.member_id = shops.owner_member_id \
+             ORDER BY th.month DESC LIMIT 1)",
+        );
+        Ok(())
+    }
+}
+
+impl QueryId for ShopOwnerTier {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<QS> AppearsOnTable<QS> for ShopOwnerTier {}
+impl<QS> SelectableExpression<QS> for ShopOwnerTier {}
+impl<GB> ValidGrouping<GB> for ShopOwnerTier {
+    type IsAggregate = is_aggregate::Never;
+}
+
 /// Everything placement needs of the ordered (shop item, SKU) pairs, in one query: the item,
 /// its shop and shopkeeper with their latest tier, the goods with their commission, the
 /// supplier's standing and the SKU. Pairs whose SKU is not of the item's goods are absent.
@@ -26,11 +62,6 @@ pub fn orderable(
     shop_item_ids: &[i64],
     sku_ids: &[i64],
 ) -> AppResult<Vec<OrderableRow>> {
-    // A scalar subquery keeps the tier in the same round trip (diesel cannot correlate one).
-    let latest_tier = diesel::dsl::sql::<Nullable<Text>>(
-        "(SELECT th.tier FROM tier_history th WHERE th.member_id = shops.owner_member_id \
-         ORDER BY th.month DESC LIMIT 1)",
-    );
     Ok(shop_items::table
         .inner_join(shops::table)
         .inner_join(
@@ -58,7 +89,7 @@ pub fn orderable(
             goods_skus::attributes,
             goods_skus::price_fen,
             goods_skus::per_buyer_limit,
-            latest_tier,
+            ShopOwnerTier,
         ))
         .load(conn)?)
 }
