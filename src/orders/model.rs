@@ -25,8 +25,10 @@ pub struct OrderRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// `None` is sent as NULL, not DEFAULT, so the statement's text does not depend on the values
+/// and PostgreSQL can keep it prepared.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = orders)]
+#[diesel(table_name = orders, treat_none_as_default_value = false)]
 pub struct NewOrder<'a> {
     pub order_no: &'a str,
     pub buyer_member_id: i64,
@@ -97,7 +99,7 @@ pub struct OrderLineRow {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = order_lines)]
+#[diesel(table_name = order_lines, treat_none_as_default_value = false)]
 pub struct NewOrderLine {
     pub order_id: i64,
     pub supplier_order_id: i64,
