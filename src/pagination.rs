@@ -53,6 +53,20 @@ impl PageQuery {
     }
 }
 
+/// The size of a cursor page (`?limit=`): the configured default when absent, 422 naming
+/// `limit` outside 1..=max.
+pub fn cursor_limit(limit: Option<u32>, settings: &PaginationSettings) -> AppResult<u32> {
+    let limit = limit.unwrap_or(settings.default_page_size);
+    if limit == 0 || limit > settings.max_page_size {
+        return Err(AppError::field(
+            "limit",
+            "out_of_range",
+            format!("limit must be between 1 and {}", settings.max_page_size),
+        ));
+    }
+    Ok(limit)
+}
+
 /// One page of a list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Paginated<T> {

@@ -27,17 +27,7 @@ pub struct PartQuery {
 
 pub fn check_query(settings: &Settings, query: SupplierOrderQuery) -> AppResult<PartQuery> {
     let status = crate::orders::handlers::parse_status(query.status.as_deref())?;
-    let limit = query.limit.unwrap_or(settings.pagination.default_page_size);
-    if limit == 0 || limit > settings.pagination.max_page_size {
-        return Err(AppError::field(
-            "limit",
-            "out_of_range",
-            format!(
-                "limit must be between 1 and {}",
-                settings.pagination.max_page_size
-            ),
-        ));
-    }
+    let limit = crate::pagination::cursor_limit(query.limit, &settings.pagination)?;
     if let (Some(from), Some(to)) = (query.from, query.to) {
         if from > to {
             return Err(AppError::field(

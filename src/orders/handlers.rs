@@ -160,24 +160,51 @@ pub async fn cancel(
     request_id: RequestId,
     order_id: web::Path<i64>,
 ) -> AppResult<web::Json<OrderView>> {
-    let (order_id, gateways, actor) = (
+    let gateways = state.gateways.clone();
+    on_own_order(
+        &state,
+        member,
+        &request_id,
         order_id.into_inner(),
-        state.gateways.clone(),
-        actor(member.0, &request_id),
-    );
+        move |conn, order, actor| {
+            service::cancel(
+                conn,
+                &gateways,
+                order,
+                ActorKind::Buyer,
+                actor,
+                "cancelled by the buyer",
+            )
+            .map(drop)
+        },
+    )
+    .await
+}
+
+/// Runs a buyer's change on their own order in one transaction and answers with the order after it.
+async fn on_own_order<F>(
+    state: &AppState,
+    member: AuthMember,
+    request_id: &RequestId,
+    order_id: i64,
+    change: F,
+) -> AppResult<web::Json<OrderView>>
+where
+    F: FnOnce(
+            &mut crate::db::DbConn,
+            &super::model::OrderRow,
+            &crate::audit::Actor,
+        ) -> AppResult<()>
+        + Send
+        + 'static,
+{
+    let actor = actor(member.0, request_id);
     Ok(web::Json(
         state
             .db
             .write(move |conn| {
                 let order = service::own_order(conn, member.0, order_id)?;
-                service::cancel(
-                    conn,
-                    &gateways,
-                    &order,
-                    ActorKind::Buyer,
-                    &actor,
-                    "cancelled by the buyer",
-                )?;
+                change(conn, &order, &actor)?;
                 let order = service::own_order(conn, member.0, order_id)?;
                 service::view(conn, &order)
             })
@@ -203,18 +230,14 @@ pub async fn confirm_receipt(
     request_id: RequestId,
     order_id: web::Path<i64>,
 ) -> AppResult<web::Json<OrderView>> {
-    let (order_id, actor) = (order_id.into_inner(), actor(member.0, &request_id));
-    Ok(web::Json(
-        state
-            .db
-            .write(move |conn| {
-                let order = service::own_order(conn, member.0, order_id)?;
-                service::confirm_receipt(conn, &order, ActorKind::Buyer, &actor)?;
-                let order = service::own_order(conn, member.0, order_id)?;
-                service::view(conn, &order)
-            })
-            .await?,
-    ))
+    on_own_order(
+        &state,
+        member,
+        &request_id,
+        order_id.into_inner(),
+        |conn, order, actor| service::confirm_receipt(conn, order, ActorKind::Buyer, actor),
+    )
+    .await
 }
 
 /// The orders of the shopkeeper's shop: buyers masked, each line with what it earns.

@@ -41,17 +41,7 @@ pub fn items(
     shop_no: &str,
     query: ItemListQuery,
 ) -> AppResult<ItemPage> {
-    let limit = query.limit.unwrap_or(settings.pagination.default_page_size);
-    if limit == 0 || limit > settings.pagination.max_page_size {
-        return Err(AppError::field(
-            "limit",
-            "out_of_range",
-            format!(
-                "limit must be between 1 and {}",
-                settings.pagination.max_page_size
-            ),
-        ));
-    }
+    let limit = crate::pagination::cursor_limit(query.limit, &settings.pagination)?;
     let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
     let shop = open_shop(conn, shop_no)?;
     let filter = ItemFilter {

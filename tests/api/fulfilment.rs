@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use xiaopu::jobs::{Job, RunReport};
 
-use crate::orders::{add_item, market, order_body, run_job, Market};
+use crate::orders::{add_item, first_sku, market, order_body, run_job, Market};
 use crate::support::{goods_body, Reply, SupplierFixture, CREDIT_CODES};
 
 async fn paid_order(m: &Market, key: &str, lines: &[(i64, i64, i64)]) -> i64 {
@@ -41,16 +41,7 @@ async fn second_supplier(m: &Market) -> (SupplierFixture, i64, i64) {
         .active_supplier("other@example.cn", CREDIT_CODES[1])
         .await;
     let goods_id = m.app.listed_goods(&other, &goods_body()).await;
-    let sku_id = m
-        .app
-        .get(
-            &format!("/api/v1/supplier/goods/{goods_id}"),
-            Some(&other.member.access),
-        )
-        .await
-        .json()["skus"][0]["id"]
-        .as_i64()
-        .unwrap();
+    let sku_id = first_sku(&m.app, &other, goods_id).await;
     let item_id = add_item(&m.app, &m.shopkeeper, m.shop_id, goods_id).await;
     (other, item_id, sku_id)
 }

@@ -30,15 +30,7 @@ pub async fn market_with(goods: Value) -> Market {
         .active_supplier("supplier@example.cn", "91350100M000100Y43")
         .await;
     let goods_id = app.listed_goods(&supplier, &goods).await;
-    let sku_id = app
-        .get(
-            &format!("/api/v1/supplier/goods/{goods_id}"),
-            Some(&supplier.member.access),
-        )
-        .await
-        .json()["skus"][0]["id"]
-        .as_i64()
-        .unwrap();
+    let sku_id = first_sku(&app, &supplier, goods_id).await;
     let (shopkeeper, shop_id, _) = app
         .shopkeeper("keeper@example.cn", 1, "阿明的零食铺", &supplier.admin)
         .await;
@@ -54,6 +46,18 @@ pub async fn market_with(goods: Value) -> Market {
         item_id,
         buyer,
     }
+}
+
+/// The id of the first SKU of the supplier's goods.
+pub async fn first_sku(app: &TestApp, supplier: &SupplierFixture, goods_id: i64) -> i64 {
+    app.get(
+        &format!("/api/v1/supplier/goods/{goods_id}"),
+        Some(&supplier.member.access),
+    )
+    .await
+    .json()["skus"][0]["id"]
+        .as_i64()
+        .unwrap()
 }
 
 pub async fn market() -> Market {
