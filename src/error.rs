@@ -219,8 +219,11 @@ impl From<diesel::result::Error> for AppError {
                 DatabaseErrorKind::ClosedConnection
                 | DatabaseErrorKind::UnableToSendCommand
                 | DatabaseErrorKind::SerializationFailure => Self::unavailable(error.to_string()),
-                // SQLite reports a lock held past busy_timeout as a plain error.
-                _ if is_sqlite_busy(info.message()) => Self::unavailable(error.to_string()),
+                // SQLite reports a lock held past busy_timeout as a plain error, PostgreSQL a
+                // deadlock as an unknown one.
+                _ if is_passing_lock_trouble(info.message()) => {
+                    Self::unavailable(error.to_string())
+                }
                 _ => Self::internal(error.to_string()),
             },
             _ => Self::internal(error.to_string()),
@@ -228,8 +231,12 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-fn is_sqlite_busy(message: &str) -> bool {
-    message.contains("database is locked") || message.contains("database is busy")
+/// Passing lock trouble a retry gets past: SQLite's lock held past busy_timeout, or a
+/// PostgreSQL deadlock (one of the two transactions was rolled back).
+fn is_passing_lock_trouble(message: &str) -> bool {
+    message.contains("database is locked")
+        || message.contains("database is busy")
+        || message.contains("deadlock detected")
 }
 
 impl From<validator::ValidationErrors> for AppError {

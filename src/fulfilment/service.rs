@@ -179,6 +179,10 @@ pub fn ship(
     let (part, _) = repo::find(conn, supplier_id, part_id)?.ok_or(AppError::NotFound {
         resource: "supplier order",
     })?;
+    crate::orders::repo::lock_order(conn, part.order_id)?;
+    let (part, _) = repo::find(conn, supplier_id, part_id)?.ok_or(AppError::NotFound {
+        resource: "supplier order",
+    })?;
     let from = state::stored(&part.status);
     from.transition(OrderStatus::Shipped)?;
     let now = crate::clock::now();
@@ -213,25 +217,19 @@ pub fn bulk_ship(
     file: &[u8],
     actor: &Actor,
 ) -> AppResult<BulkShipReport> {
+    // The whole file is read and checked before anything ships.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(file);
-    let mut rows = Vec::new();
+    let mut parsed: Vec<Result<(usize, i64, ShipRequest), BulkShipRow>> = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let line = index + 1;
-        if rows.len() >= rules::BULK_MAX_ROWS {
-            return Err(AppError::field(
-                "file",
-                "too_many_rows",
-                format!("a file has at most {} rows", rules::BULK_MAX_ROWS),
-            ));
-        }
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                rows.push(failed(line, None, "invalid_row", &error.to_string()));
+                parsed.push(Err(failed(line, None, "invalid_row", &error.to_string())));
                 continue;
             }
         };
@@ -239,31 +237,52 @@ pub fn bulk_ship(
         if line == 1 && fields.first() == Some(&"supplier_order_id") {
             continue;
         }
-        let [id, carrier, tracking_no] = fields[..] else {
-            rows.push(failed(
+        parsed.push(match fields[..] {
+            [id, carrier, tracking_no] => match id.parse::<i64>() {
+                Ok(part_id) => Ok((
+                    line,
+                    part_id,
+                    ShipRequest {
+                        carrier: carrier.to_owned(),
+                        tracking_no: tracking_no.to_owned(),
+                    },
+                )),
+                Err(_) => Err(failed(
+                    line,
+                    None,
+                    "invalid_row",
+                    "supplier_order_id is not a number",
+                )),
+            },
+            _ => Err(failed(
                 line,
                 None,
                 "invalid_row",
                 "expected supplier_order_id,carrier,tracking_no",
+            )),
+        });
+        if parsed.len() > rules::BULK_MAX_ROWS {
+            return Err(AppError::field(
+                "file",
+                "too_many_rows",
+                format!("a file has at most {} rows", rules::BULK_MAX_ROWS),
             ));
-            continue;
-        };
-        let Ok(part_id) = id.parse::<i64>() else {
-            rows.push(failed(
-                line,
-                None,
-                "invalid_row",
-                "supplier_order_id is not a number",
-            ));
-            continue;
-        };
-        let request = ShipRequest {
-            carrier: carrier.to_owned(),
-            tracking_no: tracking_no.to_owned(),
+        }
+    }
+    let mut rows = Vec::with_capacity(parsed.len());
+    for row in parsed {
+        let (line, part_id, request) = match row {
+            Ok(row) => row,
+            Err(report) => {
+                rows.push(report);
+                continue;
+            }
         };
         let shipped = backend::write_transaction(conn, |conn| {
             ship(conn, settings, supplier_id, part_id, &request, actor)
         });
+        // Every row gets its line in the report, whatever happened to it: the rows before
+        // it have shipped for good.
         rows.push(match shipped {
             Ok(_) => BulkShipRow {
                 line,
@@ -272,9 +291,6 @@ pub fn bulk_ship(
                 code: None,
                 message: None,
             },
-            Err(error @ (AppError::Unavailable { .. } | AppError::Internal(_))) => {
-                return Err(error)
-            }
             Err(error) => {
                 let problem = error.problem();
                 let (code, message) = match problem.errors.first() {

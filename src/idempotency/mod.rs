@@ -126,10 +126,12 @@ impl StoredResponse {
 /// Errors that are the answer to this request (and so are replayed), as opposed to passing
 /// trouble (a retry may succeed) or refusals before any work (validation).
 fn is_final(error: &AppError) -> bool {
-    matches!(
-        error,
-        AppError::Conflict { .. } | AppError::NotFound { .. } | AppError::Forbidden { .. }
-    )
+    match error {
+        // A unique violation from the database says nothing final about the request.
+        AppError::Conflict { code, .. } => *code != "already_exists",
+        AppError::NotFound { .. } | AppError::Forbidden { .. } => true,
+        _ => false,
+    }
 }
 
 /// SHA-256 of the scope and the request as canonical JSON: the same body in another spacing
@@ -198,8 +200,18 @@ impl Idempotent {
         }
         // The answer to this request: kept under the key, in a transaction of its own.
         let stored = StoredResponse::of_error(&error);
-        backend::write_transaction(conn, |conn| self.store(conn, &stored, now))?;
-        Ok(Outcome::Done(stored))
+        match backend::write_transaction(conn, |conn| self.store(conn, &stored, now)) {
+            Ok(()) => Ok(Outcome::Done(stored)),
+            // Another process stored its answer under this key meanwhile: that one stands.
+            Err(AppError::Conflict {
+                code: "already_exists",
+                ..
+            }) => self
+                .earlier(conn)?
+                .map(Outcome::Replayed)
+                .ok_or_else(|| AppError::internal("idempotency key vanished")),
+            Err(other) => Err(other),
+        }
     }
 
     /// The stored response under this key, if any; 422 if it was stored for another body.

@@ -10,8 +10,9 @@ use std::time::Duration;
 use crate::audit::Actor;
 use crate::config::Settings;
 use crate::db::{backend, Db};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::orders::service::ActorKind;
+use crate::orders::state::OrderStatus;
 use crate::payments::Gateways;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,7 +45,8 @@ pub enum RunReport {
     HeldElsewhere,
 }
 
-/// Runs `job` once if this process can take its lease; `holder` names the process.
+/// Runs `job` once if this process can take its lease; `holder` names the process. The lease
+/// is renewed before every batch, and the run stops if it was lost meanwhile.
 pub fn run(
     db: &Db,
     settings: &Settings,
@@ -52,23 +54,54 @@ pub fn run(
     job: Job,
     holder: &str,
 ) -> AppResult<RunReport> {
-    // Long enough for a run; a crashed holder's lease lapses after it.
-    let lease_for = Duration::from_secs(300);
-    if !lease::acquire(&mut *db.get()?, job.name(), holder, lease_for)? {
+    let lease = Lease { job, holder };
+    if !lease.renew(db)? {
         return Ok(RunReport::HeldElsewhere);
     }
-    let done = run_unleased(db, settings, gateways, job);
+    let done = run_unleased(db, settings, gateways, &lease);
     lease::release(&mut *db.get()?, job.name(), holder)?;
     done.map(RunReport::Done)
 }
 
-fn run_unleased(db: &Db, settings: &Settings, gateways: &Gateways, job: Job) -> AppResult<usize> {
+struct Lease<'a> {
+    job: Job,
+    holder: &'a str,
+}
+
+impl Lease<'_> {
+    /// Long enough for a batch; a crashed holder's lease lapses after it.
+    const PERIOD: Duration = Duration::from_secs(300);
+
+    fn renew(&self, db: &Db) -> AppResult<bool> {
+        lease::acquire(&mut *db.get()?, self.job.name(), self.holder, Self::PERIOD)
+    }
+}
+
+/// Runs one row's transaction; an error is logged and the row left for the next run, so one
+/// bad row never blocks the rest. Passing trouble (database unavailable) stops the run.
+fn each_row(job: Job, row: i64, result: AppResult<bool>) -> AppResult<bool> {
+    match result {
+        Ok(done) => Ok(done),
+        Err(error @ AppError::Unavailable { .. }) => Err(error),
+        Err(error) => {
+            tracing::warn!(job = job.name(), row, %error, "row skipped; retried next run");
+            Ok(false)
+        }
+    }
+}
+
+fn run_unleased(
+    db: &Db,
+    settings: &Settings,
+    gateways: &Gateways,
+    lease: &Lease,
+) -> AppResult<usize> {
     let batch = settings.jobs.batch_size;
     let actor = Actor::system();
     let mut conn = db.get()?;
     let conn = &mut *conn;
     let now = crate::clock::now();
-    match job {
+    match lease.job {
         Job::SupplierExits => Ok(backend::write_transaction(conn, |conn| {
             crate::suppliers::service::run_due_exits(conn, &actor)
         })?
@@ -84,14 +117,12 @@ fn run_unleased(db: &Db, settings: &Settings, gateways: &Gateways, job: Job) -> 
                 let mut moved = 0;
                 for order_id in &due {
                     // One transaction per order: a payment racing it waits on the order row,
-                    // and whichever comes second sees the other's result.
-                    if backend::write_transaction(conn, |conn| {
+                    // and whichever comes second sees the other's result (then a 409 here).
+                    let result = backend::write_transaction(conn, |conn| {
                         let Some(order) = crate::orders::repo::find(conn, *order_id)? else {
                             return Ok(false);
                         };
-                        if order.status
-                            != crate::orders::state::OrderStatus::PendingPayment.as_str()
-                        {
+                        if order.status != OrderStatus::PendingPayment.as_str() {
                             return Ok(false);
                         }
                         crate::orders::service::cancel(
@@ -102,12 +133,18 @@ fn run_unleased(db: &Db, settings: &Settings, gateways: &Gateways, job: Job) -> 
                             &actor,
                             &reason,
                         )
-                    })? {
+                        .map(|()| true)
+                    });
+                    let result = match result {
+                        Err(AppError::Conflict { .. }) => Ok(false),
+                        other => other,
+                    };
+                    if each_row(lease.job, *order_id, result)? {
                         moved += 1;
                     }
                 }
                 cancelled += moved;
-                if (due.len() as i64) < batch || moved == 0 {
+                if (due.len() as i64) < batch || moved == 0 || !lease.renew(db)? {
                     return Ok(cancelled);
                 }
             }
@@ -117,8 +154,9 @@ fn run_unleased(db: &Db, settings: &Settings, gateways: &Gateways, job: Job) -> 
             let mut received = 0;
             loop {
                 let due = crate::orders::repo::shipped_before(conn, cutoff, batch)?;
+                let mut moved = 0;
                 for (order_id, part_id) in &due {
-                    if backend::write_transaction(conn, |conn| {
+                    let result = backend::write_transaction(conn, |conn| {
                         crate::orders::service::receive_part(
                             conn,
                             *order_id,
@@ -127,11 +165,13 @@ fn run_unleased(db: &Db, settings: &Settings, gateways: &Gateways, job: Job) -> 
                             &actor,
                             now,
                         )
-                    })? {
-                        received += 1;
+                    });
+                    if each_row(lease.job, *part_id, result)? {
+                        moved += 1;
                     }
                 }
-                if (due.len() as i64) < batch {
+                received += moved;
+                if (due.len() as i64) < batch || moved == 0 || !lease.renew(db)? {
                     return Ok(received);
                 }
             }
@@ -145,7 +185,7 @@ fn run_unleased(db: &Db, settings: &Settings, gateways: &Gateways, job: Job) -> 
                     crate::idempotency::purge_before(conn, cutoff, batch)
                 })?;
                 purged += deleted;
-                if (deleted as i64) < batch {
+                if (deleted as i64) < batch || !lease.renew(db)? {
                     return Ok(purged);
                 }
             }

@@ -116,6 +116,7 @@ pub fn post(conn: &mut DbConn, actor: &Actor, request: PostingRequest) -> AppRes
             created_at: now,
         },
     )?;
+    let mut balance_moves = Vec::with_capacity(legs.len());
     for leg in &legs {
         let account_id = repo::ensure_account(conn, &leg.account)?;
         repo::insert_entry(
@@ -132,6 +133,12 @@ pub fn post(conn: &mut DbConn, actor: &Actor, request: PostingRequest) -> AppRes
         } else {
             -leg.amount.0
         };
+        balance_moves.push((account_id, natural_delta));
+    }
+    // Balance rows are locked in account order, whatever the legs' order: two postings that
+    // touch the same accounts in opposite directions (a payment, a refund) cannot deadlock.
+    balance_moves.sort_unstable();
+    for (account_id, natural_delta) in balance_moves {
         repo::move_balance(conn, account_id, natural_delta)?;
     }
     Ok(Posted::New(posting_id))

@@ -175,7 +175,6 @@ pub async fn cancel(
                 actor,
                 "cancelled by the buyer",
             )
-            .map(drop)
         },
     )
     .await

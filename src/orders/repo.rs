@@ -336,6 +336,21 @@ pub fn shop_page(conn: &mut DbConn, shop_id: i64, page: Page) -> AppResult<(Vec<
     Ok((rows, total))
 }
 
+/// Locks the order's row until the transaction ends (PostgreSQL; SQLite has one writer at a
+/// time anyway). Every change of a part takes it first, as cancellation and payment do by
+/// updating the order, so changes of one order queue in one order and the order's status,
+/// recomputed from its parts, is never written from a stale read.
+pub fn lock_order(conn: &mut DbConn, order_id: i64) -> AppResult<()> {
+    if let DbConn::Postgres(c) = conn {
+        orders::table
+            .find(order_id)
+            .select(orders::id)
+            .for_update()
+            .first::<i64>(c)?;
+    }
+    Ok(())
+}
+
 pub fn set_order_status(
     conn: &mut DbConn,
     order_id: i64,

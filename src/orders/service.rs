@@ -122,12 +122,15 @@ pub fn cancel(
     kind: ActorKind,
     actor: &Actor,
     reason: &str,
-) -> AppResult<bool> {
+) -> AppResult<()> {
     let now = crate::clock::now();
     let from = state::stored(&order.status);
     from.transition(OrderStatus::Cancelled)?;
     if !repo::move_order(conn, order.id, from, OrderStatus::Cancelled, now)? {
-        return Ok(false);
+        // Another change (a payment, the job) came first: answer with the state it left.
+        let current =
+            repo::find(conn, order.id)?.map_or(from, |order| state::stored(&order.status));
+        return Err(state::illegal(current, OrderStatus::Cancelled));
     }
     repo::set_cancel_reason(conn, order.id, reason)?;
     if repo::move_parts(conn, order.id, from, OrderStatus::Cancelled, now)?
@@ -136,8 +139,14 @@ pub fn cancel(
         // A part moved on (shipped) since the order was read: nothing may be cancelled.
         return Err(state::illegal(OrderStatus::Shipped, OrderStatus::Cancelled));
     }
+    // Per SKU and in SKU order, as placement takes it, so the two never wait on each other
+    // crosswise.
+    let mut returned: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
     for line in repo::lines_of_orders(conn, &[order.id])? {
-        repo::return_stock(conn, line.sku_id, i64::from(line.quantity), now)?;
+        *returned.entry(line.sku_id).or_default() += i64::from(line.quantity);
+    }
+    for (sku_id, quantity) in returned {
+        repo::return_stock(conn, sku_id, quantity, now)?;
     }
     Transition {
         order_id: order.id,
@@ -153,7 +162,7 @@ pub fn cancel(
     if from == OrderStatus::Paid {
         crate::payments::service::refund_order(conn, gateways, order.id, actor, reason)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// The buyer confirms receipt of every shipped part.
@@ -190,6 +199,7 @@ pub fn receive_part(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> AppResult<bool> {
+    repo::lock_order(conn, order_id)?;
     if !repo::receive_part(conn, part_id, now)? {
         return Ok(false);
     }

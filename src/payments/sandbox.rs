@@ -103,7 +103,10 @@ impl PaymentGateway for Sandbox {
         let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
             return Err(unauthorized());
         };
-        let age = crate::clock::now().and_utc().timestamp() - timestamp;
+        let age = crate::clock::now()
+            .and_utc()
+            .timestamp()
+            .saturating_sub(timestamp);
         if age.unsigned_abs() > self.tolerance_seconds {
             return Err(unauthorized());
         }

@@ -234,7 +234,9 @@ fn refund_payment(
     if !repo::mark_refunded(conn, payment.id)? {
         return Ok(());
     }
-    let refund_no = new_reference("R");
+    // One full refund per payment: a number derived from it lets the gateway see a retry as
+    // the same refund.
+    let refund_no = format!("R{}", payment.payment_no.trim_start_matches('P'));
     let amount = Fen(payment.amount_fen);
     let gateway_refund_no = gateways
         .get(&payment.gateway)?

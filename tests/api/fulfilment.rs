@@ -279,6 +279,27 @@ async fn bulk_shipping_reports_every_row() {
     assert_eq!(m.order(foreign).await["status"], "paid");
     drop(other);
 
+    // A file over the row limit is refused whole, before anything ships.
+    let third = paid_order(&m, "bulk-big", &[(m.item_id, m.sku_id, 1)]).await;
+    let third_part = m.order(third).await["parts"][0]["id"].as_i64().unwrap();
+    let big: String = std::iter::once(format!("{third_part},SF,SF0009\n"))
+        .chain((0..1000).map(|i| format!("{},SF,SF{i:04}\n", 900_000 + i)))
+        .collect();
+    let refused = m
+        .app
+        .send(
+            m.app
+                .client
+                .post(m.app.url("/api/v1/supplier/orders/ship-bulk"))
+                .insert_header(("content-type", "text/csv"))
+                .bearer_auth(&m.supplier.member.access),
+            Some(big.as_bytes()),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.json()["errors"][0]["code"], "too_many_rows");
+    assert_eq!(m.order(third).await["status"], "paid");
+
     let not_csv = m
         .app
         .post(

@@ -121,7 +121,8 @@ CREATE TABLE payment_events (
     event_id TEXT NOT NULL,
     payment_no TEXT NOT NULL,
     amount_fen BIGINT NOT NULL,
-    -- applied | amount_mismatch (kept for review) | refunded_late (order already cancelled) | unknown_payment
+    -- applied | already_applied | amount_mismatch (kept for review) | refunded (the order was
+    -- cancelled or paid otherwise first) | unknown_payment
     outcome TEXT NOT NULL,
     payload TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
