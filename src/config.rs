@@ -207,6 +207,7 @@ pub struct JobSettings {
     pub cancel_unpaid_every_seconds: u64,
     pub auto_receive_every_seconds: u64,
     pub purge_keys_every_seconds: u64,
+    pub send_refunds_every_seconds: u64,
     pub batch_size: i64,
 }
 
@@ -485,6 +486,10 @@ impl Settings {
             (
                 "jobs.purge_keys_every_seconds",
                 jobs.purge_keys_every_seconds,
+            ),
+            (
+                "jobs.send_refunds_every_seconds",
+                jobs.send_refunds_every_seconds,
             ),
         ] {
             if seconds == 0 {

@@ -369,8 +369,12 @@ diesel::table! {
         order_id -> BigInt,
         amount_fen -> BigInt,
         reason -> Text,
-        gateway_refund_no -> Text,
+        status -> Text,
+        gateway_refund_no -> Nullable<Text>,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
         created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
     }
 }
 
@@ -399,6 +403,7 @@ diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> supplier_orders (supplier_order_id));
 diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(payments -> orders (order_id));
+diesel::joinable!(refunds -> payments (payment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     members,

@@ -25,6 +25,8 @@ pub enum Job {
     AutoReceive,
     /// Delete Idempotency-Keys older than `idempotency.retention_hours`.
     PurgeKeys,
+    /// Send decided refunds through their payment gateways (retrying failed ones).
+    SendRefunds,
 }
 
 impl Job {
@@ -34,6 +36,7 @@ impl Job {
             Self::CancelUnpaid => "cancel-unpaid",
             Self::AutoReceive => "auto-receive",
             Self::PurgeKeys => "purge-keys",
+            Self::SendRefunds => "send-refunds",
         }
     }
 }
@@ -127,7 +130,6 @@ fn run_unleased(
                         }
                         crate::orders::service::cancel(
                             conn,
-                            gateways,
                             &order,
                             ActorKind::System,
                             &actor,
@@ -173,6 +175,16 @@ fn run_unleased(
                 received += moved;
                 if (due.len() as i64) < batch || moved == 0 || !lease.renew(db)? {
                     return Ok(received);
+                }
+            }
+        }
+        Job::SendRefunds => {
+            let mut sent = 0;
+            loop {
+                let done = crate::payments::service::send_refunds(conn, gateways, None, batch)?;
+                sent += done;
+                if (done as i64) < batch || !lease.renew(db)? {
+                    return Ok(sent);
                 }
             }
         }

@@ -54,6 +54,11 @@ pub fn gateway_clearing(gateway: &str) -> AccountSpec {
     AccountSpec::new(format!("platform/gateway/{gateway}"), Side::Debit, false)
 }
 
+/// Refunds decided but not yet sent through the gateway (owed to buyers: a liability).
+pub fn refunds_due() -> AccountSpec {
+    AccountSpec::new("platform/refunds-due".to_owned(), Side::Credit, false)
+}
+
 /// Money buyers paid for orders, held until it is settled to suppliers and shopkeepers or
 /// refunded (a liability).
 pub fn order_funds_held() -> AccountSpec {

@@ -160,16 +160,15 @@ pub async fn cancel(
     request_id: RequestId,
     order_id: web::Path<i64>,
 ) -> AppResult<web::Json<OrderView>> {
-    let gateways = state.gateways.clone();
-    on_own_order(
+    let order_id = order_id.into_inner();
+    let cancelled = on_own_order(
         &state,
         member,
         &request_id,
-        order_id.into_inner(),
-        move |conn, order, actor| {
+        order_id,
+        |conn, order, actor| {
             service::cancel(
                 conn,
-                &gateways,
                 order,
                 ActorKind::Buyer,
                 actor,
@@ -177,7 +176,9 @@ pub async fn cancel(
             )
         },
     )
-    .await
+    .await?;
+    crate::payments::handlers::send_refunds_now(&state, Some(order_id)).await;
+    Ok(cancelled)
 }
 
 /// Runs a buyer's change on their own order in one transaction and answers with the order after it.

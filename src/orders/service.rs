@@ -117,7 +117,6 @@ impl Transition<'_> {
 /// order in its expected state does any of this.
 pub fn cancel(
     conn: &mut DbConn,
-    gateways: &crate::payments::Gateways,
     order: &OrderRow,
     kind: ActorKind,
     actor: &Actor,
@@ -160,7 +159,7 @@ pub fn cancel(
     }
     .record(conn)?;
     if from == OrderStatus::Paid {
-        crate::payments::service::refund_order(conn, gateways, order.id, actor, reason)?;
+        crate::payments::service::refund_order(conn, order.id, actor, reason)?;
     }
     Ok(())
 }

@@ -104,12 +104,14 @@ async fn apply(
     event: super::gateway::CallbackEvent,
     body: Vec<u8>,
 ) -> AppResult<web::Json<CallbackResult>> {
-    let gateways = state.gateways.clone();
     let payload = String::from_utf8_lossy(&body).into_owned();
     let outcome = state
         .db
-        .write(move |conn| service::apply(conn, &gateways, &gateway, &event, &payload))
+        .write(move |conn| service::apply(conn, &gateway, &event, &payload))
         .await?;
+    if outcome == CallbackOutcome::Refunded {
+        send_refunds_now(state, None).await;
+    }
     match outcome {
         CallbackOutcome::AmountMismatch => Err(AppError::field(
             "amount_fen",
@@ -122,5 +124,19 @@ async fn apply(
         outcome => Ok(web::Json(CallbackResult {
             outcome: outcome.as_str().to_owned(),
         })),
+    }
+}
+
+/// Sends refunds that a request just decided, after its transaction committed. Best effort:
+/// what fails here is sent by the `send-refunds` job.
+pub async fn send_refunds_now(state: &AppState, order_id: Option<i64>) {
+    let gateways = state.gateways.clone();
+    let batch = state.settings.jobs.batch_size;
+    let sent = state
+        .db
+        .read(move |conn| service::send_refunds(conn, &gateways, order_id, batch))
+        .await;
+    if let Err(error) = sent {
+        tracing::warn!(%error, "refunds not sent now; the send-refunds job retries");
     }
 }

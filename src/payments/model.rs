@@ -44,6 +44,9 @@ pub struct NewPaymentEvent<'a> {
     pub created_at: NaiveDateTime,
 }
 
+pub const REFUND_PENDING: &str = "pending";
+pub const REFUND_SENT: &str = "sent";
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = refunds)]
 pub struct NewRefund<'a> {
@@ -52,6 +55,16 @@ pub struct NewRefund<'a> {
     pub order_id: i64,
     pub amount_fen: i64,
     pub reason: &'a str,
-    pub gateway_refund_no: &'a str,
+    pub status: &'a str,
+    pub attempts: i32,
     pub created_at: NaiveDateTime,
+}
+
+/// A refund waiting to be sent, with its payment.
+#[derive(Debug, Clone, Queryable)]
+pub struct PendingRefund {
+    pub id: i64,
+    pub refund_no: String,
+    pub amount_fen: i64,
+    pub payment: PaymentRow,
 }

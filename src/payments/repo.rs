@@ -2,8 +2,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{
-    NewPayment, NewPaymentEvent, NewRefund, PaymentRow, STATUS_CREATED, STATUS_REFUNDED,
-    STATUS_SUCCEEDED,
+    NewPayment, NewPaymentEvent, NewRefund, PaymentRow, PendingRefund, REFUND_PENDING, REFUND_SENT,
+    STATUS_CREATED, STATUS_REFUNDED, STATUS_SUCCEEDED,
 };
 use crate::db::schema::{payment_events, payments, refunds};
 use crate::db::DbConn;
@@ -119,6 +119,63 @@ pub fn set_event_outcome(
 pub fn insert_refund(conn: &mut DbConn, refund: &NewRefund) -> AppResult<()> {
     diesel::insert_into(refunds::table)
         .values(refund)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Refunds still to send (of one order, or all), oldest first.
+pub fn pending_refunds(
+    conn: &mut DbConn,
+    order_id: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<PendingRefund>> {
+    let mut query = refunds::table
+        .inner_join(payments::table)
+        .filter(refunds::status.eq(REFUND_PENDING))
+        .into_boxed();
+    if let Some(order_id) = order_id {
+        query = query.filter(refunds::order_id.eq(order_id));
+    }
+    Ok(query
+        .order(refunds::id)
+        .limit(limit)
+        .select((
+            refunds::id,
+            refunds::refund_no,
+            refunds::amount_fen,
+            PaymentRow::as_select(),
+        ))
+        .load(conn)?)
+}
+
+/// pending → sent; false if it had been sent already (by another server).
+pub fn mark_refund_sent(
+    conn: &mut DbConn,
+    id: i64,
+    gateway_refund_no: &str,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    Ok(diesel::update(
+        refunds::table
+            .find(id)
+            .filter(refunds::status.eq(REFUND_PENDING)),
+    )
+    .set((
+        refunds::status.eq(REFUND_SENT),
+        refunds::gateway_refund_no.eq(gateway_refund_no),
+        refunds::sent_at.eq(now),
+    ))
+    .execute(conn)?
+        == 1)
+}
+
+/// Counts a failed attempt, keeping the gateway's answer for the operator.
+pub fn record_refund_failure(conn: &mut DbConn, id: i64, error: &str) -> AppResult<()> {
+    diesel::update(refunds::table.find(id))
+        .set((
+            refunds::attempts.eq(refunds::attempts + 1),
+            refunds::last_error.eq(error),
+        ))
         .execute(conn)?;
     Ok(())
 }

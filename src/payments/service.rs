@@ -3,10 +3,12 @@
 use actix_web::http::header::HeaderMap;
 
 use super::gateway::CallbackEvent;
-use super::model::{NewPayment, NewPaymentEvent, NewRefund, PaymentRow, STATUS_CREATED};
+use super::model::{
+    NewPayment, NewPaymentEvent, NewRefund, PaymentRow, REFUND_PENDING, STATUS_CREATED,
+};
 use super::{repo, Gateways};
 use crate::audit::Actor;
-use crate::db::DbConn;
+use crate::db::{backend, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::ledger::accounts;
 use crate::ledger::service::{post, Leg, PostingRequest};
@@ -110,7 +112,6 @@ pub fn verify(
 /// Applies a verified callback inside the caller's transaction, once per event id.
 pub fn apply(
     conn: &mut DbConn,
-    gateways: &Gateways,
     gateway: &str,
     event: &CallbackEvent,
     payload: &str,
@@ -131,7 +132,7 @@ pub fn apply(
     if let Some(outcome) = earlier {
         return Ok(CallbackOutcome::parse(&outcome));
     }
-    let outcome = apply_new(conn, gateways, gateway, event)?;
+    let outcome = apply_new(conn, gateway, event)?;
     repo::set_event_outcome(conn, gateway, &event.event_id, outcome.as_str())?;
     if outcome == CallbackOutcome::AmountMismatch {
         tracing::warn!(
@@ -146,7 +147,6 @@ pub fn apply(
 
 fn apply_new(
     conn: &mut DbConn,
-    gateways: &Gateways,
     gateway: &str,
     event: &CallbackEvent,
 ) -> AppResult<CallbackOutcome> {
@@ -206,27 +206,26 @@ fn apply_new(
         return Ok(CallbackOutcome::Applied);
     }
     let reason = "payment arrived after the order was cancelled or paid otherwise";
-    refund_payment(conn, gateways, &payment, &actor, reason)?;
+    refund_payment(conn, &payment, &actor, reason)?;
     Ok(CallbackOutcome::Refunded)
 }
 
 /// Refunds the order's successful payment in full (a paid order cancelled before shipping).
 pub fn refund_order(
     conn: &mut DbConn,
-    gateways: &Gateways,
     order_id: i64,
     actor: &Actor,
     reason: &str,
 ) -> AppResult<()> {
     let payment = repo::succeeded_for_order(conn, order_id)?
         .ok_or_else(|| AppError::internal(format!("paid order {order_id} has no payment")))?;
-    refund_payment(conn, gateways, &payment, actor, reason)
+    refund_payment(conn, &payment, actor, reason)
 }
 
-/// Sends the whole payment back through its gateway and posts it, once.
+/// Decides a full refund of the payment, once: the refund is owed from now on (posted in the
+/// caller's transaction) and is sent through the gateway after it commits ([`send_refunds`]).
 fn refund_payment(
     conn: &mut DbConn,
-    gateways: &Gateways,
     payment: &PaymentRow,
     actor: &Actor,
     reason: &str,
@@ -238,9 +237,6 @@ fn refund_payment(
     // the same refund.
     let refund_no = format!("R{}", payment.payment_no.trim_start_matches('P'));
     let amount = Fen(payment.amount_fen);
-    let gateway_refund_no = gateways
-        .get(&payment.gateway)?
-        .refund(payment, &refund_no, amount)?;
     repo::insert_refund(
         conn,
         &NewRefund {
@@ -249,7 +245,8 @@ fn refund_payment(
             order_id: payment.order_id,
             amount_fen: amount.0,
             reason,
-            gateway_refund_no: &gateway_refund_no,
+            status: REFUND_PENDING,
+            attempts: 0,
             created_at: crate::clock::now(),
         },
     )?;
@@ -262,11 +259,66 @@ fn refund_payment(
             memo: format!("order {} refunded: {reason}", payment.order_id),
             legs: vec![
                 Leg::debit(accounts::order_funds_held(), amount),
-                Leg::credit(accounts::gateway_clearing(&payment.gateway), amount),
+                Leg::credit(accounts::refunds_due(), amount),
             ],
         },
     )?;
     Ok(())
+}
+
+/// Sends pending refunds (of one order, or the oldest `limit`) through their gateways: each
+/// call outside any transaction, then the refund marked sent with its ledger posting. A failed
+/// call is counted on the refund and tried again next time. Returns how many were sent.
+pub fn send_refunds(
+    conn: &mut DbConn,
+    gateways: &Gateways,
+    order_id: Option<i64>,
+    limit: i64,
+) -> AppResult<usize> {
+    let mut sent = 0;
+    for refund in repo::pending_refunds(conn, order_id, limit)? {
+        let payment = &refund.payment;
+        let amount = Fen(refund.amount_fen);
+        let answer = gateways
+            .get(&payment.gateway)
+            .and_then(|gateway| gateway.refund(payment, &refund.refund_no, amount));
+        let gateway_refund_no = match answer {
+            Ok(reference) => reference,
+            Err(error) => {
+                tracing::warn!(refund_no = %refund.refund_no, %error, "refund not sent; retried later");
+                backend::write_transaction(conn, |conn| {
+                    repo::record_refund_failure(conn, refund.id, &error.to_string())
+                })?;
+                continue;
+            }
+        };
+        let recorded = backend::write_transaction(conn, |conn| -> AppResult<bool> {
+            if !repo::mark_refund_sent(conn, refund.id, &gateway_refund_no, crate::clock::now())? {
+                return Ok(false);
+            }
+            post(
+                conn,
+                &Actor::system(),
+                PostingRequest {
+                    business_key: format!("refund-sent:{}", refund.refund_no),
+                    kind: "order_refund_sent",
+                    memo: format!(
+                        "refund {} sent through {} as {gateway_refund_no}",
+                        refund.refund_no, payment.gateway
+                    ),
+                    legs: vec![
+                        Leg::debit(accounts::refunds_due(), amount),
+                        Leg::credit(accounts::gateway_clearing(&payment.gateway), amount),
+                    ],
+                },
+            )?;
+            Ok(true)
+        })?;
+        if recorded {
+            sent += 1;
+        }
+    }
+    Ok(sent)
 }
 
 /// The sandbox's "pay": a signed callback for the buyer's open payment, sent through the same

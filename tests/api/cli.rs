@@ -164,6 +164,7 @@ fn every_job_runs_once_from_the_command_line() {
         "cancel-unpaid",
         "auto-receive",
         "purge-keys",
+        "send-refunds",
     ] {
         let output = xiaopu()
             .args(["jobs", "run", job])

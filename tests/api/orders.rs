@@ -600,6 +600,27 @@ async fn cancelling_returns_the_stock_and_refunds_a_paid_order() {
         .await
         .unwrap();
     assert_eq!(held.0, 0, "the paid order's money went back");
+    // Sent through the gateway once the cancellation committed: nothing is left owed, and the
+    // gateway holds nothing of this buyer's any more.
+    let (due, at_gateway) = m
+        .app
+        .state
+        .db
+        .read(|conn| {
+            use xiaopu::ledger::{accounts, service::balance};
+            Ok((
+                balance(conn, &accounts::refunds_due())?,
+                balance(conn, &accounts::gateway_clearing("sandbox"))?,
+            ))
+        })
+        .await
+        .unwrap();
+    assert_eq!((due.0, at_gateway.0), (0, 0));
+    assert_eq!(
+        run_job(&m, xiaopu::jobs::Job::SendRefunds).await,
+        xiaopu::jobs::RunReport::Done(0),
+        "nothing left to send"
+    );
 
     // Another buyer's order is not found, not forbidden.
     let stranger = m.app.signed_in("stranger@example.cn").await;
@@ -726,5 +747,47 @@ async fn the_unpaid_order_job_racing_payments_settles_every_order_one_way() {
     }
     // Stock: one piece per paid order; every cancelled order's piece came back once.
     assert_eq!(m.stock().await, 100 - paid);
+    m.app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn a_refund_decided_but_not_yet_sent_is_sent_by_the_job_once() {
+    use xiaopu::ledger::{accounts, service::balance};
+    let m = market().await;
+    let order_id = m.place_one("outbox-1", 1).await.json()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(m.pay(order_id).await.json()["outcome"], "applied");
+    // The cancellation alone, as a server that stopped right after committing it would leave it.
+    m.app
+        .state
+        .db
+        .write(move |conn| {
+            let order = xiaopu::orders::repo::find(conn, order_id)?.unwrap();
+            xiaopu::orders::service::cancel(
+                conn,
+                &order,
+                xiaopu::orders::service::ActorKind::Buyer,
+                &xiaopu::audit::Actor::system(),
+                "test",
+            )
+        })
+        .await
+        .unwrap();
+    let due = || {
+        m.app
+            .state
+            .db
+            .read(|conn| balance(conn, &accounts::refunds_due()))
+    };
+    assert_eq!(
+        due().await.unwrap().0,
+        2990,
+        "owed to the buyer, not yet sent"
+    );
+    use xiaopu::jobs::{Job, RunReport};
+    assert_eq!(run_job(&m, Job::SendRefunds).await, RunReport::Done(1));
+    assert_eq!(run_job(&m, Job::SendRefunds).await, RunReport::Done(0));
+    assert_eq!(due().await.unwrap().0, 0);
     m.app.ledger_check().await.expect("ledger balances");
 }

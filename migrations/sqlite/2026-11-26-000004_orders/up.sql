@@ -130,7 +130,8 @@ CREATE TABLE payment_events (
 );
 CREATE INDEX payment_events_review_idx ON payment_events (outcome, id);
 
--- Money sent back to a buyer through the gateway.
+-- Money owed back to a buyer, sent through the gateway after the transaction that decided it
+-- commits (an outbox: a gateway is never called inside a database transaction).
 CREATE TABLE refunds (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     refund_no TEXT NOT NULL UNIQUE,
@@ -138,10 +139,15 @@ CREATE TABLE refunds (
     order_id BIGINT NOT NULL REFERENCES orders (id),
     amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
     reason TEXT NOT NULL,
-    gateway_refund_no TEXT NOT NULL,
-    created_at TIMESTAMP NOT NULL
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent')),
+    gateway_refund_no TEXT,
+    attempts INTEGER NOT NULL,
+    last_error TEXT,
+    created_at TIMESTAMP NOT NULL,
+    sent_at TIMESTAMP
 );
 CREATE INDEX refunds_order_idx ON refunds (order_id);
+CREATE INDEX refunds_pending_idx ON refunds (id) WHERE status = 'pending';
 
 -- Who runs a background job now, when several servers could (a lease, renewed while working).
 CREATE TABLE job_leases (
