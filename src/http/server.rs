@@ -48,7 +48,8 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(suppliers::handlers::reject)
                 .service(suppliers::handlers::record_payment)
                 .service(suppliers::handlers::deduct)
-                .service(goods::handlers::take_down),
+                .service(goods::handlers::take_down)
+                .service(payments::handlers::list_events),
         )
         .service(
             scope::scope("/api/v1/supplier")

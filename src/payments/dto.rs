@@ -1,5 +1,6 @@
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::money::Fen;
 
@@ -23,4 +24,29 @@ pub struct PaymentView {
 pub struct CallbackResult {
     /// applied, already_applied, or refunded (the order had been cancelled first).
     pub outcome: String,
+}
+
+/// A gateway callback as received, with what it did.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PaymentEventView {
+    pub id: i64,
+    pub gateway: String,
+    pub event_id: String,
+    pub payment_no: String,
+    pub amount_fen: Fen,
+    /// applied, already_applied, amount_mismatch (to review), refunded or unknown_payment.
+    pub outcome: String,
+    /// The callback body as the gateway sent it.
+    pub payload: String,
+    pub received_at: NaiveDateTime,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PaymentEventQuery {
+    /// Only callbacks with this outcome, e.g. amount_mismatch.
+    pub outcome: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
 }

@@ -1,11 +1,12 @@
-use actix_web::{post, web, HttpRequest};
+use actix_web::{get, post, web, HttpRequest};
 
-use super::dto::{CallbackResult, PaymentView};
+use super::dto::{CallbackResult, PaymentEventQuery, PaymentEventView, PaymentView};
 use super::sandbox::SandboxEvent;
 use super::service::{self, CallbackOutcome};
-use crate::auth::AuthMember;
+use crate::auth::{AdminMember, AuthMember};
 use crate::error::{AppError, AppResult};
-use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors};
+use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
+use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
 
 /// Pay an unpaid order: creates a payment with the configured gateway (or resumes the open
@@ -139,4 +140,50 @@ pub async fn send_refunds_now(state: &AppState, order_id: Option<i64>) {
     if let Err(error) = sent {
         tracing::warn!(%error, "refunds not sent now; the send-refunds job retries");
     }
+}
+
+/// Gateway callbacks as received, newest first: `?outcome=amount_mismatch` lists those kept for
+/// review (admins only).
+#[utoipa::path(
+    tag = "admin",
+    params(PaymentEventQuery),
+    responses(
+        (status = 200, description = "A page of callbacks", body = Paginated<PaymentEventView>),
+        CommonErrors, RoleErrors
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[get("/payments/events")]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    _admin: AdminMember,
+    query: web::Query<PaymentEventQuery>,
+) -> AppResult<web::Json<Paginated<PaymentEventView>>> {
+    let query = query.into_inner();
+    let page = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .resolve(&state.settings.pagination)?;
+    let outcome = query.outcome;
+    let (rows, total) = state
+        .db
+        .read(move |conn| super::repo::events_page(conn, outcome.as_deref(), page))
+        .await?;
+    Ok(web::Json(Paginated::new(
+        rows.into_iter()
+            .map(|row| PaymentEventView {
+                id: row.id,
+                gateway: row.gateway,
+                event_id: row.event_id,
+                payment_no: row.payment_no,
+                amount_fen: crate::money::Fen(row.amount_fen),
+                outcome: row.outcome,
+                payload: row.payload,
+                received_at: row.created_at,
+            })
+            .collect(),
+        page,
+        total,
+    )))
 }

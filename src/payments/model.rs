@@ -32,6 +32,19 @@ pub struct NewPayment<'a> {
     pub created_at: NaiveDateTime,
 }
 
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = payment_events)]
+pub struct PaymentEventRow {
+    pub id: i64,
+    pub gateway: String,
+    pub event_id: String,
+    pub payment_no: String,
+    pub amount_fen: i64,
+    pub outcome: String,
+    pub payload: String,
+    pub created_at: NaiveDateTime,
+}
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = payment_events)]
 pub struct NewPaymentEvent<'a> {

@@ -2,12 +2,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{
-    NewPayment, NewPaymentEvent, NewRefund, PaymentRow, PendingRefund, REFUND_PENDING, REFUND_SENT,
-    STATUS_CREATED, STATUS_REFUNDED, STATUS_SUCCEEDED,
+    NewPayment, NewPaymentEvent, NewRefund, PaymentEventRow, PaymentRow, PendingRefund,
+    REFUND_PENDING, REFUND_SENT, STATUS_CREATED, STATUS_REFUNDED, STATUS_SUCCEEDED,
 };
 use crate::db::schema::{payment_events, payments, refunds};
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::pagination::Page;
 use crate::with_backend;
 
 pub fn insert(conn: &mut DbConn, payment: &NewPayment) -> AppResult<PaymentRow> {
@@ -178,4 +179,27 @@ pub fn record_refund_failure(conn: &mut DbConn, id: i64, error: &str) -> AppResu
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// A page of gateway callbacks (of one outcome, or all), newest first, and how many there are.
+pub fn events_page(
+    conn: &mut DbConn,
+    outcome: Option<&str>,
+    page: Page,
+) -> AppResult<(Vec<PaymentEventRow>, i64)> {
+    let filtered = || {
+        let mut query = payment_events::table.into_boxed();
+        if let Some(outcome) = outcome {
+            query = query.filter(payment_events::outcome.eq(outcome.to_owned()));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(payment_events::id.desc())
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(PaymentEventRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
 }

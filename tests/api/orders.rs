@@ -503,6 +503,26 @@ async fn a_signed_callback_pays_once_and_posts_to_the_ledger() {
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert_eq!(refused.json()["errors"][0]["code"], "amount_mismatch");
     assert_eq!(m.order(order_id).await["status"], "pending_payment");
+    // Kept for an admin's review.
+    let review = m
+        .app
+        .get(
+            "/api/v1/admin/payments/events?outcome=amount_mismatch",
+            Some(&m.supplier.admin.access),
+        )
+        .await;
+    assert_eq!(review.status, 200, "{}", review.text);
+    let review = review.json();
+    assert_eq!(review["total"], 1);
+    assert_eq!(review["items"][0]["event_id"], "evt-short");
+    assert_eq!(review["items"][0]["amount_fen"], 100);
+    assert_eq!(
+        m.app
+            .get("/api/v1/admin/payments/events", Some(&m.buyer.access))
+            .await
+            .status,
+        403
+    );
 
     // The genuine event, twice: applied once.
     let (signature, body) = signed_callback(&event, CALLBACK_SECRET, 0);
