@@ -159,6 +159,15 @@ impl Db {
         (state.connections, state.idle_connections)
     }
 
+    /// Runs blocking work (a job, a command) with this database's SQLite writer queue in effect
+    /// for its write transactions, as requests have it.
+    pub fn with_writer<T>(&self, work: impl FnOnce() -> T) -> T {
+        match &self.writer {
+            Some(writer) => writer.scope(work),
+            None => work(),
+        }
+    }
+
     /// Runs read work off the async workers.
     pub async fn read<T, F>(&self, work: F) -> AppResult<T>
     where
@@ -168,10 +177,7 @@ impl Db {
         let db = self.clone();
         crate::state::off_worker(move || {
             let mut conn = db.get()?;
-            match &db.writer {
-                Some(writer) => writer.scope(|| work(&mut conn)),
-                None => work(&mut conn),
-            }
+            db.with_writer(|| work(&mut conn))
         })
         .await?
     }

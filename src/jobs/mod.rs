@@ -57,13 +57,16 @@ pub fn run(
     job: Job,
     holder: &str,
 ) -> AppResult<RunReport> {
-    let lease = Lease { job, holder };
-    if !lease.renew(db)? {
-        return Ok(RunReport::HeldElsewhere);
-    }
-    let done = run_unleased(db, settings, gateways, &lease);
-    lease::release(&mut *db.get()?, job.name(), holder)?;
-    done.map(RunReport::Done)
+    // The scheduler's threads queue with the requests for SQLite's one writer.
+    db.with_writer(|| {
+        let lease = Lease { job, holder };
+        if !lease.renew(db)? {
+            return Ok(RunReport::HeldElsewhere);
+        }
+        let done = run_unleased(db, settings, gateways, &lease);
+        lease::release(&mut *db.get()?, job.name(), holder)?;
+        done.map(RunReport::Done)
+    })
 }
 
 struct Lease<'a> {
