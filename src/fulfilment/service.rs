@@ -26,7 +26,7 @@ pub struct PartQuery {
 }
 
 pub fn check_query(settings: &Settings, query: SupplierOrderQuery) -> AppResult<PartQuery> {
-    let status = crate::orders::handlers::parse_status(query.status.as_deref())?;
+    let status = state::parse_filter(query.status.as_deref())?;
     let limit = crate::pagination::cursor_limit(query.limit, &settings.pagination)?;
     if let (Some(from), Some(to)) = (query.from, query.to) {
         if from > to {

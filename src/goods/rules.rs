@@ -118,8 +118,14 @@ pub fn is_available(status: &str, supplier_active: bool) -> bool {
 /// What a shopkeeper earns on a sale of `amount`: the goods' commission, plus the tier bonus
 /// (a share of that commission, paid by the platform).
 pub fn shopkeeper_earning(amount: Fen, rate: Bps, tier_bonus: Bps) -> Fen {
+    let (commission, bonus) = commission_and_bonus(amount, rate, tier_bonus);
+    Fen(commission.0 + bonus.0)
+}
+
+/// The two parts of [`shopkeeper_earning`]: the supplier's commission and the platform's bonus.
+pub fn commission_and_bonus(amount: Fen, rate: Bps, tier_bonus: Bps) -> (Fen, Fen) {
     let commission = amount.times(rate);
-    Fen(commission.0 + commission.times(tier_bonus).0)
+    (commission, commission.times(tier_bonus))
 }
 
 #[cfg(test)]

@@ -6,10 +6,9 @@ use utoipa::IntoParams;
 
 use super::dto::{OrderView, PlaceOrderRequest, ShopOrderView};
 use super::service::{self, ActorKind};
-use super::state::OrderStatus;
 use super::{placement, rules};
 use crate::auth::{AuthMember, ShopkeeperMember};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::http::json::JsonBody;
 use crate::idempotency::{request_hash, IdempotencyKey, Idempotent};
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
@@ -69,19 +68,6 @@ pub struct OrderListQuery {
     pub per_page: Option<u32>,
 }
 
-pub fn parse_status(text: Option<&str>) -> AppResult<Option<OrderStatus>> {
-    text.map(|text| {
-        OrderStatus::parse(text).ok_or_else(|| {
-            AppError::field(
-                "status",
-                "invalid",
-                "status must be one of pending_payment, paid, shipped, received, completed, cancelled",
-            )
-        })
-    })
-    .transpose()
-}
-
 /// The signed-in member's orders as a buyer, newest first.
 #[utoipa::path(
     tag = "orders",
@@ -99,7 +85,7 @@ pub async fn list(
     query: web::Query<OrderListQuery>,
 ) -> AppResult<web::Json<Paginated<OrderView>>> {
     let query = query.into_inner();
-    let status = parse_status(query.status.as_deref())?;
+    let status = super::state::parse_filter(query.status.as_deref())?;
     let page = PageQuery {
         page: query.page,
         per_page: query.per_page,

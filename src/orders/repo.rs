@@ -199,8 +199,12 @@ pub fn find(conn: &mut DbConn, order_id: i64) -> AppResult<Option<OrderRow>> {
 }
 
 pub fn parts(conn: &mut DbConn, order_id: i64) -> AppResult<Vec<SupplierOrderRow>> {
+    parts_of_orders(conn, &[order_id])
+}
+
+pub fn parts_of_orders(conn: &mut DbConn, order_ids: &[i64]) -> AppResult<Vec<SupplierOrderRow>> {
     Ok(supplier_orders::table
-        .filter(supplier_orders::order_id.eq(order_id))
+        .filter(supplier_orders::order_id.eq_any(order_ids))
         .order(supplier_orders::id)
         .select(SupplierOrderRow::as_select())
         .load(conn)?)
@@ -214,9 +218,9 @@ pub fn lines_of_orders(conn: &mut DbConn, order_ids: &[i64]) -> AppResult<Vec<Or
         .load(conn)?)
 }
 
-pub fn events(conn: &mut DbConn, order_id: i64) -> AppResult<Vec<OrderEventRow>> {
+pub fn events_of_orders(conn: &mut DbConn, order_ids: &[i64]) -> AppResult<Vec<OrderEventRow>> {
     Ok(order_events::table
-        .filter(order_events::order_id.eq(order_id))
+        .filter(order_events::order_id.eq_any(order_ids))
         .order(order_events::id)
         .select(OrderEventRow::as_select())
         .load(conn)?)

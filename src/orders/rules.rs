@@ -113,8 +113,8 @@ pub fn line_commission(
     if own_shop {
         return (Fen(0), Fen(0), Some(NO_COMMISSION_OWN_SHOP));
     }
-    let commission = amount.times(rate);
-    (commission, commission.times(tier_bonus), None)
+    let (commission, bonus) = crate::goods::rules::commission_and_bonus(amount, rate, tier_bonus);
+    (commission, bonus, None)
 }
 
 pub const NO_COMMISSION_OWN_SHOP: &str = "own_shop";

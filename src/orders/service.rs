@@ -41,10 +41,19 @@ pub fn own_order(conn: &mut DbConn, buyer: MemberId, order_id: i64) -> AppResult
 }
 
 pub fn view(conn: &mut DbConn, order: &OrderRow) -> AppResult<OrderView> {
-    let parts = repo::parts(conn, order.id)?;
-    let lines = repo::lines_of_orders(conn, &[order.id])?;
-    let events = repo::events(conn, order.id)?;
-    Ok(views::order_view(order, &parts, &lines, &events))
+    Ok(views_of(conn, std::slice::from_ref(order))?.remove(0))
+}
+
+/// The views of several orders, with three queries for all of them (parts, lines, events).
+fn views_of(conn: &mut DbConn, orders: &[OrderRow]) -> AppResult<Vec<OrderView>> {
+    let ids: Vec<i64> = orders.iter().map(|order| order.id).collect();
+    let parts = repo::parts_of_orders(conn, &ids)?;
+    let lines = repo::lines_of_orders(conn, &ids)?;
+    let events = repo::events_of_orders(conn, &ids)?;
+    Ok(orders
+        .iter()
+        .map(|order| views::order_view(order, &parts, &lines, &events))
+        .collect())
 }
 
 pub fn buyer_orders(
@@ -54,11 +63,7 @@ pub fn buyer_orders(
     page: Page,
 ) -> AppResult<Paginated<OrderView>> {
     let (orders, total) = repo::buyer_page(conn, buyer.0, status, page)?;
-    let views = orders
-        .iter()
-        .map(|order| view(conn, order))
-        .collect::<AppResult<Vec<_>>>()?;
-    Ok(Paginated::new(views, page, total))
+    Ok(Paginated::new(views_of(conn, &orders)?, page, total))
 }
 
 /// The shop's orders for its shopkeeper (another member's shop is not found).

@@ -77,6 +77,20 @@ impl OrderStatus {
     }
 }
 
+/// A `status` query filter: absent, or one of the six states (422 naming `status` if not).
+pub fn parse_filter(text: Option<&str>) -> crate::error::AppResult<Option<OrderStatus>> {
+    text.map(|text| {
+        OrderStatus::parse(text).ok_or_else(|| {
+            AppError::field(
+                "status",
+                "invalid",
+                "status must be one of pending_payment, paid, shipped, received, completed, cancelled",
+            )
+        })
+    })
+    .transpose()
+}
+
 pub fn illegal(from: OrderStatus, to: OrderStatus) -> AppError {
     AppError::Conflict {
         code: "illegal_transition",

@@ -9,7 +9,8 @@ use super::rules::{mask_name, mask_phone};
 use super::state::{self, OrderStatus};
 use crate::money::{Bps, Fen};
 
-/// The buyer's view: parts with their lines, and the timeline from placement on.
+/// The buyer's view: parts with their lines, and the timeline from placement on. The rows may
+/// be those of several orders; only this order's are used.
 pub fn order_view(
     order: &OrderRow,
     parts: &[SupplierOrderRow],
@@ -24,14 +25,19 @@ pub fn order_view(
         actor: "buyer".to_owned(),
         note: None,
     }];
-    timeline.extend(events.iter().map(|event| TimelineEntry {
-        at: event.created_at,
-        supplier_order_id: event.supplier_order_id,
-        from: Some(state::stored(&event.from_status)),
-        to: state::stored(&event.to_status),
-        actor: event.actor_kind.clone(),
-        note: event.note.clone(),
-    }));
+    timeline.extend(
+        events
+            .iter()
+            .filter(|e| e.order_id == order.id)
+            .map(|event| TimelineEntry {
+                at: event.created_at,
+                supplier_order_id: event.supplier_order_id,
+                from: Some(state::stored(&event.from_status)),
+                to: state::stored(&event.to_status),
+                actor: event.actor_kind.clone(),
+                note: event.note.clone(),
+            }),
+    );
     OrderView {
         id: order.id,
         order_no: order.order_no.clone(),
@@ -52,6 +58,7 @@ pub fn order_view(
         created_at: order.created_at,
         parts: parts
             .iter()
+            .filter(|part| part.order_id == order.id)
             .map(|part| SupplierOrderView {
                 id: part.id,
                 supplier_id: part.supplier_id,

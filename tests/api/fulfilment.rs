@@ -34,6 +34,20 @@ async fn ship(m: &Market, supplier: &SupplierFixture, part_id: i64, carrier: &st
         .await
 }
 
+/// Posts a bulk-ship CSV file as the market's supplier.
+async fn ship_bulk(m: &Market, file: &str) -> Reply {
+    m.app
+        .send(
+            m.app
+                .client
+                .post(m.app.url("/api/v1/supplier/orders/ship-bulk"))
+                .insert_header(("content-type", "text/csv"))
+                .bearer_auth(&m.supplier.member.access),
+            Some(file.as_bytes()),
+        )
+        .await
+}
+
 /// A second active supplier with goods in the market's shop: (supplier, item id, SKU id).
 async fn second_supplier(m: &Market) -> (SupplierFixture, i64, i64) {
     let other = m
@@ -87,14 +101,7 @@ async fn each_supplier_sees_and_ships_only_its_own_part() {
     // One part shipped, the other paid: the order shows the least advanced.
     assert_eq!(m.order(order_id).await["status"], "paid");
     // And it can no longer be cancelled.
-    let cancel = m
-        .app
-        .post(
-            &format!("/api/v1/orders/{order_id}/cancel"),
-            &json!({}),
-            Some(&m.buyer.access),
-        )
-        .await;
+    let cancel = m.buyer_post(order_id, "cancel").await;
     assert_eq!(cancel.status, 409, "{}", cancel.text);
     assert_eq!(m.order(order_id).await["parts"][1]["status"], "paid");
 
@@ -102,14 +109,7 @@ async fn each_supplier_sees_and_ships_only_its_own_part() {
     let order = m.order(order_id).await;
     assert_eq!(order["status"], "shipped");
     assert_eq!(order["parts"][0]["carrier"], "SF");
-    let received = m
-        .app
-        .post(
-            &format!("/api/v1/orders/{order_id}/confirm-receipt"),
-            &json!({}),
-            Some(&m.buyer.access),
-        )
-        .await;
+    let received = m.buyer_post(order_id, "confirm-receipt").await;
     assert_eq!(received.status, 200, "{}", received.text);
     let order = received.json();
     assert_eq!(order["status"], "received");
@@ -234,17 +234,7 @@ async fn bulk_shipping_reports_every_row() {
         "supplier_order_id,carrier,tracking_no\n{},SF,SF0001\n{},UPS,X12345\n{foreign_part},SF,SF0003\nnot-a-number,SF,SF0004\n{},SF\n{},SF,SF0001\n",
         parts[0], parts[1], parts[1], parts[0]
     );
-    let reply = m
-        .app
-        .send(
-            m.app
-                .client
-                .post(m.app.url("/api/v1/supplier/orders/ship-bulk"))
-                .insert_header(("content-type", "text/csv"))
-                .bearer_auth(&m.supplier.member.access),
-            Some(file.as_bytes()),
-        )
-        .await;
+    let reply = ship_bulk(&m, &file).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let report = reply.json();
     let outcomes: Vec<(i64, String, String)> = report["rows"]
@@ -285,17 +275,7 @@ async fn bulk_shipping_reports_every_row() {
     let big: String = std::iter::once(format!("{third_part},SF,SF0009\n"))
         .chain((0..1000).map(|i| format!("{},SF,SF{i:04}\n", 900_000 + i)))
         .collect();
-    let refused = m
-        .app
-        .send(
-            m.app
-                .client
-                .post(m.app.url("/api/v1/supplier/orders/ship-bulk"))
-                .insert_header(("content-type", "text/csv"))
-                .bearer_auth(&m.supplier.member.access),
-            Some(big.as_bytes()),
-        )
-        .await;
+    let refused = ship_bulk(&m, &big).await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert_eq!(refused.json()["errors"][0]["code"], "too_many_rows");
     assert_eq!(m.order(third).await["status"], "paid");

@@ -152,16 +152,20 @@ impl Market {
             .unwrap()
     }
 
-    /// Pays an order through the sandbox: /pay, then the sandbox's signed completion.
-    pub async fn pay(&self, order_id: i64) -> Reply {
-        let payment = self
-            .app
+    /// The buyer's POST to one of their order's actions (pay, cancel, confirm-receipt).
+    pub async fn buyer_post(&self, order_id: i64, action: &str) -> Reply {
+        self.app
             .post(
-                &format!("/api/v1/orders/{order_id}/pay"),
+                &format!("/api/v1/orders/{order_id}/{action}"),
                 &json!({}),
                 Some(&self.buyer.access),
             )
-            .await;
+            .await
+    }
+
+    /// Pays an order through the sandbox: /pay, then the sandbox's signed completion.
+    pub async fn pay(&self, order_id: i64) -> Reply {
+        let payment = self.buyer_post(order_id, "pay").await;
         assert_eq!(payment.status, 200, "{}", payment.text);
         let complete = payment.json()["checkout"]["complete_url"]
             .as_str()
@@ -465,15 +469,7 @@ async fn send_callback(m: &Market, signature: &str, body: &[u8]) -> Reply {
 async fn a_signed_callback_pays_once_and_posts_to_the_ledger() {
     let m = market().await;
     let order_id = m.place_one("pay-1", 2).await.json()["id"].as_i64().unwrap();
-    let payment = m
-        .app
-        .post(
-            &format!("/api/v1/orders/{order_id}/pay"),
-            &json!({}),
-            Some(&m.buyer.access),
-        )
-        .await
-        .json();
+    let payment = m.buyer_post(order_id, "pay").await.json();
     assert_eq!(payment["amount_fen"], 5980);
     let payment_no = payment["payment_no"].as_str().unwrap();
     let event = json!({"event_id": "evt-1", "payment_no": payment_no, "amount_fen": 5980, "trade_no": "T1"});
@@ -552,25 +548,11 @@ async fn a_signed_callback_pays_once_and_posts_to_the_ledger() {
     assert_eq!(held.0, 5980);
 
     // A paid order cannot be paid again, nor received before it ships.
-    let again = m
-        .app
-        .post(
-            &format!("/api/v1/orders/{order_id}/pay"),
-            &json!({}),
-            Some(&m.buyer.access),
-        )
-        .await;
+    let again = m.buyer_post(order_id, "pay").await;
     assert_eq!(again.status, 409);
     assert_eq!(again.code(), "illegal_transition");
     assert!(again.json()["detail"].as_str().unwrap().contains("paid"));
-    let early = m
-        .app
-        .post(
-            &format!("/api/v1/orders/{order_id}/confirm-receipt"),
-            &json!({}),
-            Some(&m.buyer.access),
-        )
-        .await;
+    let early = m.buyer_post(order_id, "confirm-receipt").await;
     assert_eq!(early.status, 409);
     assert_eq!(early.code(), "illegal_transition");
 }
@@ -583,25 +565,11 @@ async fn cancelling_returns_the_stock_and_refunds_a_paid_order() {
     assert_eq!(m.pay(paid).await.json()["outcome"], "applied");
     assert_eq!(m.stock().await, 97);
     for order_id in [unpaid, paid] {
-        let cancelled = m
-            .app
-            .post(
-                &format!("/api/v1/orders/{order_id}/cancel"),
-                &json!({}),
-                Some(&m.buyer.access),
-            )
-            .await;
+        let cancelled = m.buyer_post(order_id, "cancel").await;
         assert_eq!(cancelled.status, 200, "{}", cancelled.text);
         assert_eq!(cancelled.json()["status"], "cancelled");
         // Once only: a second cancel is an illegal transition naming the state.
-        let again = m
-            .app
-            .post(
-                &format!("/api/v1/orders/{order_id}/cancel"),
-                &json!({}),
-                Some(&m.buyer.access),
-            )
-            .await;
+        let again = m.buyer_post(order_id, "cancel").await;
         assert_eq!(again.status, 409);
         assert!(again.json()["detail"]
             .as_str()
@@ -684,15 +652,7 @@ async fn an_unpaid_order_is_cancelled_once_and_a_late_payment_is_refunded() {
     let order_id = m.place_one("late-1", 3).await.json()["id"]
         .as_i64()
         .unwrap();
-    let payment = m
-        .app
-        .post(
-            &format!("/api/v1/orders/{order_id}/pay"),
-            &json!({}),
-            Some(&m.buyer.access),
-        )
-        .await
-        .json();
+    let payment = m.buyer_post(order_id, "pay").await.json();
     make_overdue(&m, order_id).await;
     use xiaopu::jobs::{Job, RunReport};
     assert_eq!(run_job(&m, Job::CancelUnpaid).await, RunReport::Done(1));
@@ -727,15 +687,7 @@ async fn the_unpaid_order_job_racing_payments_settles_every_order_one_way() {
         let order_id = m.place_one(&format!("race-pay-{i}"), 1).await.json()["id"]
             .as_i64()
             .unwrap();
-        let payment = m
-            .app
-            .post(
-                &format!("/api/v1/orders/{order_id}/pay"),
-                &json!({}),
-                Some(&m.buyer.access),
-            )
-            .await
-            .json();
+        let payment = m.buyer_post(order_id, "pay").await.json();
         make_overdue(&m, order_id).await;
         orders.push((
             order_id,
