@@ -763,3 +763,154 @@ async fn a_refund_decided_but_not_yet_sent_is_sent_by_the_job_once() {
     assert_eq!(due().await.unwrap().0, 0);
     m.app.ledger_check().await.expect("ledger balances");
 }
+
+/// The commission each of the shop's order lines recorded, oldest order first.
+async fn recorded_rates(m: &Market) -> Vec<i64> {
+    let seen = m
+        .app
+        .get(
+            &format!("/api/v1/me/shops/{}/orders", m.shop_id),
+            Some(&m.shopkeeper.access),
+        )
+        .await
+        .json();
+    let mut rates: Vec<i64> = seen["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|order| order["lines"][0]["commission_bps"].as_i64().unwrap())
+        .collect();
+    rates.reverse();
+    rates
+}
+
+#[actix_web::test]
+async fn a_scheduled_commission_fall_applies_to_orders_only_once_in_force() {
+    let mut goods = goods_body();
+    goods["skus"][0]["per_buyer_limit"] = Value::Null;
+    let m = market_with(goods).await;
+    let fall = m
+        .app
+        .post(
+            &format!("/api/v1/supplier/goods/{}/commission", m.goods_id),
+            &json!({"commission_bps": 1800}),
+            Some(&m.supplier.member.access),
+        )
+        .await;
+    assert_eq!(fall.status, 200, "{}", fall.text);
+    assert_eq!(m.place_one("fall-1", 1).await.status, 201);
+    // The notice period ends.
+    let goods_id = m.goods_id;
+    m.app
+        .state
+        .db
+        .write(move |conn| {
+            use diesel::prelude::*;
+            use xiaopu::db::schema::goods;
+            diesel::update(goods::table.find(goods_id))
+                .set(
+                    goods::pending_commission_at
+                        .eq(xiaopu::clock::now() - chrono::Duration::seconds(1)),
+                )
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(m.place_one("fall-2", 1).await.status, 201);
+    // The first order keeps its snapshot of the rate then in force.
+    assert_eq!(recorded_rates(&m).await, [2000, 1800]);
+}
+
+#[actix_web::test]
+async fn a_closed_shop_or_an_inactive_supplier_sells_nothing() {
+    let m = market().await;
+    let closed = m
+        .app
+        .post(
+            &format!("/api/v1/me/shops/{}/close", m.shop_id),
+            &json!({}),
+            Some(&m.shopkeeper.access),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    let refused = m.place_one("closed-1", 1).await;
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert_eq!(refused.code(), "line_unavailable");
+
+    let other = market().await;
+    let supplier_id = other.supplier.supplier_id;
+    other
+        .app
+        .state
+        .db
+        .write(move |conn| {
+            use diesel::prelude::*;
+            use xiaopu::db::schema::suppliers;
+            diesel::update(suppliers::table.find(supplier_id))
+                .set(suppliers::is_active.eq(false))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let refused = other.place_one("inactive-1", 1).await;
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert_eq!(refused.code(), "line_unavailable");
+    assert_eq!(other.stock().await, 100);
+}
+
+#[actix_web::test]
+async fn keys_are_kept_for_the_retention_period_then_purged() {
+    use diesel::prelude::*;
+    use xiaopu::db::schema::idempotency_keys;
+    let m = market().await;
+    for key in ["old-key", "young-key"] {
+        assert_eq!(m.place_one(key, 1).await.status, 201);
+    }
+    let hours = i64::from(m.app.state.settings.idempotency.retention_hours);
+    m.app
+        .state
+        .db
+        .write(move |conn| {
+            diesel::update(
+                idempotency_keys::table.filter(idempotency_keys::idempotency_key.eq("old-key")),
+            )
+            .set(idempotency_keys::created_at.eq(xiaopu::clock::now()
+                - chrono::Duration::hours(hours)
+                - chrono::Duration::minutes(1)))
+            .execute(conn)?;
+            // One inside the period, by a minute.
+            diesel::update(
+                idempotency_keys::table.filter(idempotency_keys::idempotency_key.eq("young-key")),
+            )
+            .set(
+                idempotency_keys::created_at
+                    .eq(xiaopu::clock::now() - chrono::Duration::hours(hours)
+                        + chrono::Duration::minutes(1)),
+            )
+            .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        run_job(&m, xiaopu::jobs::Job::PurgeKeys).await,
+        xiaopu::jobs::RunReport::Done(1)
+    );
+    let left: Vec<String> = m
+        .app
+        .state
+        .db
+        .read(|conn| {
+            Ok(idempotency_keys::table
+                .select(idempotency_keys::idempotency_key)
+                .load(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(left, ["young-key"]);
+    // The kept key still replays.
+    let replay = m.place_one("young-key", 1).await;
+    assert_eq!(replay.header("Idempotent-Replayed"), Some("true"));
+}
