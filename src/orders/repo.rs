@@ -226,45 +226,45 @@ pub fn events_of_orders(conn: &mut DbConn, order_ids: &[i64]) -> AppResult<Vec<O
         .load(conn)?)
 }
 
-/// Moves the order from `from` to `to`, only if it is still in `from`: false if another change
-/// came first (so a job and a payment racing each other cannot both win).
-pub fn move_order(
+/// Marks an unpaid order paid, only if it is still unpaid: false if another change came first
+/// (so the unpaid-order job and a payment racing each other cannot both win).
+pub fn pay_order(conn: &mut DbConn, order_id: i64, now: NaiveDateTime) -> AppResult<bool> {
+    Ok(diesel::update(
+        orders::table
+            .find(order_id)
+            .filter(orders::status.eq(OrderStatus::PendingPayment.as_str())),
+    )
+    .set((
+        orders::status.eq(OrderStatus::Paid.as_str()),
+        orders::paid_at.eq(now),
+        orders::updated_at.eq(now),
+    ))
+    .execute(conn)?
+        == 1)
+}
+
+/// Cancels the order with its reason, only if it is still in `from`: false if another change
+/// came first.
+pub fn cancel_order(
     conn: &mut DbConn,
     order_id: i64,
     from: OrderStatus,
-    to: OrderStatus,
+    reason: &str,
     now: NaiveDateTime,
 ) -> AppResult<bool> {
-    let target = orders::table
-        .find(order_id)
-        .filter(orders::status.eq(from.as_str()));
-    let updated = match to {
-        OrderStatus::Paid => diesel::update(target)
-            .set((
-                orders::status.eq(to.as_str()),
-                orders::paid_at.eq(now),
-                orders::updated_at.eq(now),
-            ))
-            .execute(conn)?,
-        OrderStatus::Cancelled => diesel::update(target)
-            .set((
-                orders::status.eq(to.as_str()),
-                orders::cancelled_at.eq(now),
-                orders::updated_at.eq(now),
-            ))
-            .execute(conn)?,
-        _ => diesel::update(target)
-            .set((orders::status.eq(to.as_str()), orders::updated_at.eq(now)))
-            .execute(conn)?,
-    };
-    Ok(updated == 1)
-}
-
-pub fn set_cancel_reason(conn: &mut DbConn, order_id: i64, reason: &str) -> AppResult<()> {
-    diesel::update(orders::table.find(order_id))
-        .set(orders::cancel_reason.eq(reason))
-        .execute(conn)?;
-    Ok(())
+    Ok(diesel::update(
+        orders::table
+            .find(order_id)
+            .filter(orders::status.eq(from.as_str())),
+    )
+    .set((
+        orders::status.eq(OrderStatus::Cancelled.as_str()),
+        orders::cancelled_at.eq(now),
+        orders::cancel_reason.eq(reason),
+        orders::updated_at.eq(now),
+    ))
+    .execute(conn)?
+        == 1)
 }
 
 /// Moves every part of the order that is in `from` to `to`.

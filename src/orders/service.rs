@@ -130,13 +130,12 @@ pub fn cancel(
     let now = crate::clock::now();
     let from = state::stored(&order.status);
     from.transition(OrderStatus::Cancelled)?;
-    if !repo::move_order(conn, order.id, from, OrderStatus::Cancelled, now)? {
+    if !repo::cancel_order(conn, order.id, from, reason, now)? {
         // Another change (a payment, the job) came first: answer with the state it left.
         let current =
             repo::find(conn, order.id)?.map_or(from, |order| state::stored(&order.status));
         return Err(state::illegal(current, OrderStatus::Cancelled));
     }
-    repo::set_cancel_reason(conn, order.id, reason)?;
     if repo::move_parts(conn, order.id, from, OrderStatus::Cancelled, now)?
         != repo::parts(conn, order.id)?.len()
     {

@@ -178,13 +178,7 @@ fn apply_new(
     )?;
     // Only the change that finds the order unpaid pays it: a cancellation that came first
     // (the unpaid-order job, the buyer) wins, and this money goes back.
-    if orders_repo::move_order(
-        conn,
-        payment.order_id,
-        OrderStatus::PendingPayment,
-        OrderStatus::Paid,
-        now,
-    )? {
+    if orders_repo::pay_order(conn, payment.order_id, now)? {
         orders_repo::move_parts(
             conn,
             payment.order_id,
