@@ -39,6 +39,8 @@ pub struct Settings {
     pub idempotency: IdempotencySettings,
     pub payments: PaymentSettings,
     pub jobs: JobSettings,
+    pub money: MoneySettings,
+    pub aftersales: AftersalesSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -208,7 +210,25 @@ pub struct JobSettings {
     pub auto_receive_every_seconds: u64,
     pub purge_keys_every_seconds: u64,
     pub send_refunds_every_seconds: u64,
+    pub settle_every_seconds: u64,
+    pub aftersales_deadlines_every_seconds: u64,
     pub batch_size: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoneySettings {
+    pub settlement_window_days: u32,
+    pub platform_fee_bps: i32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AftersalesSettings {
+    pub supplier_response_hours: u32,
+    pub escalation_window_days: u32,
+    pub restock_returns: bool,
+    pub max_images: usize,
 }
 
 /// The payment gateways built in; others plug into `payments::gateway::PaymentGateway`.
@@ -491,6 +511,11 @@ impl Settings {
                 "jobs.send_refunds_every_seconds",
                 jobs.send_refunds_every_seconds,
             ),
+            ("jobs.settle_every_seconds", jobs.settle_every_seconds),
+            (
+                "jobs.aftersales_deadlines_every_seconds",
+                jobs.aftersales_deadlines_every_seconds,
+            ),
         ] {
             if seconds == 0 {
                 return Err(ConfigError::new(key, "must be at least 1"));
@@ -500,6 +525,41 @@ impl Settings {
             return Err(ConfigError::new(
                 "jobs.batch_size",
                 "must be between 1 and 10000",
+            ));
+        }
+        self.validate_money()
+    }
+
+    fn validate_money(&self) -> Result<(), ConfigError> {
+        if self.money.settlement_window_days == 0 {
+            return Err(ConfigError::new(
+                "money.settlement_window_days",
+                "must be at least 1",
+            ));
+        }
+        if !(0..=10_000).contains(&self.money.platform_fee_bps) {
+            return Err(ConfigError::new(
+                "money.platform_fee_bps",
+                "must be between 0 and 10000",
+            ));
+        }
+        let aftersales = &self.aftersales;
+        if aftersales.supplier_response_hours == 0 {
+            return Err(ConfigError::new(
+                "aftersales.supplier_response_hours",
+                "must be at least 1",
+            ));
+        }
+        if aftersales.escalation_window_days == 0 {
+            return Err(ConfigError::new(
+                "aftersales.escalation_window_days",
+                "must be at least 1",
+            ));
+        }
+        if !(1..=20).contains(&aftersales.max_images) {
+            return Err(ConfigError::new(
+                "aftersales.max_images",
+                "must be between 1 and 20",
             ));
         }
         Ok(())

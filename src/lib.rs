@@ -1,9 +1,11 @@
 //! xiaopu: an open backend for S2B2C social-commerce micro-shops.
 
+pub mod aftersales;
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod clock;
+pub mod commission;
 pub mod config;
 pub mod curation;
 pub mod db;

@@ -304,6 +304,9 @@ diesel::table! {
         tier_bonus_fen -> BigInt,
         no_commission_reason -> Nullable<Text>,
         created_at -> Timestamp,
+        platform_fee_bps -> Integer,
+        refunded_quantity -> Integer,
+        settled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -375,6 +378,67 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        aftersales_case_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    aftersales_cases (id) {
+        id -> BigInt,
+        case_no -> Text,
+        order_id -> BigInt,
+        supplier_order_id -> BigInt,
+        supplier_id -> BigInt,
+        buyer_member_id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        reason -> Text,
+        image_urls -> Text,
+        refund_fen -> BigInt,
+        restock -> Bool,
+        return_carrier -> Nullable<Text>,
+        return_tracking_no -> Nullable<Text>,
+        supplier_note -> Nullable<Text>,
+        respond_by -> Timestamp,
+        escalate_by -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        decided_by_member_id -> Nullable<BigInt>,
+        compensation_fen -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    aftersales_lines (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        order_line_id -> BigInt,
+        quantity -> Integer,
+        amount_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    aftersales_messages (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        party -> Text,
+        member_id -> Nullable<BigInt>,
+        action -> Text,
+        body -> Text,
+        image_urls -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supplier_violations (id) {
+        id -> BigInt,
+        supplier_id -> BigInt,
+        aftersales_case_id -> BigInt,
+        kind -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -404,6 +468,10 @@ diesel::joinable!(order_lines -> supplier_orders (supplier_order_id));
 diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(payments -> orders (order_id));
 diesel::joinable!(refunds -> payments (payment_id));
+diesel::joinable!(aftersales_cases -> supplier_orders (supplier_order_id));
+diesel::joinable!(aftersales_lines -> aftersales_cases (case_id));
+diesel::joinable!(aftersales_lines -> order_lines (order_line_id));
+diesel::joinable!(aftersales_messages -> aftersales_cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     members,
@@ -433,4 +501,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_events,
     refunds,
     job_leases,
+    aftersales_cases,
+    aftersales_lines,
+    aftersales_messages,
+    supplier_violations,
 );

@@ -27,6 +27,8 @@ pub enum Job {
     PurgeKeys,
     /// Send decided refunds through their payment gateways (retrying failed ones).
     SendRefunds,
+    /// Settle parts received `money.settlement_window_days` ago with no open after-sales case.
+    Settle,
 }
 
 impl Job {
@@ -37,6 +39,7 @@ impl Job {
             Self::AutoReceive => "auto-receive",
             Self::PurgeKeys => "purge-keys",
             Self::SendRefunds => "send-refunds",
+            Self::Settle => "settle",
         }
     }
 }
@@ -96,6 +99,35 @@ fn each_row(job: Job, row: i64, result: AppResult<bool>) -> AppResult<bool> {
     }
 }
 
+/// Handles the rows `fetch` finds, each in its own transaction, batch after batch until a batch
+/// is short or moves nothing (rows that failed stay for the next run), renewing the lease
+/// between batches. Returns how many rows `handle` moved.
+fn row_by_row<T>(
+    db: &Db,
+    conn: &mut crate::db::DbConn,
+    lease: &Lease,
+    batch: i64,
+    mut fetch: impl FnMut(&mut crate::db::DbConn) -> AppResult<Vec<T>>,
+    row_id: impl Fn(&T) -> i64,
+    mut handle: impl FnMut(&mut crate::db::DbConn, &T) -> AppResult<bool>,
+) -> AppResult<usize> {
+    let mut total = 0;
+    loop {
+        let due = fetch(conn)?;
+        let mut moved = 0;
+        for row in &due {
+            let result = backend::write_transaction(conn, |conn| handle(conn, row));
+            if each_row(lease.job, row_id(row), result)? {
+                moved += 1;
+            }
+        }
+        total += moved;
+        if (due.len() as i64) < batch || moved == 0 || !lease.renew(db)? {
+            return Ok(total);
+        }
+    }
+}
+
 fn run_unleased(
     db: &Db,
     settings: &Settings,
@@ -117,69 +149,71 @@ fn run_unleased(
                 "not paid within {} minutes",
                 settings.orders.payment_timeout_minutes
             );
-            let mut cancelled = 0;
-            loop {
-                let due = crate::orders::repo::overdue_unpaid(conn, now, batch)?;
-                let mut moved = 0;
-                for order_id in &due {
-                    // One transaction per order: a payment racing it waits on the order row,
-                    // and whichever comes second sees the other's result (then a 409 here).
-                    let result = backend::write_transaction(conn, |conn| {
-                        let Some(order) = crate::orders::repo::find(conn, *order_id)? else {
-                            return Ok(false);
-                        };
-                        if order.status != OrderStatus::PendingPayment.as_str() {
-                            return Ok(false);
-                        }
-                        crate::orders::service::cancel(
-                            conn,
-                            &order,
-                            ActorKind::System,
-                            &actor,
-                            &reason,
-                        )
-                        .map(|()| true)
-                    });
-                    let result = match result {
-                        Err(AppError::Conflict { .. }) => Ok(false),
-                        other => other,
+            row_by_row(
+                db,
+                conn,
+                lease,
+                batch,
+                |conn| crate::orders::repo::overdue_unpaid(conn, now, batch),
+                |order_id| *order_id,
+                // One transaction per order: a payment racing it waits on the order row, and
+                // whichever comes second sees the other's result (then a 409 here).
+                |conn, order_id| {
+                    let Some(order) = crate::orders::repo::find(conn, *order_id)? else {
+                        return Ok(false);
                     };
-                    if each_row(lease.job, *order_id, result)? {
-                        moved += 1;
+                    if order.status != OrderStatus::PendingPayment.as_str() {
+                        return Ok(false);
                     }
-                }
-                cancelled += moved;
-                if (due.len() as i64) < batch || moved == 0 || !lease.renew(db)? {
-                    return Ok(cancelled);
-                }
-            }
+                    match crate::orders::service::cancel(
+                        conn,
+                        &order,
+                        ActorKind::System,
+                        &actor,
+                        &reason,
+                    ) {
+                        Ok(()) => Ok(true),
+                        Err(AppError::Conflict { .. }) => Ok(false),
+                        Err(other) => Err(other),
+                    }
+                },
+            )
         }
         Job::AutoReceive => {
             let cutoff = now - chrono::Duration::days(i64::from(settings.orders.auto_receive_days));
-            let mut received = 0;
-            loop {
-                let due = crate::orders::repo::shipped_before(conn, cutoff, batch)?;
-                let mut moved = 0;
-                for (order_id, part_id) in &due {
-                    let result = backend::write_transaction(conn, |conn| {
-                        crate::orders::service::receive_part(
-                            conn,
-                            *order_id,
-                            *part_id,
-                            ActorKind::System,
-                            &actor,
-                            now,
-                        )
-                    });
-                    if each_row(lease.job, *part_id, result)? {
-                        moved += 1;
-                    }
-                }
-                received += moved;
-                if (due.len() as i64) < batch || moved == 0 || !lease.renew(db)? {
-                    return Ok(received);
-                }
-            }
+            row_by_row(
+                db,
+                conn,
+                lease,
+                batch,
+                |conn| crate::orders::repo::shipped_before(conn, cutoff, batch),
+                |(_, part_id)| *part_id,
+                |conn, (order_id, part_id)| {
+                    crate::orders::service::receive_part(
+                        conn,
+                        *order_id,
+                        *part_id,
+                        ActorKind::System,
+                        &actor,
+                        now,
+                    )
+                },
+            )
+        }
+        Job::Settle => {
+            let cutoff =
+                now - chrono::Duration::days(i64::from(settings.money.settlement_window_days));
+            row_by_row(
+                db,
+                conn,
+                lease,
+                batch,
+                |conn| crate::commission::repo::settlement_due(conn, cutoff, now, batch),
+                |(_, part_id)| *part_id,
+                |conn, (order_id, part_id)| {
+                    crate::commission::service::settle_part(conn, &actor, *order_id, *part_id, now)
+                },
+            )
         }
         Job::SendRefunds => {
             let mut sent = 0;

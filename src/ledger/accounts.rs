@@ -64,3 +64,43 @@ pub fn refunds_due() -> AccountSpec {
 pub fn order_funds_held() -> AccountSpec {
     AccountSpec::new("platform/order-funds".to_owned(), Side::Credit, false)
 }
+
+/// Commission (and tier bonus) a shopkeeper has earned on paid lines whose after-sales window is
+/// still open (a liability; reversed by refunds, moved to available by settlement).
+pub fn shopkeeper_pending(member_id: i64) -> AccountSpec {
+    AccountSpec::new(
+        format!("shopkeeper/{member_id}/pending"),
+        Side::Credit,
+        false,
+    )
+}
+
+/// Settled commission a shopkeeper may withdraw. It may go negative: a refund after settlement
+/// takes the commission back, and later income nets against it.
+pub fn shopkeeper_available(member_id: i64) -> AccountSpec {
+    AccountSpec::new(
+        format!("shopkeeper/{member_id}/available"),
+        Side::Credit,
+        true,
+    )
+}
+
+/// What the platform owes a supplier for settled sales, net of commission and fee. It may go
+/// negative when a refund comes after settlement; later sales net against it.
+pub fn supplier_payable(supplier_id: i64) -> AccountSpec {
+    AccountSpec::new(
+        format!("supplier/{supplier_id}/payable"),
+        Side::Credit,
+        true,
+    )
+}
+
+/// The tier bonuses the platform pays shopkeepers on top of suppliers' commission (an expense).
+pub fn platform_tier_bonus_expense() -> AccountSpec {
+    AccountSpec::new("platform/tier-bonus-expense".to_owned(), Side::Debit, false)
+}
+
+/// The platform's fee on settled sales (revenue).
+pub fn platform_fee_revenue() -> AccountSpec {
+    AccountSpec::new("platform/fee-revenue".to_owned(), Side::Credit, false)
+}

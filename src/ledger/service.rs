@@ -32,6 +32,15 @@ impl Leg {
         }
     }
 
+    /// A debit of `amount`, or a credit of its opposite when it is negative.
+    pub fn net_debit(account: AccountSpec, amount: i64) -> Self {
+        if amount >= 0 {
+            Self::debit(account, Fen(amount))
+        } else {
+            Self::credit(account, Fen(-amount))
+        }
+    }
+
     /// Debit-positive amount, as stored.
     fn signed_amount(&self) -> i64 {
         match self.side {
@@ -142,6 +151,18 @@ pub fn post(conn: &mut DbConn, actor: &Actor, request: PostingRequest) -> AppRes
         repo::move_balance(conn, account_id, natural_delta)?;
     }
     Ok(Posted::New(posting_id))
+}
+
+/// Posts unless every leg is zero (a line that earns nothing accrues nothing): `None` then.
+pub fn post_unless_zero(
+    conn: &mut DbConn,
+    actor: &Actor,
+    request: PostingRequest,
+) -> AppResult<Option<Posted>> {
+    if request.legs.iter().all(|leg| leg.amount.0 == 0) {
+        return Ok(None);
+    }
+    post(conn, actor, request).map(Some)
 }
 
 /// An account's balance on its normal side (0 for an account never posted to).

@@ -96,6 +96,9 @@ pub struct OrderLineRow {
     pub tier_bonus_fen: i64,
     pub no_commission_reason: Option<String>,
     pub created_at: NaiveDateTime,
+    pub platform_fee_bps: i32,
+    pub refunded_quantity: i32,
+    pub settled_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -121,6 +124,8 @@ pub struct NewOrderLine {
     pub tier_bonus_fen: i64,
     pub no_commission_reason: Option<String>,
     pub created_at: NaiveDateTime,
+    /// The platform's fee on the supplier's sale, snapshotted like the commission.
+    pub platform_fee_bps: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -238,6 +243,9 @@ impl NewOrderLine {
             tier_bonus_fen: self.tier_bonus_fen,
             no_commission_reason: self.no_commission_reason,
             created_at: self.created_at,
+            platform_fee_bps: self.platform_fee_bps,
+            refunded_quantity: 0,
+            settled_at: None,
         }
     }
 }

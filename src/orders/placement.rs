@@ -186,6 +186,7 @@ pub fn place(
                 commission_bps: rate.0,
                 tier: tier.as_str().to_owned(),
                 tier_bonus_bps: tier_bonus.0,
+                platform_fee_bps: settings.money.platform_fee_bps,
                 commission_fen: commission.0,
                 tier_bonus_fen: bonus.0,
                 no_commission_reason: reason.map(str::to_owned),

@@ -287,6 +287,27 @@ pub fn move_parts(
     .execute(conn)?)
 }
 
+/// Moves one part from `from` to `to`; false if it was no longer in `from`.
+pub fn move_part(
+    conn: &mut DbConn,
+    part_id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    Ok(diesel::update(
+        supplier_orders::table
+            .find(part_id)
+            .filter(supplier_orders::status.eq(from.as_str())),
+    )
+    .set((
+        supplier_orders::status.eq(to.as_str()),
+        supplier_orders::updated_at.eq(now),
+    ))
+    .execute(conn)?
+        == 1)
+}
+
 /// Orders still unpaid at `now` after their due time, oldest first.
 pub fn overdue_unpaid(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> AppResult<Vec<i64>> {
     Ok(orders::table

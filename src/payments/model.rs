@@ -71,6 +71,7 @@ pub struct NewRefund<'a> {
     pub status: &'a str,
     pub attempts: i32,
     pub created_at: NaiveDateTime,
+    pub aftersales_case_id: Option<i64>,
 }
 
 /// A refund waiting to be sent, with its payment.

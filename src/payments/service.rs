@@ -179,6 +179,7 @@ fn apply_new(
     // Only the change that finds the order unpaid pays it: a cancellation that came first
     // (the unpaid-order job, the buyer) wins, and this money goes back.
     if orders_repo::pay_order(conn, payment.order_id, now)? {
+        crate::commission::service::accrue_order(conn, &actor, payment.order_id)?;
         orders_repo::move_parts(
             conn,
             payment.order_id,
@@ -204,7 +205,8 @@ fn apply_new(
     Ok(CallbackOutcome::Refunded)
 }
 
-/// Refunds the order's successful payment in full (a paid order cancelled before shipping).
+/// Refunds a paid order in full (cancelled before shipping): every line's pieces, with their
+/// commission reversed.
 pub fn refund_order(
     conn: &mut DbConn,
     order_id: i64,
@@ -213,11 +215,37 @@ pub fn refund_order(
 ) -> AppResult<()> {
     let payment = repo::succeeded_for_order(conn, order_id)?
         .ok_or_else(|| AppError::internal(format!("paid order {order_id} has no payment")))?;
-    refund_payment(conn, &payment, actor, reason)
+    let pieces = orders_repo::lines_of_orders(conn, &[order_id])?
+        .into_iter()
+        .map(|line| {
+            let left = line.quantity - line.refunded_quantity;
+            (line, left)
+        })
+        .filter(|(_, left)| *left > 0)
+        .collect();
+    crate::commission::service::refund_lines(
+        conn,
+        actor,
+        crate::commission::service::LineRefund {
+            order_id,
+            refund_no: &full_refund_no(&payment),
+            reason,
+            aftersales_case_id: None,
+            pieces,
+        },
+    )?;
+    repo::mark_refunded(conn, payment.id)?;
+    Ok(())
 }
 
-/// Decides a full refund of the payment, once: the refund is owed from now on (posted in the
-/// caller's transaction) and is sent through the gateway after it commits ([`send_refunds`]).
+/// One full refund per payment: a number derived from it lets the gateway see a retry as the
+/// same refund.
+fn full_refund_no(payment: &PaymentRow) -> String {
+    format!("R{}", payment.payment_no.trim_start_matches('P'))
+}
+
+/// A payment that arrived for an order no longer waiting for it goes back whole, once. Nothing
+/// accrued on it, so only the order's funds are owed back.
 fn refund_payment(
     conn: &mut DbConn,
     payment: &PaymentRow,
@@ -227,23 +255,8 @@ fn refund_payment(
     if !repo::mark_refunded(conn, payment.id)? {
         return Ok(());
     }
-    // One full refund per payment: a number derived from it lets the gateway see a retry as
-    // the same refund.
-    let refund_no = format!("R{}", payment.payment_no.trim_start_matches('P'));
+    let refund_no = full_refund_no(payment);
     let amount = Fen(payment.amount_fen);
-    repo::insert_refund(
-        conn,
-        &NewRefund {
-            refund_no: &refund_no,
-            payment_id: payment.id,
-            order_id: payment.order_id,
-            amount_fen: amount.0,
-            reason,
-            status: REFUND_PENDING,
-            attempts: 0,
-            created_at: crate::clock::now(),
-        },
-    )?;
     post(
         conn,
         actor,
@@ -257,7 +270,33 @@ fn refund_payment(
             ],
         },
     )?;
-    Ok(())
+    owe_refund(conn, payment, &refund_no, amount, reason, None)
+}
+
+/// Records a refund the caller has decided and posted as owed (Cr refunds due): it is sent
+/// through the payment's gateway after the transaction commits ([`send_refunds`]).
+pub fn owe_refund(
+    conn: &mut DbConn,
+    payment: &PaymentRow,
+    refund_no: &str,
+    amount: Fen,
+    reason: &str,
+    aftersales_case_id: Option<i64>,
+) -> AppResult<()> {
+    repo::insert_refund(
+        conn,
+        &NewRefund {
+            refund_no,
+            payment_id: payment.id,
+            order_id: payment.order_id,
+            amount_fen: amount.0,
+            reason,
+            status: REFUND_PENDING,
+            attempts: 0,
+            created_at: crate::clock::now(),
+            aftersales_case_id,
+        },
+    )
 }
 
 /// Sends pending refunds (of one order, or the oldest `limit`) through their gateways: each

@@ -7,7 +7,7 @@ use xiaopu::jobs::{Job, RunReport};
 use crate::orders::{add_item, first_sku, market, order_body, run_job, Market};
 use crate::support::{goods_body, Reply, SupplierFixture, CREDIT_CODES};
 
-async fn paid_order(m: &Market, key: &str, lines: &[(i64, i64, i64)]) -> i64 {
+pub async fn paid_order(m: &Market, key: &str, lines: &[(i64, i64, i64)]) -> i64 {
     let placed = m.place(key, &order_body(lines), &m.buyer).await;
     assert_eq!(placed.status, 201, "{}", placed.text);
     let order_id = placed.json()["id"].as_i64().unwrap();
@@ -24,7 +24,7 @@ async fn supplier_orders(m: &Market, supplier: &SupplierFixture, query: &str) ->
         .await
 }
 
-async fn ship(m: &Market, supplier: &SupplierFixture, part_id: i64, carrier: &str) -> Reply {
+pub async fn ship(m: &Market, supplier: &SupplierFixture, part_id: i64, carrier: &str) -> Reply {
     m.app
         .post(
             &format!("/api/v1/supplier/orders/{part_id}/ship"),

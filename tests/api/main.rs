@@ -8,6 +8,7 @@ mod errors;
 mod fulfilment;
 mod goods;
 mod migrations;
+mod money;
 mod openapi;
 mod ops;
 mod orders;

@@ -26,6 +26,11 @@ pub async fn market_with(goods: Value) -> Market {
         .with_settings(|s| s.payments.callback_secret = CALLBACK_SECRET.to_owned())
         .start()
         .await;
+    market_in(app, goods).await
+}
+
+/// The market of `market_with` in an app already started (with its own settings).
+pub async fn market_in(app: TestApp, goods: Value) -> Market {
     let supplier = app
         .active_supplier("supplier@example.cn", "91350100M000100Y43")
         .await;
@@ -136,6 +141,17 @@ impl Market {
             .await;
         assert_eq!(reply.status, 200, "{}", reply.text);
         reply.json()
+    }
+
+    /// An account's balance on its normal side.
+    pub async fn balance(&self, account: xiaopu::ledger::AccountSpec) -> i64 {
+        self.app
+            .state
+            .db
+            .read(move |conn| xiaopu::ledger::service::balance(conn, &account))
+            .await
+            .unwrap()
+            .0
     }
 
     pub async fn order_count(&self) -> i64 {
@@ -536,16 +552,18 @@ async fn a_signed_callback_pays_once_and_posts_to_the_ledger() {
     assert_eq!(timeline[1]["actor"], "gateway");
     let summary = m.app.ledger_check().await.expect("ledger balances");
     assert!(summary.postings >= 1);
+    // The order's funds are held, less the commission now pending for the shopkeeper
+    // (20% of ¥59.80).
     let held = m
-        .app
-        .state
-        .db
-        .read(|conn| {
-            xiaopu::ledger::service::balance(conn, &xiaopu::ledger::accounts::order_funds_held())
-        })
-        .await
-        .unwrap();
-    assert_eq!(held.0, 5980);
+        .balance(xiaopu::ledger::accounts::order_funds_held())
+        .await;
+    assert_eq!(held, 5980 - 1196);
+    let keeper = m.shopkeeper.member.0;
+    assert_eq!(
+        m.balance(xiaopu::ledger::accounts::shopkeeper_pending(keeper))
+            .await,
+        1196
+    );
 
     // A paid order cannot be paid again, nor received before it ships.
     let again = m.buyer_post(order_id, "pay").await;

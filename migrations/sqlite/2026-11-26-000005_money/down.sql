@@ -1,0 +1,10 @@
+DROP TABLE supplier_violations;
+DROP TABLE aftersales_messages;
+DROP TABLE aftersales_lines;
+DROP TABLE aftersales_cases;
+ALTER TABLE refunds DROP COLUMN aftersales_case_id;
+DROP INDEX supplier_orders_received_idx;
+DROP INDEX order_lines_shopkeeper_idx;
+ALTER TABLE order_lines DROP COLUMN settled_at;
+ALTER TABLE order_lines DROP COLUMN refunded_quantity;
+ALTER TABLE order_lines DROP COLUMN platform_fee_bps;

@@ -1,0 +1,81 @@
+-- The money state of each order line. Every figure of a line (amount, commission, tier bonus,
+-- platform fee) is a function of its quantity not refunded, so a refund or a settlement posts
+-- the difference between two values of that function (see commission::figures).
+ALTER TABLE order_lines ADD COLUMN platform_fee_bps INTEGER NOT NULL DEFAULT 0 CHECK (platform_fee_bps BETWEEN 0 AND 10000);
+ALTER TABLE order_lines ADD COLUMN refunded_quantity INTEGER NOT NULL DEFAULT 0 CHECK (refunded_quantity >= 0 AND refunded_quantity <= quantity);
+-- when its commission became available and its supplier was paid (after the after-sales window)
+ALTER TABLE order_lines ADD COLUMN settled_at TIMESTAMP;
+CREATE INDEX order_lines_shopkeeper_idx ON order_lines (shopkeeper_member_id, created_at);
+CREATE INDEX supplier_orders_received_idx ON supplier_orders (received_at) WHERE status = 'received';
+
+-- A refund may be a part of a payment (an after-sales case), so several per payment.
+ALTER TABLE refunds ADD COLUMN aftersales_case_id BIGINT;
+
+-- A buyer's after-sales request on one supplier's part of an order.
+CREATE TABLE aftersales_cases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_no TEXT NOT NULL UNIQUE,
+    order_id BIGINT NOT NULL REFERENCES orders (id),
+    supplier_order_id BIGINT NOT NULL REFERENCES supplier_orders (id),
+    supplier_id BIGINT NOT NULL REFERENCES suppliers (id),
+    buyer_member_id BIGINT NOT NULL REFERENCES members (id),
+    kind TEXT NOT NULL CHECK (kind IN ('refund_only', 'return_refund')),
+    -- see aftersales::state for the moves between these
+    status TEXT NOT NULL CHECK (status IN ('requested', 'awaiting_return', 'return_shipped', 'rejected', 'disputed', 'refunded', 'closed')),
+    reason TEXT NOT NULL,
+    -- JSON array of image URLs
+    image_urls TEXT NOT NULL,
+    refund_fen BIGINT NOT NULL CHECK (refund_fen > 0),
+    restock BOOLEAN NOT NULL,
+    return_carrier TEXT,
+    return_tracking_no TEXT,
+    supplier_note TEXT,
+    -- the supplier answers by then, else the case is approved automatically
+    respond_by TIMESTAMP NOT NULL,
+    -- a rejected case may be escalated until then
+    escalate_by TIMESTAMP,
+    decision_note TEXT,
+    decided_by_member_id BIGINT REFERENCES members (id),
+    compensation_fen BIGINT NOT NULL DEFAULT 0 CHECK (compensation_fen >= 0),
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX aftersales_cases_order_idx ON aftersales_cases (order_id);
+CREATE INDEX aftersales_cases_supplier_idx ON aftersales_cases (supplier_id, id);
+CREATE INDEX aftersales_cases_buyer_idx ON aftersales_cases (buyer_member_id, id);
+CREATE INDEX aftersales_cases_due_idx ON aftersales_cases (respond_by) WHERE status = 'requested';
+CREATE INDEX aftersales_cases_disputed_idx ON aftersales_cases (id) WHERE status = 'disputed';
+
+-- What a case asks back: quantities of the part's lines.
+CREATE TABLE aftersales_lines (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id BIGINT NOT NULL REFERENCES aftersales_cases (id),
+    order_line_id BIGINT NOT NULL REFERENCES order_lines (id),
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+    UNIQUE (case_id, order_line_id)
+);
+CREATE INDEX aftersales_lines_line_idx ON aftersales_lines (order_line_id);
+
+-- What each side says: the request, the answer, evidence in a dispute, the decision.
+CREATE TABLE aftersales_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id BIGINT NOT NULL REFERENCES aftersales_cases (id),
+    party TEXT NOT NULL CHECK (party IN ('buyer', 'supplier', 'platform', 'system')),
+    member_id BIGINT REFERENCES members (id),
+    action TEXT NOT NULL,
+    body TEXT NOT NULL,
+    image_urls TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX aftersales_messages_case_idx ON aftersales_messages (case_id, id);
+
+-- A supplier's violation found by the platform (a dispute decided against it).
+CREATE TABLE supplier_violations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    supplier_id BIGINT NOT NULL REFERENCES suppliers (id),
+    aftersales_case_id BIGINT NOT NULL UNIQUE REFERENCES aftersales_cases (id),
+    kind TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX supplier_violations_supplier_idx ON supplier_violations (supplier_id, created_at);
