@@ -225,6 +225,7 @@ pub struct MoneySettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AftersalesSettings {
+    pub claim_window_days: u32,
     pub supplier_response_hours: u32,
     pub escalation_window_days: u32,
     pub restock_returns: bool,
@@ -544,6 +545,18 @@ impl Settings {
             ));
         }
         let aftersales = &self.aftersales;
+        if aftersales.claim_window_days < self.money.settlement_window_days {
+            return Err(ConfigError::new(
+                "aftersales.claim_window_days",
+                "must be at least money.settlement_window_days",
+            ));
+        }
+        if self.goods.commission_ceiling_bps + self.money.platform_fee_bps > 10_000 {
+            return Err(ConfigError::new(
+                "money.platform_fee_bps",
+                "with goods.commission_ceiling_bps must not pass 10000 (a sale cannot give away more than it brought in)",
+            ));
+        }
         if aftersales.supplier_response_hours == 0 {
             return Err(ConfigError::new(
                 "aftersales.supplier_response_hours",

@@ -18,8 +18,8 @@ use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
 use crate::{
-    auth, catalogue, curation, fulfilment, goods, members, ops, orders, payments, sharing, shops,
-    storefront, suppliers,
+    aftersales, auth, catalogue, curation, fulfilment, goods, members, ops, orders, payments,
+    sharing, shops, storefront, suppliers,
 };
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
@@ -49,7 +49,9 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(suppliers::handlers::record_payment)
                 .service(suppliers::handlers::deduct)
                 .service(goods::handlers::take_down)
-                .service(payments::handlers::list_events),
+                .service(payments::handlers::list_events)
+                .service(aftersales::handlers::disputes)
+                .service(aftersales::handlers::decide),
         )
         .service(
             scope::scope("/api/v1/supplier")
@@ -69,7 +71,13 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(fulfilment::handlers::list)
                 .service(fulfilment::handlers::export)
                 .service(fulfilment::handlers::ship_bulk)
-                .service(fulfilment::handlers::ship),
+                .service(fulfilment::handlers::ship)
+                .service(aftersales::handlers::supplier_cases)
+                .service(aftersales::handlers::supplier_case)
+                .service(aftersales::handlers::approve)
+                .service(aftersales::handlers::reject)
+                .service(aftersales::handlers::receive_return)
+                .service(aftersales::handlers::supplier_evidence),
         )
         // Last: a scope answers 404 for what it does not hold, so the widest prefix goes last.
         .service(
@@ -101,7 +109,14 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(orders::handlers::shop_orders)
                 .service(payments::handlers::pay)
                 .service(payments::handlers::callback)
-                .service(payments::handlers::sandbox_complete),
+                .service(payments::handlers::sandbox_complete)
+                .service(aftersales::handlers::open)
+                .service(aftersales::handlers::my_cases)
+                .service(aftersales::handlers::get)
+                .service(aftersales::handlers::ship_return)
+                .service(aftersales::handlers::escalate)
+                .service(aftersales::handlers::buyer_evidence)
+                .service(aftersales::handlers::withdraw),
         );
 }
 

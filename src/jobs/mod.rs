@@ -29,6 +29,9 @@ pub enum Job {
     SendRefunds,
     /// Settle parts received `money.settlement_window_days` ago with no open after-sales case.
     Settle,
+    /// Approve after-sales cases their supplier did not answer within
+    /// `aftersales.supplier_response_hours`.
+    AftersalesDeadlines,
 }
 
 impl Job {
@@ -40,6 +43,7 @@ impl Job {
             Self::PurgeKeys => "purge-keys",
             Self::SendRefunds => "send-refunds",
             Self::Settle => "settle",
+            Self::AftersalesDeadlines => "aftersales-deadlines",
         }
     }
 }
@@ -214,6 +218,22 @@ fn run_unleased(
                     crate::commission::service::settle_part(conn, &actor, *order_id, *part_id, now)
                 },
             )
+        }
+        Job::AftersalesDeadlines => {
+            let approved = row_by_row(
+                db,
+                conn,
+                lease,
+                batch,
+                |conn| crate::aftersales::repo::unanswered(conn, now, batch),
+                |(_, case_id)| *case_id,
+                |conn, (_, case_id)| {
+                    crate::aftersales::service::approve_unanswered(conn, *case_id, &actor)
+                },
+            )?;
+            // Refund-only cases were refunded: send the money now rather than at the next run.
+            crate::payments::service::send_refunds(conn, gateways, None, batch)?;
+            Ok(approved)
         }
         Job::SendRefunds => {
             let mut sent = 0;

@@ -25,6 +25,10 @@ pub fn start(state: Arc<AppState>) {
         (Job::PurgeKeys, jobs.purge_keys_every_seconds),
         (Job::SendRefunds, jobs.send_refunds_every_seconds),
         (Job::Settle, jobs.settle_every_seconds),
+        (
+            Job::AftersalesDeadlines,
+            jobs.aftersales_deadlines_every_seconds,
+        ),
         // Exits fall due by the day: checking as often as receipts is plenty.
         (Job::SupplierExits, jobs.auto_receive_every_seconds),
     ] {

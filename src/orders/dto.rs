@@ -103,6 +103,8 @@ pub struct OrderLineView {
     pub unit_price_fen: Fen,
     pub quantity: i32,
     pub amount_fen: Fen,
+    /// Pieces refunded through after-sales (or a cancellation).
+    pub refunded_quantity: i32,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

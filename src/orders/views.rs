@@ -90,6 +90,7 @@ pub fn line_view(line: &OrderLineRow) -> OrderLineView {
         unit_price_fen: Fen(line.unit_price_fen),
         quantity: line.quantity,
         amount_fen: Fen(line.amount_fen),
+        refunded_quantity: line.refunded_quantity,
     }
 }
 

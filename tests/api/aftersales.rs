@@ -1,0 +1,380 @@
+//! After-sales: refunds and returns, partial and whole, the supplier's answer or silence,
+//! disputes with deposit compensation; every refund reverses its share of the commission.
+
+use serde_json::{json, Value};
+use xiaopu::jobs::{Job, RunReport};
+use xiaopu::ledger::accounts;
+
+use crate::fulfilment::paid_order;
+use crate::money::{age_receipt, fee_market, received_order};
+use crate::orders::{run_job, Market};
+use crate::support::Reply;
+
+/// The order's first part and its first line: (part id, line id).
+async fn part_and_line(m: &Market, order_id: i64) -> (i64, i64) {
+    let order = m.order(order_id).await;
+    let part = &order["parts"][0];
+    (
+        part["id"].as_i64().unwrap(),
+        part["lines"][0]["id"].as_i64().unwrap(),
+    )
+}
+
+pub async fn open_case(
+    m: &Market,
+    order_id: i64,
+    part: i64,
+    kind: &str,
+    line: i64,
+    quantity: i64,
+) -> Reply {
+    m.app
+        .post(
+            &format!("/api/v1/orders/{order_id}/aftersales"),
+            &json!({
+                "supplier_order_id": part,
+                "kind": kind,
+                "lines": [{"order_line_id": line, "quantity": quantity}],
+                "reason": "包装破损 damaged",
+                "image_urls": ["https://img.example.cn/broken.jpg"]
+            }),
+            Some(&m.buyer.access),
+        )
+        .await
+}
+
+pub async fn supplier_post(m: &Market, case_id: i64, action: &str, body: Value) -> Reply {
+    m.app
+        .post(
+            &format!("/api/v1/supplier/aftersales/{case_id}/{action}"),
+            &body,
+            Some(&m.supplier.member.access),
+        )
+        .await
+}
+
+pub async fn buyer_case_post(m: &Market, case_id: i64, action: &str, body: Value) -> Reply {
+    m.app
+        .post(
+            &format!("/api/v1/aftersales/{case_id}/{action}"),
+            &body,
+            Some(&m.buyer.access),
+        )
+        .await
+}
+
+#[actix_web::test]
+async fn refunds_before_shipping_return_stock_and_commission_and_a_whole_part_is_cancelled() {
+    let m = fee_market().await;
+    let keeper = m.shopkeeper.member.0;
+    let order_id = paid_order(&m, "pre-1", &[(m.item_id, m.sku_id, 3)]).await;
+    let (part, line) = part_and_line(&m, order_id).await;
+    assert_eq!(m.stock().await, 97);
+    // 3 × ¥29.90 at 20%: ¥17.94 pending.
+    assert_eq!(m.balance(accounts::shopkeeper_pending(keeper)).await, 1794);
+
+    let opened = open_case(&m, order_id, part, "refund_only", line, 1).await;
+    assert_eq!(opened.status, 201, "{}", opened.text);
+    let case = opened.json();
+    assert_eq!(case["status"], "requested");
+    assert_eq!(case["refund_fen"], 2990);
+    assert_eq!(case["messages"][0]["party"], "buyer");
+    let case_id = case["id"].as_i64().unwrap();
+
+    // More pieces than are left to claim are refused, naming the field.
+    let too_many = open_case(&m, order_id, part, "refund_only", line, 3).await;
+    assert_eq!(too_many.status, 422, "{}", too_many.text);
+    assert_eq!(too_many.json()["errors"][0]["field"], "lines[0].quantity");
+    // A return needs something shipped.
+    let early_return = open_case(&m, order_id, part, "return_refund", line, 1).await;
+    assert_eq!(early_return.status, 409);
+    assert_eq!(early_return.code(), "aftersales_not_allowed");
+
+    let approved = supplier_post(&m, case_id, "approve", json!({})).await;
+    assert_eq!(approved.status, 200, "{}", approved.text);
+    assert_eq!(approved.json()["status"], "refunded");
+    // Answering twice is a conflict naming the state.
+    let again = supplier_post(&m, case_id, "reject", json!({"note": "no"})).await;
+    assert_eq!(again.status, 409);
+    assert_eq!(again.code(), "illegal_case_transition");
+
+    // One of three pieces back: a third of the commission reversed (1794 − 1196), the stock
+    // back, the refund sent through the gateway.
+    assert_eq!(m.balance(accounts::shopkeeper_pending(keeper)).await, 1196);
+    assert_eq!(m.stock().await, 98);
+    assert_eq!(m.balance(accounts::refunds_due()).await, 0);
+    assert_eq!(
+        m.balance(accounts::gateway_clearing("sandbox")).await,
+        2 * 2990
+    );
+
+    // The other two: the part has nothing left to ship and is cancelled.
+    let rest = open_case(&m, order_id, part, "refund_only", line, 2).await;
+    assert_eq!(rest.status, 201, "{}", rest.text);
+    let rest_id = rest.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        supplier_post(&m, rest_id, "approve", json!({}))
+            .await
+            .status,
+        200
+    );
+    let order = m.order(order_id).await;
+    assert_eq!(order["status"], "cancelled");
+    assert_eq!(m.balance(accounts::shopkeeper_pending(keeper)).await, 0);
+    assert_eq!(m.balance(accounts::order_funds_held()).await, 0);
+    assert_eq!(m.balance(accounts::platform_tier_bonus_expense()).await, 0);
+    assert_eq!(m.stock().await, 100);
+    m.app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn a_return_after_settlement_takes_back_each_share_and_restocks() {
+    let m = fee_market().await;
+    let keeper = m.shopkeeper.member.0;
+    let supplier = m.supplier.supplier_id;
+    let (order_id, part) = received_order(&m, "ret-1", 2).await;
+    let (_, line) = part_and_line(&m, order_id).await;
+    let window = i64::from(m.app.state.settings.money.settlement_window_days);
+    age_receipt(&m, part, window).await;
+    assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(1));
+    assert_eq!(
+        m.balance(accounts::shopkeeper_available(keeper)).await,
+        1196
+    );
+    let payable_before = m.balance(accounts::supplier_payable(supplier)).await;
+    assert_eq!(payable_before, 5980 - 1196 - 119);
+    let stock_before = m.stock().await;
+
+    let opened = open_case(&m, order_id, part, "return_refund", line, 1).await;
+    assert_eq!(opened.status, 201, "{}", opened.text);
+    let case_id = opened.json()["id"].as_i64().unwrap();
+    let approved = supplier_post(&m, case_id, "approve", json!({"restock": true})).await;
+    assert_eq!(approved.json()["status"], "awaiting_return");
+    // Nothing comes back before the goods do.
+    let early = supplier_post(&m, case_id, "receive-return", json!({})).await;
+    assert_eq!(early.status, 409);
+    let bad_carrier = buyer_case_post(
+        &m,
+        case_id,
+        "return",
+        json!({"carrier": "UPS", "tracking_no": "1"}),
+    )
+    .await;
+    assert_eq!(bad_carrier.status, 422);
+    let sent = buyer_case_post(
+        &m,
+        case_id,
+        "return",
+        json!({"carrier": "SF", "tracking_no": "SF99887766"}),
+    )
+    .await;
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    assert_eq!(sent.json()["status"], "return_shipped");
+    let received = supplier_post(&m, case_id, "receive-return", json!({})).await;
+    assert_eq!(received.status, 200, "{}", received.text);
+    assert_eq!(received.json()["status"], "refunded");
+
+    // Half the line back after settlement: the shopkeeper gives back half the commission, the
+    // platform the fee difference (119 fen on two pieces, 59 on the one kept), the supplier
+    // the rest of ¥29.90.
+    assert_eq!(m.balance(accounts::shopkeeper_available(keeper)).await, 598);
+    assert_eq!(m.balance(accounts::platform_fee_revenue()).await, 59);
+    assert_eq!(
+        m.balance(accounts::supplier_payable(supplier)).await,
+        payable_before - (2990 - 598 - 60)
+    );
+    assert_eq!(m.stock().await, stock_before + 1);
+    m.app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn an_open_case_holds_settlement_back_until_it_ends() {
+    let m = fee_market().await;
+    let (order_id, part) = received_order(&m, "hold-1", 1).await;
+    let (_, line) = part_and_line(&m, order_id).await;
+    let opened = open_case(&m, order_id, part, "return_refund", line, 1).await;
+    let case_id = opened.json()["id"].as_i64().unwrap();
+    let window = i64::from(m.app.state.settings.money.settlement_window_days);
+    age_receipt(&m, part, window).await;
+    assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(0));
+    // Rejected: still held while the buyer may escalate.
+    let rejected = supplier_post(&m, case_id, "reject", json!({"note": "商品完好 intact"})).await;
+    assert_eq!(rejected.status, 200, "{}", rejected.text);
+    assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(0));
+    let escalated = buyer_case_post(
+        &m,
+        case_id,
+        "escalate",
+        json!({"text": "照片为证 see photos", "image_urls": ["https://img.example.cn/1.jpg"]}),
+    )
+    .await;
+    assert_eq!(escalated.status, 200, "{}", escalated.text);
+    assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(0));
+    let decided = m
+        .app
+        .post(
+            &format!("/api/v1/admin/disputes/{case_id}/decide"),
+            &json!({"decision": "reject", "note": "证据不足 not enough evidence"}),
+            Some(&m.supplier.admin.access),
+        )
+        .await;
+    assert_eq!(decided.status, 200, "{}", decided.text);
+    assert_eq!(decided.json()["status"], "closed");
+    assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(1));
+    m.app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn a_dispute_decided_for_the_buyer_refunds_part_and_takes_compensation_from_the_deposit() {
+    let m = fee_market().await;
+    let supplier = m.supplier.supplier_id;
+    let (order_id, part) = received_order(&m, "disp-1", 2).await;
+    let (_, line) = part_and_line(&m, order_id).await;
+    let case_id = open_case(&m, order_id, part, "refund_only", line, 2)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    // Evidence only in a dispute.
+    let early = buyer_case_post(&m, case_id, "evidence", json!({"text": "more"})).await;
+    assert_eq!(early.status, 409);
+    assert_eq!(early.code(), "not_disputed");
+    supplier_post(&m, case_id, "reject", json!({"note": "已签收 signed for"})).await;
+    buyer_case_post(
+        &m,
+        case_id,
+        "escalate",
+        json!({"text": "没收到 never arrived"}),
+    )
+    .await;
+    let evidence = supplier_post(
+        &m,
+        case_id,
+        "evidence",
+        json!({"text": "签收记录 proof of delivery", "image_urls": ["https://img.example.cn/sig.jpg"]}),
+    )
+    .await;
+    assert_eq!(evidence.status, 200, "{}", evidence.text);
+
+    let queue = m
+        .app
+        .get("/api/v1/admin/disputes", Some(&m.supplier.admin.access))
+        .await;
+    assert_eq!(queue.status, 200, "{}", queue.text);
+    assert_eq!(queue.json()["items"][0]["id"], case_id);
+    // Buyers and suppliers cannot decide.
+    let not_admin = m
+        .app
+        .post(
+            &format!("/api/v1/admin/disputes/{case_id}/decide"),
+            &json!({"decision": "refund", "note": "mine"}),
+            Some(&m.buyer.access),
+        )
+        .await;
+    assert_eq!(not_admin.status, 403);
+    let deposit_before = m.balance(accounts::supplier_deposit(supplier)).await;
+
+    let decided = m
+        .app
+        .post(
+            &format!("/api/v1/admin/disputes/{case_id}/decide"),
+            &json!({
+                "decision": "refund",
+                "lines": [{"order_line_id": line, "quantity": 1}],
+                "compensation_fen": 1000,
+                "note": "一件未送达 one piece lost"
+            }),
+            Some(&m.supplier.admin.access),
+        )
+        .await;
+    assert_eq!(decided.status, 200, "{}", decided.text);
+    let case = decided.json();
+    assert_eq!(case["status"], "refunded");
+    assert_eq!(case["refund_fen"], 2990);
+    assert_eq!(case["compensation_fen"], 1000);
+    assert_eq!(
+        m.balance(accounts::supplier_deposit(supplier)).await,
+        deposit_before - 1000
+    );
+    assert_eq!(
+        m.balance(accounts::platform_deposit_deductions()).await,
+        1000
+    );
+    // Only the piece decided came back; the other can be claimed again.
+    let order = m.order(order_id).await;
+    assert_eq!(order["parts"][0]["lines"][0]["refunded_quantity"], 1);
+    let violations = m
+        .app
+        .state
+        .db
+        .read(move |conn| {
+            xiaopu::aftersales::repo::violations_since(
+                conn,
+                supplier,
+                chrono::NaiveDateTime::default(),
+            )
+        })
+        .await
+        .unwrap();
+    assert_eq!(violations, 1);
+    m.app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn a_supplier_silent_past_the_deadline_has_its_case_approved() {
+    let m = fee_market().await;
+    let order_id = paid_order(&m, "silent-1", &[(m.item_id, m.sku_id, 1)]).await;
+    let (part, line) = part_and_line(&m, order_id).await;
+    let case_id = open_case(&m, order_id, part, "refund_only", line, 1)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        run_job(&m, Job::AftersalesDeadlines).await,
+        RunReport::Done(0)
+    );
+    {
+        use diesel::prelude::*;
+        use xiaopu::db::schema::aftersales_cases;
+        m.app
+            .state
+            .db
+            .write(move |conn| {
+                diesel::update(aftersales_cases::table.find(case_id))
+                    .set(aftersales_cases::respond_by.eq(xiaopu::clock::now()))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        run_job(&m, Job::AftersalesDeadlines).await,
+        RunReport::Done(1)
+    );
+    let case = m
+        .app
+        .get(
+            &format!("/api/v1/aftersales/{case_id}"),
+            Some(&m.buyer.access),
+        )
+        .await
+        .json();
+    assert_eq!(case["status"], "refunded");
+    assert_eq!(case["messages"][1]["action"], "approved_automatically");
+    // The refund was sent in the same run; the order had nothing else and is cancelled.
+    assert_eq!(m.balance(accounts::refunds_due()).await, 0);
+    assert_eq!(m.order(order_id).await["status"], "cancelled");
+    // Another buyer cannot see it.
+    let stranger = m.app.signed_in("stranger@example.cn").await;
+    let hidden = m
+        .app
+        .get(
+            &format!("/api/v1/aftersales/{case_id}"),
+            Some(&stranger.access),
+        )
+        .await;
+    assert_eq!(hidden.status, 404);
+    m.app.ledger_check().await.expect("ledger balances");
+}
