@@ -212,6 +212,7 @@ pub struct JobSettings {
     pub send_refunds_every_seconds: u64,
     pub settle_every_seconds: u64,
     pub aftersales_deadlines_every_seconds: u64,
+    pub send_payouts_every_seconds: u64,
     pub batch_size: i64,
 }
 
@@ -220,6 +221,7 @@ pub struct JobSettings {
 pub struct MoneySettings {
     pub settlement_window_days: u32,
     pub platform_fee_bps: i32,
+    pub min_withdrawal_fen: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -517,6 +519,10 @@ impl Settings {
                 "jobs.aftersales_deadlines_every_seconds",
                 jobs.aftersales_deadlines_every_seconds,
             ),
+            (
+                "jobs.send_payouts_every_seconds",
+                jobs.send_payouts_every_seconds,
+            ),
         ] {
             if seconds == 0 {
                 return Err(ConfigError::new(key, "must be at least 1"));
@@ -535,6 +541,12 @@ impl Settings {
         if self.money.settlement_window_days == 0 {
             return Err(ConfigError::new(
                 "money.settlement_window_days",
+                "must be at least 1",
+            ));
+        }
+        if self.money.min_withdrawal_fen < 1 {
+            return Err(ConfigError::new(
+                "money.min_withdrawal_fen",
                 "must be at least 1",
             ));
         }

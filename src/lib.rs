@@ -29,3 +29,4 @@ pub mod state;
 pub mod storefront;
 pub mod suppliers;
 pub mod tiers;
+pub mod withdrawals;

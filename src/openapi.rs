@@ -35,6 +35,7 @@ pub const BEARER: &str = "bearer";
         (name = "orders", description = "The mobile app API: placing, paying and following orders"),
         (name = "fulfilment", description = "The supplier admin API: the supplier's orders, shipping"),
         (name = "aftersales", description = "Refunds and returns: the buyer's requests, the supplier's answers, disputes the platform decides"),
+        (name = "money", description = "Earnings, balances, withdrawals and finance views"),
         (name = "payments", description = "Payment gateway callbacks and the sandbox"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

@@ -456,6 +456,28 @@ diesel::joinable!(shop_items -> goods (goods_id));
 diesel::joinable!(share_codes -> shop_items (shop_item_id));
 diesel::joinable!(supplier_members -> suppliers (supplier_id));
 diesel::joinable!(brand_authorisations -> suppliers (supplier_id));
+diesel::table! {
+    withdrawals (id) {
+        id -> BigInt,
+        withdrawal_no -> Text,
+        party -> Text,
+        party_id -> BigInt,
+        requested_by_member_id -> BigInt,
+        amount_fen -> BigInt,
+        account_kind -> Text,
+        account_no -> Text,
+        account_holder -> Text,
+        gateway -> Text,
+        status -> Text,
+        gateway_payout_no -> Nullable<Text>,
+        failure_reason -> Nullable<Text>,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(ledger_entries -> ledger_postings (posting_id));
 diesel::joinable!(ledger_entries -> ledger_accounts (account_id));
 diesel::joinable!(goods -> suppliers (supplier_id));
@@ -505,4 +527,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     aftersales_lines,
     aftersales_messages,
     supplier_violations,
+    withdrawals,
 );

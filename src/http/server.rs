@@ -19,7 +19,7 @@ use crate::ops::metrics::Metrics;
 use crate::state::AppState;
 use crate::{
     aftersales, auth, catalogue, curation, fulfilment, goods, members, ops, orders, payments,
-    sharing, shops, storefront, suppliers,
+    sharing, shops, storefront, suppliers, withdrawals,
 };
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
@@ -77,7 +77,9 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(aftersales::handlers::approve)
                 .service(aftersales::handlers::reject)
                 .service(aftersales::handlers::receive_return)
-                .service(aftersales::handlers::supplier_evidence),
+                .service(aftersales::handlers::supplier_evidence)
+                .service(withdrawals::handlers::supplier_withdraw)
+                .service(withdrawals::handlers::supplier_withdrawals),
         )
         // Last: a scope answers 404 for what it does not hold, so the widest prefix goes last.
         .service(
@@ -116,7 +118,9 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(aftersales::handlers::ship_return)
                 .service(aftersales::handlers::escalate)
                 .service(aftersales::handlers::buyer_evidence)
-                .service(aftersales::handlers::withdraw),
+                .service(aftersales::handlers::withdraw)
+                .service(withdrawals::handlers::shopkeeper_withdraw)
+                .service(withdrawals::handlers::shopkeeper_withdrawals),
         );
 }
 

@@ -32,6 +32,8 @@ pub enum Job {
     /// Approve after-sales cases their supplier did not answer within
     /// `aftersales.supplier_response_hours`.
     AftersalesDeadlines,
+    /// Pay out requested withdrawals through the gateway (retrying failed calls).
+    SendPayouts,
 }
 
 impl Job {
@@ -44,6 +46,7 @@ impl Job {
             Self::SendRefunds => "send-refunds",
             Self::Settle => "settle",
             Self::AftersalesDeadlines => "aftersales-deadlines",
+            Self::SendPayouts => "send-payouts",
         }
     }
 }
@@ -128,6 +131,23 @@ fn row_by_row<T>(
         total += moved;
         if (due.len() as i64) < batch || moved == 0 || !lease.renew(db)? {
             return Ok(total);
+        }
+    }
+}
+
+/// Sends an outbox's rows batch after batch until a batch is short, renewing the lease.
+fn outbox(
+    db: &Db,
+    lease: &Lease,
+    batch: i64,
+    mut send: impl FnMut() -> AppResult<usize>,
+) -> AppResult<usize> {
+    let mut sent = 0;
+    loop {
+        let done = send()?;
+        sent += done;
+        if (done as i64) < batch || !lease.renew(db)? {
+            return Ok(sent);
         }
     }
 }
@@ -235,16 +255,12 @@ fn run_unleased(
             crate::payments::service::send_refunds(conn, gateways, None, batch)?;
             Ok(approved)
         }
-        Job::SendRefunds => {
-            let mut sent = 0;
-            loop {
-                let done = crate::payments::service::send_refunds(conn, gateways, None, batch)?;
-                sent += done;
-                if (done as i64) < batch || !lease.renew(db)? {
-                    return Ok(sent);
-                }
-            }
-        }
+        Job::SendRefunds => outbox(db, lease, batch, || {
+            crate::payments::service::send_refunds(conn, gateways, None, batch)
+        }),
+        Job::SendPayouts => outbox(db, lease, batch, || {
+            crate::withdrawals::service::send_payouts(conn, gateways, None, batch)
+        }),
         Job::PurgeKeys => {
             let cutoff =
                 now - chrono::Duration::hours(i64::from(settings.idempotency.retention_hours));

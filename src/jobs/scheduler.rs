@@ -25,6 +25,7 @@ pub fn start(state: Arc<AppState>) {
         (Job::PurgeKeys, jobs.purge_keys_every_seconds),
         (Job::SendRefunds, jobs.send_refunds_every_seconds),
         (Job::Settle, jobs.settle_every_seconds),
+        (Job::SendPayouts, jobs.send_payouts_every_seconds),
         (
             Job::AftersalesDeadlines,
             jobs.aftersales_deadlines_every_seconds,

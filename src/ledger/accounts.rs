@@ -104,3 +104,8 @@ pub fn platform_tier_bonus_expense() -> AccountSpec {
 pub fn platform_fee_revenue() -> AccountSpec {
     AccountSpec::new("platform/fee-revenue".to_owned(), Side::Credit, false)
 }
+
+/// Withdrawals set aside from available balances until the gateway pays them out (a liability).
+pub fn payouts_due() -> AccountSpec {
+    AccountSpec::new("platform/payouts-due".to_owned(), Side::Credit, false)
+}

@@ -18,6 +18,25 @@ pub struct CallbackEvent {
     pub trade_no: String,
 }
 
+/// Where a payout goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayoutAccount {
+    /// alipay or bank.
+    pub kind: String,
+    pub number: String,
+    pub holder: String,
+}
+
+/// A gateway's final answer to a payout. A transport failure is an `Err` instead: the payout
+/// is tried again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayoutAnswer {
+    /// Sent, with the gateway's reference.
+    Paid(String),
+    /// Refused for good (a closed account, a name that does not match), with the reason.
+    Refused(String),
+}
+
 pub trait PaymentGateway: Send + Sync {
     fn name(&self) -> &'static str;
 
@@ -30,4 +49,13 @@ pub trait PaymentGateway: Send + Sync {
 
     /// Sends `amount` of `payment` back to the buyer; the gateway's refund reference.
     fn refund(&self, payment: &PaymentRow, refund_no: &str, amount: Fen) -> AppResult<String>;
+
+    /// Pays `amount` out of the platform's funds to `account`; `payout_no` makes a retry the
+    /// same payout.
+    fn payout(
+        &self,
+        payout_no: &str,
+        account: &PayoutAccount,
+        amount: Fen,
+    ) -> AppResult<PayoutAnswer>;
 }

@@ -7,7 +7,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use super::gateway::{CallbackEvent, PaymentGateway};
+use super::gateway::{CallbackEvent, PaymentGateway, PayoutAccount, PayoutAnswer};
 use super::model::PaymentRow;
 use crate::error::{AppError, AppResult};
 use crate::money::Fen;
@@ -130,7 +130,26 @@ impl PaymentGateway for Sandbox {
     fn refund(&self, payment: &PaymentRow, refund_no: &str, _amount: Fen) -> AppResult<String> {
         Ok(format!("sbx_refund_{}_{refund_no}", payment.payment_no))
     }
+
+    /// Pays out at once, except to account numbers ending in `0000`, which the sandbox refuses
+    /// as a closed account (so the failure path can be tried, like a card network's test
+    /// numbers).
+    fn payout(
+        &self,
+        payout_no: &str,
+        account: &PayoutAccount,
+        _amount: Fen,
+    ) -> AppResult<PayoutAnswer> {
+        Ok(if account.number.ends_with(REFUSED_ACCOUNT_SUFFIX) {
+            PayoutAnswer::Refused("the receiving account is closed (sandbox)".to_owned())
+        } else {
+            PayoutAnswer::Paid(format!("sbx_payout_{payout_no}"))
+        })
+    }
 }
+
+/// Sandbox payouts to account numbers ending so are refused.
+pub const REFUSED_ACCOUNT_SUFFIX: &str = "0000";
 
 #[cfg(test)]
 mod tests {

@@ -1,12 +1,13 @@
 //! Money: commission accrued at payment, reversed by refunds, settled after the after-sales
 //! window; every movement in the ledger.
 
+use serde_json::json;
 use xiaopu::jobs::{Job, RunReport};
 use xiaopu::ledger::accounts;
 
 use crate::fulfilment::{paid_order, ship};
 use crate::orders::{market_in, run_job, Market, CALLBACK_SECRET};
-use crate::support::{goods_body, TestApp};
+use crate::support::{goods_body, Reply, TestApp};
 
 /// A market whose platform takes a 2% fee, so every share of a sale is exercised.
 pub async fn fee_market() -> Market {
@@ -99,5 +100,190 @@ async fn cancelling_a_paid_order_reverses_the_pending_commission() {
     // The refund went out through the gateway right after the cancellation committed.
     assert_eq!(m.balance(accounts::refunds_due()).await, 0);
     assert_eq!(m.balance(accounts::gateway_clearing("sandbox")).await, 0);
+    m.app.ledger_check().await.expect("ledger balances");
+}
+
+/// Settles a received order of `quantity` pieces at once (its receipt aged past the window).
+pub async fn settled_order(m: &Market, key: &str, quantity: i64) -> (i64, i64) {
+    let (order_id, part) = received_order(m, key, quantity).await;
+    let window = i64::from(m.app.state.settings.money.settlement_window_days);
+    age_receipt(m, part, window).await;
+    assert_eq!(run_job(m, Job::Settle).await, RunReport::Done(1));
+    (order_id, part)
+}
+
+pub async fn withdraw(m: &Market, path: &str, key: &str, amount: i64, account: &str) -> Reply {
+    let token = if path.starts_with("/api/v1/supplier") {
+        &m.supplier.member.access
+    } else {
+        &m.shopkeeper.access
+    };
+    let body = json!({
+        "amount_fen": amount,
+        "account": {"kind": "alipay", "number": account, "holder": "王阿明"}
+    });
+    m.app
+        .send(
+            m.app
+                .client
+                .post(m.app.url(path))
+                .insert_header(("content-type", "application/json"))
+                .insert_header(("Idempotency-Key", key))
+                .bearer_auth(token),
+            Some(body.to_string().as_bytes()),
+        )
+        .await
+}
+
+const MY_WITHDRAWALS: &str = "/api/v1/me/withdrawals";
+
+#[actix_web::test]
+async fn available_commission_is_withdrawn_once_per_key_and_a_refused_payout_returns_it() {
+    let m = fee_market().await;
+    let keeper = m.shopkeeper.member.0;
+    settled_order(&m, "w-1", 2).await;
+    assert_eq!(
+        m.balance(accounts::shopkeeper_available(keeper)).await,
+        1196
+    );
+
+    let too_small = withdraw(&m, MY_WITHDRAWALS, "k-0", 999, "13812345678").await;
+    assert_eq!(too_small.status, 422, "{}", too_small.text);
+    assert_eq!(too_small.json()["errors"][0]["field"], "amount_fen");
+    let too_big = withdraw(&m, MY_WITHDRAWALS, "k-big", 1197, "13812345678").await;
+    assert_eq!(too_big.status, 409);
+    assert_eq!(too_big.code(), "insufficient_balance");
+
+    let bank = m.balance(accounts::platform_bank()).await;
+    let first = withdraw(&m, MY_WITHDRAWALS, "k-1", 1000, "13812345678").await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert_eq!(first.json()["account_no"], "*******5678");
+    let replay = withdraw(&m, MY_WITHDRAWALS, "k-1", 1000, "13812345678").await;
+    assert_eq!(replay.status, 201);
+    assert_eq!(replay.header("Idempotent-Replayed"), Some("true"));
+    assert_eq!(m.balance(accounts::shopkeeper_available(keeper)).await, 196);
+    assert_eq!(m.balance(accounts::payouts_due()).await, 0);
+    assert_eq!(m.balance(accounts::platform_bank()).await, bank - 1000);
+    let listed = m.app.get(MY_WITHDRAWALS, Some(&m.shopkeeper.access)).await;
+    assert_eq!(listed.json()["total"], 1);
+    assert_eq!(listed.json()["items"][0]["status"], "paid");
+
+    // A second order settles; a payout the gateway refuses puts the money back.
+    settled_order(&m, "w-2", 2).await;
+    assert_eq!(
+        m.balance(accounts::shopkeeper_available(keeper)).await,
+        1392
+    );
+    let refused = withdraw(&m, MY_WITHDRAWALS, "k-2", 1200, "6222020000").await;
+    assert_eq!(refused.status, 201, "{}", refused.text);
+    let listed = m.app.get(MY_WITHDRAWALS, Some(&m.shopkeeper.access)).await;
+    assert_eq!(listed.json()["items"][0]["status"], "failed");
+    assert!(listed.json()["items"][0]["failure_reason"]
+        .as_str()
+        .unwrap()
+        .contains("closed"));
+    assert_eq!(
+        m.balance(accounts::shopkeeper_available(keeper)).await,
+        1392
+    );
+    assert_eq!(m.balance(accounts::payouts_due()).await, 0);
+    m.app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn a_balance_made_negative_by_a_late_refund_refuses_withdrawals_and_nets_against_income() {
+    let m = fee_market().await;
+    let keeper = m.shopkeeper.member.0;
+    let (order_id, part) = settled_order(&m, "neg-1", 2).await;
+    let line = m.order(order_id).await["parts"][0]["lines"][0]["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        withdraw(&m, MY_WITHDRAWALS, "n-1", 1100, "13812345678")
+            .await
+            .status,
+        201
+    );
+    assert_eq!(m.balance(accounts::shopkeeper_available(keeper)).await, 96);
+    // One piece refunded after settlement takes back ¥5.98 of commission.
+    let case_id = crate::aftersales::open_case(&m, order_id, part, "refund_only", line, 1)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let approved = crate::aftersales::supplier_post(&m, case_id, "approve", json!({})).await;
+    assert_eq!(approved.status, 200, "{}", approved.text);
+    assert_eq!(
+        m.balance(accounts::shopkeeper_available(keeper)).await,
+        96 - 598
+    );
+
+    let refused = withdraw(&m, MY_WITHDRAWALS, "n-2", 1000, "13812345678").await;
+    assert_eq!(refused.status, 409);
+    assert_eq!(refused.code(), "negative_balance");
+    // Later income nets against it.
+    settled_order(&m, "neg-2", 2).await;
+    assert_eq!(
+        m.balance(accounts::shopkeeper_available(keeper)).await,
+        96 - 598 + 1196
+    );
+    m.app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn concurrent_withdrawals_never_overdraw_and_suppliers_withdraw_their_payable() {
+    let m = fee_market().await;
+    let keeper = m.shopkeeper.member.0;
+    // 5 × ¥29.90 at 20%: ¥29.90 available.
+    settled_order(&m, "c-1", 5).await;
+    assert_eq!(
+        m.balance(accounts::shopkeeper_available(keeper)).await,
+        2990
+    );
+    let attempts = (0..10).map(|i| {
+        let m = &m;
+        async move { withdraw(m, MY_WITHDRAWALS, &format!("c-{i}"), 1000, "13812345678").await }
+    });
+    let replies = futures_util::future::join_all(attempts).await;
+    let created = replies.iter().filter(|r| r.status == 201).count();
+    let refused = replies
+        .iter()
+        .filter(|r| r.status == 409 && r.code() == "insufficient_balance")
+        .count();
+    assert_eq!(
+        (created, refused),
+        (2, 8),
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert_eq!(m.balance(accounts::shopkeeper_available(keeper)).await, 990);
+
+    let supplier = m.supplier.supplier_id;
+    let payable = m.balance(accounts::supplier_payable(supplier)).await;
+    assert_eq!(payable, 5 * 2990 - 2990 - 299);
+    let paid = withdraw(
+        &m,
+        "/api/v1/supplier/withdrawals",
+        "s-1",
+        payable,
+        "6222021234567890",
+    )
+    .await;
+    assert_eq!(paid.status, 201, "{}", paid.text);
+    assert_eq!(m.balance(accounts::supplier_payable(supplier)).await, 0);
+    let listed = m
+        .app
+        .get(
+            "/api/v1/supplier/withdrawals",
+            Some(&m.supplier.member.access),
+        )
+        .await;
+    assert_eq!(listed.json()["items"][0]["status"], "paid");
+    // A buyer is not a supplier.
+    let not_supplier = m
+        .app
+        .get("/api/v1/supplier/withdrawals", Some(&m.buyer.access))
+        .await;
+    assert_eq!(not_supplier.status, 403);
     m.app.ledger_check().await.expect("ledger balances");
 }

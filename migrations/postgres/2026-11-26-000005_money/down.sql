@@ -1,3 +1,4 @@
+DROP TABLE withdrawals;
 DROP TABLE supplier_violations;
 DROP TABLE aftersales_messages;
 DROP TABLE aftersales_lines;

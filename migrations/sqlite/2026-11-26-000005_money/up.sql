@@ -79,3 +79,28 @@ CREATE TABLE supplier_violations (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX supplier_violations_supplier_idx ON supplier_violations (supplier_id, created_at);
+
+-- Money paid out of an available balance: a shopkeeper's commission or a supplier's payable.
+-- Requested (the money set aside), then paid by the gateway, or failed (the money returned).
+CREATE TABLE withdrawals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    withdrawal_no TEXT NOT NULL UNIQUE,
+    party TEXT NOT NULL CHECK (party IN ('shopkeeper', 'supplier')),
+    -- the member (shopkeeper) or the supplier whose balance pays
+    party_id BIGINT NOT NULL,
+    requested_by_member_id BIGINT NOT NULL REFERENCES members (id),
+    amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+    account_kind TEXT NOT NULL CHECK (account_kind IN ('alipay', 'bank')),
+    account_no TEXT NOT NULL,
+    account_holder TEXT NOT NULL,
+    gateway TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('requested', 'paid', 'failed')),
+    gateway_payout_no TEXT,
+    failure_reason TEXT,
+    attempts INTEGER NOT NULL,
+    last_error TEXT,
+    created_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP
+);
+CREATE INDEX withdrawals_party_idx ON withdrawals (party, party_id, id);
+CREATE INDEX withdrawals_requested_idx ON withdrawals (id) WHERE status = 'requested';
