@@ -41,6 +41,7 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub money: MoneySettings,
     pub aftersales: AftersalesSettings,
+    pub plans: PlanSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -222,6 +223,12 @@ pub struct MoneySettings {
     pub settlement_window_days: u32,
     pub platform_fee_bps: i32,
     pub min_withdrawal_fen: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSettings {
+    pub suspend_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -567,6 +574,12 @@ impl Settings {
             return Err(ConfigError::new(
                 "money.platform_fee_bps",
                 "with goods.commission_ceiling_bps must not pass 10000 (a sale cannot give away more than it brought in)",
+            ));
+        }
+        if !(1..=365).contains(&self.plans.suspend_days) {
+            return Err(ConfigError::new(
+                "plans.suspend_days",
+                "must be between 1 and 365",
             ));
         }
         if aftersales.supplier_response_hours == 0 {

@@ -23,6 +23,7 @@ pub mod ops;
 pub mod orders;
 pub mod pagination;
 pub mod payments;
+pub mod plans;
 pub mod sharing;
 pub mod shops;
 pub mod state;

@@ -94,6 +94,7 @@ mod tests {
             platform_fee_bps: fee,
             refunded_quantity: 0,
             settled_at: None,
+            commission_plan_id: None,
         }
     }
 

@@ -307,6 +307,7 @@ diesel::table! {
         platform_fee_bps -> Integer,
         refunded_quantity -> Integer,
         settled_at -> Nullable<Timestamp>,
+        commission_plan_id -> Nullable<BigInt>,
     }
 }
 
@@ -478,6 +479,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    commission_plans (id) {
+        id -> BigInt,
+        supplier_id -> BigInt,
+        name -> Text,
+        commission_bps -> Integer,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        suspended_until -> Nullable<Timestamp>,
+        created_by_member_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    commission_plan_targets (plan_id, shop_id, goods_id) {
+        plan_id -> BigInt,
+        shop_id -> BigInt,
+        goods_id -> BigInt,
+    }
+}
+
+diesel::joinable!(commission_plan_targets -> commission_plans (plan_id));
 diesel::joinable!(ledger_entries -> ledger_postings (posting_id));
 diesel::joinable!(ledger_entries -> ledger_accounts (account_id));
 diesel::joinable!(goods -> suppliers (supplier_id));
@@ -528,4 +553,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     aftersales_messages,
     supplier_violations,
     withdrawals,
+    commission_plans,
+    commission_plan_targets,
 );

@@ -19,7 +19,7 @@ use crate::ops::metrics::Metrics;
 use crate::state::AppState;
 use crate::{
     aftersales, auth, catalogue, curation, fulfilment, goods, members, ops, orders, payments,
-    sharing, shops, storefront, suppliers, withdrawals,
+    plans, sharing, shops, storefront, suppliers, withdrawals,
 };
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
@@ -79,7 +79,11 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(aftersales::handlers::receive_return)
                 .service(aftersales::handlers::supplier_evidence)
                 .service(withdrawals::handlers::supplier_withdraw)
-                .service(withdrawals::handlers::supplier_withdrawals),
+                .service(withdrawals::handlers::supplier_withdrawals)
+                .service(plans::handlers::shopkeepers)
+                .service(plans::handlers::create)
+                .service(plans::handlers::list)
+                .service(plans::handlers::suspend),
         )
         // Last: a scope answers 404 for what it does not hold, so the widest prefix goes last.
         .service(

@@ -127,6 +127,8 @@ pub struct ShopOrderLineView {
     pub quantity: i32,
     pub amount_fen: Fen,
     pub commission_bps: Bps,
+    /// The supplier's targeted plan this rate comes from, if any.
+    pub commission_plan_id: Option<i64>,
     pub tier_bonus_bps: Bps,
     /// Commission plus the platform's tier bonus; 0 when `no_commission_reason` says why.
     pub earning_fen: Fen,

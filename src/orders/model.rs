@@ -99,6 +99,7 @@ pub struct OrderLineRow {
     pub platform_fee_bps: i32,
     pub refunded_quantity: i32,
     pub settled_at: Option<NaiveDateTime>,
+    pub commission_plan_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -126,6 +127,8 @@ pub struct NewOrderLine {
     pub created_at: NaiveDateTime,
     /// The platform's fee on the supplier's sale, snapshotted like the commission.
     pub platform_fee_bps: i32,
+    /// The targeted plan whose rate the line got, if any.
+    pub commission_plan_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -246,6 +249,7 @@ impl NewOrderLine {
             platform_fee_bps: self.platform_fee_bps,
             refunded_quantity: 0,
             settled_at: None,
+            commission_plan_id: self.commission_plan_id,
         }
     }
 }

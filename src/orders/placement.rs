@@ -1,6 +1,6 @@
-//! Placing an order: the hot path. For a one-line order it sends 7 statements (the idempotency
-//! lookup, one read of everything the lines need, the stock decrement, the order, its supplier
-//! parts, its lines, the stored response), plus one per further SKU and one when a SKU has a
+//! Placing an order: the hot path. For a one-line order it sends 8 statements (the idempotency
+//! lookup, one read of everything the lines need, the stock decrement, the shop's targeted plan
+//! rates, the order, its supplier parts, its lines, the stored response), plus one per further SKU and one when a SKU has a
 //! per-buyer limit; `tests/api/orders.rs` counts them.
 
 use std::collections::{BTreeMap, HashMap};
@@ -155,18 +155,25 @@ pub fn place(
         .map(|part| part.with_id(part_ids[&part.supplier_id]))
         .collect();
 
+    let goods_ids: Vec<i64> = rows.iter().map(|row| row.goods_id).collect();
+    let plan_rates = crate::plans::repo::rates_in_force(conn, shop_id, &goods_ids, now)?;
     let lines: Vec<NewOrderLine> = rows
         .iter()
         .zip(&request.lines)
         .zip(&amounts)
         .map(|((row, line), &amount)| {
-            // Today's rate: a scheduled fall counts only once in force.
-            let (rate, _) = rate_at(
+            // Today's rate: a scheduled fall counts only once in force; a targeted plan in
+            // force for this shop pays more.
+            let (public, _) = rate_at(
                 row.commission_bps,
                 row.pending_commission_bps,
                 row.pending_commission_at,
                 now,
             );
+            let plan = plan_rates
+                .get(&row.goods_id)
+                .filter(|(_, plan_rate)| *plan_rate > public);
+            let rate = plan.map_or(public, |(_, plan_rate)| *plan_rate);
             let (commission, bonus, reason) =
                 rules::line_commission(amount, rate, tier_bonus, own_shop);
             NewOrderLine {
@@ -187,6 +194,7 @@ pub fn place(
                 tier: tier.as_str().to_owned(),
                 tier_bonus_bps: tier_bonus.0,
                 platform_fee_bps: settings.money.platform_fee_bps,
+                commission_plan_id: plan.map(|(plan_id, _)| *plan_id),
                 commission_fen: commission.0,
                 tier_bonus_fen: bonus.0,
                 no_commission_reason: reason.map(str::to_owned),

@@ -114,6 +114,7 @@ pub fn shop_order_view(order: &OrderRow, lines: &[OrderLineRow]) -> ShopOrderVie
                 quantity: line.quantity,
                 amount_fen: Fen(line.amount_fen),
                 commission_bps: Bps(line.commission_bps),
+                commission_plan_id: line.commission_plan_id,
                 tier_bonus_bps: Bps(line.tier_bonus_bps),
                 earning_fen: Fen(line.commission_fen + line.tier_bonus_fen),
                 no_commission_reason: line.no_commission_reason.clone(),

@@ -13,6 +13,7 @@ mod money;
 mod openapi;
 mod ops;
 mod orders;
+mod plans;
 mod pool;
 mod sharing;
 mod shops;

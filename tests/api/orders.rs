@@ -397,8 +397,10 @@ async fn a_shopkeeper_buying_from_their_own_shop_earns_nothing_and_it_says_why()
 }
 
 #[actix_web::test]
-async fn a_one_line_placement_sends_seven_statements() {
-    // Without a per-buyer limit (a limit adds the query of earlier purchases).
+async fn a_one_line_placement_sends_eight_statements() {
+    // Without a per-buyer limit (a limit adds the query of earlier purchases). The eight: the
+    // key, the items, the stock, the shop's targeted plan rates, the order, its part, its line,
+    // the key's stored response.
     let mut goods = goods_body();
     goods["skus"][0]["per_buyer_limit"] = Value::Null;
     let m = market_with(goods).await;
@@ -457,7 +459,7 @@ async fn a_one_line_placement_sends_seven_statements() {
                 .any(|control| sql.starts_with(control))
         })
         .collect();
-    assert_eq!(data.len(), 7, "{data:#?}");
+    assert_eq!(data.len(), 8, "{data:#?}");
 }
 
 /// A callback signed with the test secret, as the sandbox gateway would send it.

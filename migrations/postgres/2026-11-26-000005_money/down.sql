@@ -1,3 +1,5 @@
+DROP TABLE commission_plan_targets;
+DROP TABLE commission_plans;
 DROP TABLE withdrawals;
 DROP TABLE supplier_violations;
 DROP TABLE aftersales_messages;
@@ -6,6 +8,7 @@ DROP TABLE aftersales_cases;
 ALTER TABLE refunds DROP COLUMN aftersales_case_id;
 DROP INDEX supplier_orders_received_idx;
 DROP INDEX order_lines_shopkeeper_idx;
+ALTER TABLE order_lines DROP COLUMN commission_plan_id;
 ALTER TABLE order_lines DROP COLUMN settled_at;
 ALTER TABLE order_lines DROP COLUMN refunded_quantity;
 ALTER TABLE order_lines DROP COLUMN platform_fee_bps;

@@ -104,3 +104,31 @@ CREATE TABLE withdrawals (
 );
 CREATE INDEX withdrawals_party_idx ON withdrawals (party, party_id, id);
 CREATE INDEX withdrawals_requested_idx ON withdrawals (id) WHERE status = 'requested';
+
+-- A supplier's exclusive commission for chosen shops on chosen goods (定向计划), above the public
+-- rate, in force from starts_at until ends_at except while suspended.
+CREATE TABLE commission_plans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    supplier_id BIGINT NOT NULL REFERENCES suppliers (id),
+    name TEXT NOT NULL,
+    commission_bps INTEGER NOT NULL CHECK (commission_bps BETWEEN 0 AND 10000),
+    starts_at TIMESTAMP NOT NULL,
+    ends_at TIMESTAMP NOT NULL,
+    suspended_until TIMESTAMP,
+    created_by_member_id BIGINT NOT NULL REFERENCES members (id),
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    CHECK (ends_at > starts_at)
+);
+CREATE INDEX commission_plans_supplier_idx ON commission_plans (supplier_id, id);
+
+CREATE TABLE commission_plan_targets (
+    plan_id BIGINT NOT NULL REFERENCES commission_plans (id),
+    shop_id BIGINT NOT NULL REFERENCES shops (id),
+    goods_id BIGINT NOT NULL REFERENCES goods (id),
+    PRIMARY KEY (plan_id, shop_id, goods_id)
+);
+CREATE INDEX commission_plan_targets_shop_idx ON commission_plan_targets (shop_id, goods_id);
+
+-- The plan whose rate a line got, if any.
+ALTER TABLE order_lines ADD COLUMN commission_plan_id BIGINT;
