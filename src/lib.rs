@@ -10,6 +10,7 @@ pub mod config;
 pub mod curation;
 pub mod db;
 pub mod error;
+pub mod finance;
 pub mod fulfilment;
 pub mod goods;
 pub mod http;

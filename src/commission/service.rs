@@ -40,6 +40,9 @@ pub fn accrue_order(conn: &mut DbConn, actor: &Actor, order_id: i64) -> AppResul
     Ok(())
 }
 
+/// The kind of every refund posting (the finance views sum them).
+pub const REFUND_POSTING_KIND: &str = "order_refund";
+
 /// A refund of pieces of an order's lines, decided in the caller's transaction.
 pub struct LineRefund<'a> {
     pub order_id: i64,
@@ -111,7 +114,7 @@ pub fn refund_lines(conn: &mut DbConn, actor: &Actor, refund: LineRefund) -> App
         actor,
         PostingRequest {
             business_key: format!("refund:{}", refund.refund_no),
-            kind: "order_refund",
+            kind: REFUND_POSTING_KIND,
             memo: format!("order {} refunded: {}", refund.order_id, refund.reason),
             legs,
         },

@@ -18,8 +18,8 @@ use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
 use crate::{
-    aftersales, auth, catalogue, curation, fulfilment, goods, members, ops, orders, payments,
-    plans, sharing, shops, storefront, suppliers, withdrawals,
+    aftersales, auth, catalogue, curation, finance, fulfilment, goods, members, ops, orders,
+    payments, plans, sharing, shops, storefront, suppliers, withdrawals,
 };
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
@@ -51,7 +51,8 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(goods::handlers::take_down)
                 .service(payments::handlers::list_events)
                 .service(aftersales::handlers::disputes)
-                .service(aftersales::handlers::decide),
+                .service(aftersales::handlers::decide)
+                .service(finance::handlers::platform_finance),
         )
         .service(
             scope::scope("/api/v1/supplier")
@@ -83,7 +84,8 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(plans::handlers::shopkeepers)
                 .service(plans::handlers::create)
                 .service(plans::handlers::list)
-                .service(plans::handlers::suspend),
+                .service(plans::handlers::suspend)
+                .service(finance::handlers::supplier_finance),
         )
         // Last: a scope answers 404 for what it does not hold, so the widest prefix goes last.
         .service(
@@ -124,7 +126,8 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(aftersales::handlers::buyer_evidence)
                 .service(aftersales::handlers::withdraw)
                 .service(withdrawals::handlers::shopkeeper_withdraw)
-                .service(withdrawals::handlers::shopkeeper_withdrawals),
+                .service(withdrawals::handlers::shopkeeper_withdrawals)
+                .service(finance::handlers::earnings),
         );
 }
 

@@ -262,7 +262,7 @@ fn refund_payment(
         actor,
         PostingRequest {
             business_key: format!("refund:{refund_no}"),
-            kind: "order_refund",
+            kind: crate::commission::service::REFUND_POSTING_KIND,
             memo: format!("order {} refunded: {reason}", payment.order_id),
             legs: vec![
                 Leg::debit(accounts::order_funds_held(), amount),

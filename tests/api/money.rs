@@ -287,3 +287,93 @@ async fn concurrent_withdrawals_never_overdraw_and_suppliers_withdraw_their_paya
     assert_eq!(not_supplier.status, 403);
     m.app.ledger_check().await.expect("ledger balances");
 }
+
+#[actix_web::test]
+async fn earnings_supplier_and_platform_finance_add_up() {
+    let m = fee_market().await;
+    let keeper = m.shopkeeper.member.0;
+    // One order settled (2 pieces), one paid and pending (3 pieces) with one piece refunded.
+    settled_order(&m, "v-1", 2).await;
+    let pending_order = crate::fulfilment::paid_order(&m, "v-2", &[(m.item_id, m.sku_id, 3)]).await;
+    let order = m.order(pending_order).await;
+    let (part, line) = (
+        order["parts"][0]["id"].as_i64().unwrap(),
+        order["parts"][0]["lines"][0]["id"].as_i64().unwrap(),
+    );
+    let case_id = crate::aftersales::open_case(&m, pending_order, part, "refund_only", line, 1)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        crate::aftersales::supplier_post(&m, case_id, "approve", json!({}))
+            .await
+            .status,
+        200
+    );
+
+    let earnings = m
+        .app
+        .get("/api/v1/me/earnings?days=7", Some(&m.shopkeeper.access))
+        .await;
+    assert_eq!(earnings.status, 200, "{}", earnings.text);
+    let e = earnings.json();
+    // 1196 settled + 1196 pending (two of three pieces kept); 598 reversed.
+    assert_eq!(e["available_fen"], 1196);
+    assert_eq!(e["pending_fen"], 1196);
+    assert_eq!(e["reversed_fen"], 598);
+    assert_eq!(e["today_fen"], 2392);
+    assert_eq!(e["this_month_fen"], 2392);
+    assert_eq!(e["days"].as_array().unwrap().len(), 7);
+    let today = e["days"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(today["orders"], 2);
+    assert_eq!(today["earning_fen"], 2392);
+    assert_eq!(e["items"][0]["shop_item_id"], m.item_id);
+    assert_eq!(e["items"][0]["pieces"], 4);
+    assert_eq!(
+        m.balance(accounts::shopkeeper_available(keeper)).await
+            + m.balance(accounts::shopkeeper_pending(keeper)).await,
+        2392
+    );
+    let bad = m
+        .app
+        .get("/api/v1/me/earnings?days=91", Some(&m.shopkeeper.access))
+        .await;
+    assert_eq!(bad.status, 422);
+
+    let finance = m
+        .app
+        .get("/api/v1/supplier/finance", Some(&m.supplier.member.access))
+        .await;
+    assert_eq!(finance.status, 200, "{}", finance.text);
+    let f = finance.json();
+    assert_eq!(f["sales_fen"], 5 * 2990);
+    assert_eq!(f["refunds_fen"], 2990);
+    assert_eq!(f["unsettled_fen"], 2 * 2990);
+    assert_eq!(f["payable_fen"], 5980 - 1196 - 119);
+    assert_eq!(f["violations_90d"], 0);
+
+    let platform = m
+        .app
+        .get("/api/v1/admin/finance", Some(&m.supplier.admin.access))
+        .await;
+    assert_eq!(platform.status, 200, "{}", platform.text);
+    let p = platform.json();
+    assert_eq!(p["gmv_fen"], 5 * 2990);
+    let account = |code: &str| {
+        p["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account"] == code)
+            .map(|a| a["balance_fen"].as_i64().unwrap())
+    };
+    assert_eq!(account("platform/fee-revenue"), Some(119));
+    assert_eq!(account("shopkeeper/*/pending"), Some(1196));
+    assert_eq!(account("supplier/*/payable"), Some(5980 - 1196 - 119));
+    let forbidden = m
+        .app
+        .get("/api/v1/admin/finance", Some(&m.shopkeeper.access))
+        .await;
+    assert_eq!(forbidden.status, 403);
+}
