@@ -190,3 +190,22 @@ pub fn violations_since(
         .count()
         .get_result(conn)?)
 }
+
+pub fn cases_of_order(conn: &mut DbConn, order_id: i64) -> AppResult<Vec<CaseRow>> {
+    Ok(aftersales_cases::table
+        .filter(aftersales_cases::order_id.eq(order_id))
+        .order(aftersales_cases::id)
+        .select(CaseRow::as_select())
+        .load(conn)?)
+}
+
+/// Closes a case whatever its state (its order was cancelled and refunded in full).
+pub fn close(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<()> {
+    diesel::update(aftersales_cases::table.find(id))
+        .set((
+            aftersales_cases::status.eq(CaseStatus::Closed.as_str()),
+            aftersales_cases::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

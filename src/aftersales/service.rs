@@ -724,6 +724,30 @@ pub fn decide(
     view_of(conn, case_id)
 }
 
+/// Closes the cases still open on an order cancelled (and refunded in full) before shipping.
+pub fn close_cases_of_cancelled_order(
+    conn: &mut DbConn,
+    order_id: i64,
+    actor: &Actor,
+) -> AppResult<()> {
+    for case in repo::cases_of_order(conn, order_id)? {
+        let from = state::stored(&case.status);
+        if from.can_become(CaseStatus::Closed) || from == CaseStatus::Rejected {
+            repo::close(conn, case.id, crate::clock::now())?;
+            say(
+                conn,
+                case.id,
+                Party::System,
+                actor,
+                "closed",
+                "the order was cancelled and refunded in full",
+                &[],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// Approves cases whose supplier did not answer in time (the deadline job), one per call.
 pub fn approve_unanswered(conn: &mut DbConn, case_id: i64, actor: &Actor) -> AppResult<bool> {
     let Some(case) = repo::find(conn, case_id)? else {

@@ -65,6 +65,25 @@ pub fn check(conn: &mut DbConn) -> AppResult<Result<LedgerSummary, String>> {
             p.posting_id, p.business_key, p.entry_count, p.total
         )));
     }
+    let duplicated: Vec<Unbalanced> = diesel::sql_query(
+        "SELECT CAST(MIN(id) AS BIGINT) AS posting_id, business_key, \
+                CAST(COUNT(*) AS BIGINT) AS entry_count, CAST(0 AS BIGINT) AS total \
+         FROM ledger_postings GROUP BY business_key HAVING COUNT(*) > 1 LIMIT 1",
+    )
+    .load(conn)?;
+    if let Some(p) = duplicated.first() {
+        return Ok(Err(format!(
+            "business key {} was posted {} times",
+            p.business_key, p.entry_count
+        )));
+    }
+    let grand: Vec<Count> = diesel::sql_query(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS n FROM ledger_entries",
+    )
+    .load(conn)?;
+    if let Some(total) = grand.first().map(|g| g.n).filter(|n| *n != 0) {
+        return Ok(Err(format!("all entries sum to {total}, not 0")));
+    }
     let accounts: Vec<AccountSum> = diesel::sql_query(
         "SELECT a.code, a.normal_side, a.allow_negative, a.balance_fen AS cached, \
                 CAST(COALESCE(SUM(e.amount_fen), 0) AS BIGINT) AS summed \

@@ -145,8 +145,10 @@ pub fn cancel(
     // Per SKU and in SKU order, as placement takes it, so the two never wait on each other
     // crosswise.
     let mut returned: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+    // Pieces refunded before shipping went back to stock with their refund.
     for line in repo::lines_of_orders(conn, &[order.id])? {
-        *returned.entry(line.sku_id).or_default() += i64::from(line.quantity);
+        *returned.entry(line.sku_id).or_default() +=
+            i64::from(line.quantity - line.refunded_quantity);
     }
     for (sku_id, quantity) in returned {
         repo::return_stock(conn, sku_id, quantity, now)?;
@@ -164,6 +166,8 @@ pub fn cancel(
     .record(conn)?;
     if from == OrderStatus::Paid {
         crate::payments::service::refund_order(conn, order.id, actor, reason)?;
+        // Whatever after-sales cases asked is refunded now with the rest.
+        crate::aftersales::service::close_cases_of_cancelled_order(conn, order.id, actor)?;
     }
     Ok(())
 }

@@ -378,3 +378,42 @@ async fn a_supplier_silent_past_the_deadline_has_its_case_approved() {
     assert_eq!(hidden.status, 404);
     m.app.ledger_check().await.expect("ledger balances");
 }
+
+#[actix_web::test]
+async fn cancelling_after_a_partial_refund_returns_only_the_rest_and_closes_open_cases() {
+    let m = fee_market().await;
+    let keeper = m.shopkeeper.member.0;
+    let order_id = paid_order(&m, "pc-1", &[(m.item_id, m.sku_id, 3)]).await;
+    let (part, line) = part_and_line(&m, order_id).await;
+    let first = open_case(&m, order_id, part, "refund_only", line, 1).await;
+    let first_id = first.json()["id"].as_i64().unwrap();
+    supplier_post(&m, first_id, "approve", json!({})).await;
+    assert_eq!(m.stock().await, 98);
+    let open = open_case(&m, order_id, part, "refund_only", line, 1).await;
+    let open_id = open.json()["id"].as_i64().unwrap();
+
+    let cancelled = m.buyer_post(order_id, "cancel").await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    // The refunded piece came back with its refund; the cancellation returns the other two.
+    assert_eq!(m.stock().await, 100);
+    assert_eq!(m.balance(accounts::shopkeeper_pending(keeper)).await, 0);
+    assert_eq!(m.balance(accounts::order_funds_held()).await, 0);
+    assert_eq!(
+        m.balance(accounts::gateway_clearing("sandbox")).await,
+        0,
+        "all three pieces refunded, once each"
+    );
+    let case = m
+        .app
+        .get(
+            &format!("/api/v1/aftersales/{open_id}"),
+            Some(&m.buyer.access),
+        )
+        .await
+        .json();
+    assert_eq!(case["status"], "closed");
+    // Approving it now is a conflict, not a second refund.
+    let late = supplier_post(&m, open_id, "approve", json!({})).await;
+    assert_eq!(late.status, 409);
+    m.app.ledger_check().await.expect("ledger balances");
+}

@@ -6,7 +6,7 @@ use xiaopu::db::schema::members;
 
 use crate::support::{test_settings, TestDatabase};
 
-fn xiaopu() -> Command {
+pub fn xiaopu() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xiaopu"));
     command.current_dir(env!("CARGO_MANIFEST_DIR"));
     for (key, _) in
@@ -165,6 +165,9 @@ fn every_job_runs_once_from_the_command_line() {
         "auto-receive",
         "purge-keys",
         "send-refunds",
+        "settle",
+        "aftersales-deadlines",
+        "send-payouts",
     ] {
         let output = xiaopu()
             .args(["jobs", "run", job])

@@ -10,6 +10,7 @@ mod fulfilment;
 mod goods;
 mod migrations;
 mod money;
+mod money_properties;
 mod openapi;
 mod ops;
 mod orders;

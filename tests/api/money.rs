@@ -377,3 +377,131 @@ async fn earnings_supplier_and_platform_finance_add_up() {
         .await;
     assert_eq!(forbidden.status, 403);
 }
+
+/// How many parts are completed (settled).
+async fn completed_parts(m: &Market) -> i64 {
+    use diesel::prelude::*;
+    use xiaopu::db::schema::supplier_orders;
+    m.app
+        .state
+        .db
+        .read(|conn| {
+            Ok(supplier_orders::table
+                .filter(supplier_orders::status.eq("completed"))
+                .count()
+                .get_result(conn)?)
+        })
+        .await
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn a_settlement_run_killed_midway_finishes_on_rerun_without_posting_twice() {
+    let m = fee_market().await;
+    let window = i64::from(m.app.state.settings.money.settlement_window_days);
+    let mut orders = Vec::new();
+    for k in 0..4 {
+        let (order_id, part) = received_order(&m, &format!("kill-{k}"), 1).await;
+        age_receipt(&m, part, window).await;
+        orders.push(order_id);
+    }
+    let settle = || {
+        crate::cli::xiaopu()
+            .args(["jobs", "run", "settle"])
+            .env("DATABASE_URL", &m.app.database.url)
+            .env("XIAOPU__JOBS__BATCH_SIZE", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // On PostgreSQL another session holds the third order's row, so the run settles two parts
+    // and waits there; it is killed while it waits. (SQLite has one writer: the kill lands
+    // wherever the run is.)
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let holder = m.app.database.is_postgres().then(|| {
+        let (url, third) = (m.app.database.url.clone(), orders[2]);
+        let (locked, is_locked) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            use diesel::prelude::*;
+            let mut conn = diesel::PgConnection::establish(&url).unwrap();
+            conn.transaction::<_, diesel::result::Error, _>(|conn| {
+                diesel::sql_query(format!(
+                    "SELECT id FROM orders WHERE id = {third} FOR UPDATE"
+                ))
+                .execute(conn)?;
+                locked.send(()).unwrap();
+                let _ = released.recv();
+                Ok(())
+            })
+            .unwrap();
+        });
+        is_locked.recv().unwrap();
+        thread
+    });
+    let mut run = settle();
+    if holder.is_some() {
+        let started = std::time::Instant::now();
+        while completed_parts(&m).await < 2 {
+            assert!(
+                started.elapsed().as_secs() < 30,
+                "the run did not reach the lock"
+            );
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        // Give it the moment to reach the held row, then kill it there.
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(completed_parts(&m).await, 2, "killed midway");
+    }
+    run.kill().unwrap();
+    run.wait().unwrap();
+    drop(release);
+    if let Some(holder) = holder {
+        holder.join().unwrap();
+    }
+
+    // The killed run's lease lapses (after five minutes; here at once), then rerun twice: the
+    // rest settles, nothing twice.
+    m.app
+        .state
+        .db
+        .write(|conn| {
+            use diesel::prelude::*;
+            use xiaopu::db::schema::job_leases;
+            diesel::update(job_leases::table)
+                .set(job_leases::expires_at.eq(xiaopu::clock::now()))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        assert!(settle().wait().unwrap().success());
+    }
+    assert_eq!(completed_parts(&m).await, 4);
+    let keeper = m.shopkeeper.member.0;
+    assert_eq!(m.balance(accounts::shopkeeper_pending(keeper)).await, 0);
+    assert_eq!(
+        m.balance(accounts::shopkeeper_available(keeper)).await,
+        4 * 598
+    );
+    let settlements: i64 = m
+        .app
+        .state
+        .db
+        .read(|conn| {
+            use diesel::prelude::*;
+            use xiaopu::db::schema::ledger_postings;
+            Ok(ledger_postings::table
+                .filter(ledger_postings::kind.eq("commission_settled"))
+                .count()
+                .get_result(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(settlements, 4);
+    m.app
+        .ledger_check()
+        .await
+        .expect("ledger balances, no key twice");
+}
