@@ -236,6 +236,8 @@ pub struct PlanSettings {
 pub struct AftersalesSettings {
     pub claim_window_days: u32,
     pub supplier_response_hours: u32,
+    pub buyer_return_days: u32,
+    pub supplier_receipt_days: u32,
     pub escalation_window_days: u32,
     pub restock_returns: bool,
     pub max_images: usize,
@@ -585,6 +587,16 @@ impl Settings {
         if aftersales.supplier_response_hours == 0 {
             return Err(ConfigError::new(
                 "aftersales.supplier_response_hours",
+                "must be at least 1",
+            ));
+        }
+        if aftersales.buyer_return_days == 0 || aftersales.supplier_receipt_days == 0 {
+            return Err(ConfigError::new(
+                if aftersales.buyer_return_days == 0 {
+                    "aftersales.buyer_return_days"
+                } else {
+                    "aftersales.supplier_receipt_days"
+                },
                 "must be at least 1",
             ));
         }

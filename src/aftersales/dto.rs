@@ -120,8 +120,9 @@ pub struct CaseLineView {
 pub struct CaseMessageView {
     /// buyer, supplier, platform or system.
     pub party: String,
-    /// What was done: requested, approved, rejected, return_shipped, received_return,
-    /// escalated, evidence, decided, withdrawn, approved_automatically.
+    /// What was done: requested, approved, approved_automatically, rejected, return_shipped,
+    /// received_return, refunded_return_unconfirmed, closed_return_not_sent, escalated,
+    /// evidence, decided_refund, decided_reject, withdrawn, closed.
     pub action: String,
     pub body: String,
     pub image_urls: Vec<String>,
@@ -145,7 +146,9 @@ pub struct CaseView {
     pub return_carrier: Option<String>,
     pub return_tracking_no: Option<String>,
     pub supplier_note: Option<String>,
-    /// The supplier answers by then; silence approves the case.
+    /// Whoever acts next does so by then: the supplier answers (silence approves), the buyer
+    /// sends an approved return back (else the case closes), the supplier confirms the return
+    /// arrived (else the buyer is refunded).
     pub respond_by: NaiveDateTime,
     /// A rejected case may be escalated until then.
     pub escalate_by: Option<NaiveDateTime>,

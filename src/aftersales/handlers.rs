@@ -312,13 +312,14 @@ pub async fn approve(
     id: web::Path<i64>,
     body: JsonBody<ApproveRequest>,
 ) -> AppResult<web::Json<CaseView>> {
-    let (actor, id, body) = (
+    let (settings, actor, id, body) = (
+        state.settings.clone(),
         actor(member.id(), &request_id),
         id.into_inner(),
         body.into_inner(),
     );
     let case = as_supplier(&state, &member, move |conn, supplier| {
-        service::approve(conn, supplier.id, id, &body, &actor)
+        service::approve(conn, &settings, supplier.id, id, &body, &actor)
     })
     .await?;
     send_refunds_of(&state, &case).await;

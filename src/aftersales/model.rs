@@ -92,6 +92,7 @@ pub struct NewMessage<'a> {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = aftersales_cases)]
 pub struct CaseChanges<'a> {
+    pub respond_by: Option<NaiveDateTime>,
     pub refund_fen: Option<i64>,
     pub restock: Option<bool>,
     pub return_carrier: Option<&'a str>,

@@ -139,10 +139,10 @@ pub fn page(
     Ok((rows, total))
 }
 
-/// Cases waiting for their supplier's answer past `now`: `(order id, case id)`, oldest first.
-pub fn unanswered(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> AppResult<Vec<(i64, i64)>> {
+/// Cases whose party to act next let `respond_by` pass: `(order id, case id)`, oldest first.
+pub fn overdue(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> AppResult<Vec<(i64, i64)>> {
     Ok(aftersales_cases::table
-        .filter(aftersales_cases::status.eq(CaseStatus::Requested.as_str()))
+        .filter(aftersales_cases::status.eq_any(super::state::WITH_DEADLINE))
         .filter(aftersales_cases::respond_by.le(now))
         .order((aftersales_cases::respond_by, aftersales_cases::id))
         .limit(limit)

@@ -258,18 +258,20 @@ fn move_case(
 /// for the goods.
 pub fn approve(
     conn: &mut DbConn,
+    settings: &Settings,
     supplier_id: i64,
     case_id: i64,
     request: &ApproveRequest,
     actor: &Actor,
 ) -> AppResult<CaseView> {
     let case = suppliers_case(conn, supplier_id, case_id)?;
-    approve_case(conn, &case, request, Party::Supplier, actor)?;
+    approve_case(conn, settings, &case, request, Party::Supplier, actor)?;
     view_of(conn, case_id)
 }
 
 fn approve_case(
     conn: &mut DbConn,
+    settings: &Settings,
     case: &CaseRow,
     request: &ApproveRequest,
     party: Party,
@@ -311,6 +313,10 @@ fn approve_case(
             &CaseChanges {
                 supplier_note: request.note.as_deref(),
                 restock: request.restock,
+                respond_by: Some(
+                    crate::clock::now()
+                        + Duration::days(i64::from(settings.aftersales.buyer_return_days)),
+                ),
                 ..Default::default()
             },
             party,
@@ -457,6 +463,10 @@ pub fn ship_return(
         &CaseChanges {
             return_carrier: Some(carrier),
             return_tracking_no: Some(tracking),
+            respond_by: Some(
+                crate::clock::now()
+                    + Duration::days(i64::from(settings.aftersales.supplier_receipt_days)),
+            ),
             ..Default::default()
         },
         Party::Buyer,
@@ -477,15 +487,27 @@ pub fn receive_return(
     actor: &Actor,
 ) -> AppResult<CaseView> {
     let case = suppliers_case(conn, supplier_id, case_id)?;
+    refund_return(conn, &case, Party::Supplier, actor, "received_return")?;
+    view_of(conn, case_id)
+}
+
+/// A return that came back (or that the supplier did not confirm in time) is refunded.
+fn refund_return(
+    conn: &mut DbConn,
+    case: &CaseRow,
+    party: Party,
+    actor: &Actor,
+    action: &str,
+) -> AppResult<()> {
     orders_repo::lock_order(conn, case.order_id)?;
     move_case(
         conn,
-        &case,
+        case,
         CaseStatus::Refunded,
         &CaseChanges::default(),
-        Party::Supplier,
+        party,
         actor,
-        "received_return",
+        action,
         "",
         &[],
     )?;
@@ -493,8 +515,7 @@ pub fn receive_return(
         .into_iter()
         .map(|line| (line.order_line_id, line.quantity))
         .collect();
-    refund_case(conn, &case, lines, case.restock, actor)?;
-    view_of(conn, case_id)
+    refund_case(conn, case, lines, case.restock, actor)
 }
 
 /// The buyer escalates a rejected case to the platform, in time, with their evidence.
@@ -748,24 +769,53 @@ pub fn close_cases_of_cancelled_order(
     Ok(())
 }
 
-/// Approves cases whose supplier did not answer in time (the deadline job), one per call.
-pub fn approve_unanswered(conn: &mut DbConn, case_id: i64, actor: &Actor) -> AppResult<bool> {
+/// Acts for whoever let a case's deadline pass (the aftersales-deadlines job), one per call:
+/// a supplier's silence approves, a buyer's unsent return closes the case, a supplier's
+/// unconfirmed return refunds it.
+pub fn act_on_overdue(
+    conn: &mut DbConn,
+    settings: &Settings,
+    case_id: i64,
+    actor: &Actor,
+) -> AppResult<bool> {
     let Some(case) = repo::find(conn, case_id)? else {
         return Ok(false);
     };
-    if state::stored(&case.status) != CaseStatus::Requested {
+    if case.respond_by > crate::clock::now() {
         return Ok(false);
     }
-    approve_case(
-        conn,
-        &case,
-        &ApproveRequest {
-            restock: None,
-            note: Some("the supplier did not answer in time".to_owned()),
-        },
-        Party::System,
-        actor,
-    )?;
+    match state::stored(&case.status) {
+        CaseStatus::Requested => approve_case(
+            conn,
+            settings,
+            &case,
+            &ApproveRequest {
+                restock: None,
+                note: Some("the supplier did not answer in time".to_owned()),
+            },
+            Party::System,
+            actor,
+        )?,
+        CaseStatus::AwaitingReturn => move_case(
+            conn,
+            &case,
+            CaseStatus::Closed,
+            &CaseChanges::default(),
+            Party::System,
+            actor,
+            "closed_return_not_sent",
+            "the goods were not sent back in time",
+            &[],
+        )?,
+        CaseStatus::ReturnShipped => refund_return(
+            conn,
+            &case,
+            Party::System,
+            actor,
+            "refunded_return_unconfirmed",
+        )?,
+        _ => return Ok(false),
+    }
     Ok(true)
 }
 

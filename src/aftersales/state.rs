@@ -36,6 +36,10 @@ pub const ALL: [CaseStatus; 7] = [
 /// escalation window ends (see `escalate_by`).
 pub const OPEN: [&str; 4] = ["requested", "awaiting_return", "return_shipped", "disputed"];
 
+/// Cases someone must act on by `respond_by`: the supplier's answer, the buyer's return, the
+/// supplier's receipt of it (the aftersales-deadlines job acts for whoever did not).
+pub const WITH_DEADLINE: [&str; 3] = ["requested", "awaiting_return", "return_shipped"];
+
 /// Cases whose pieces are spoken for: a new case cannot ask for them again.
 pub const CLAIMING: [&str; 5] = [
     "requested",

@@ -29,8 +29,8 @@ pub enum Job {
     SendRefunds,
     /// Settle parts received `money.settlement_window_days` ago with no open after-sales case.
     Settle,
-    /// Approve after-sales cases their supplier did not answer within
-    /// `aftersales.supplier_response_hours`.
+    /// Act on after-sales cases past their deadline: approve those the supplier did not answer,
+    /// close returns the buyer did not send, refund returns the supplier did not confirm.
     AftersalesDeadlines,
     /// Pay out requested withdrawals through the gateway (retrying failed calls).
     SendPayouts,
@@ -245,10 +245,10 @@ fn run_unleased(
                 conn,
                 lease,
                 batch,
-                |conn| crate::aftersales::repo::unanswered(conn, now, batch),
+                |conn| crate::aftersales::repo::overdue(conn, now, batch),
                 |(_, case_id)| *case_id,
                 |conn, (_, case_id)| {
-                    crate::aftersales::service::approve_unanswered(conn, *case_id, &actor)
+                    crate::aftersales::service::act_on_overdue(conn, settings, *case_id, &actor)
                 },
             )?;
             // Refund-only cases were refunded: send the money now rather than at the next run.

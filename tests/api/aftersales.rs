@@ -417,3 +417,95 @@ async fn cancelling_after_a_partial_refund_returns_only_the_rest_and_closes_open
     assert_eq!(late.status, 409);
     m.app.ledger_check().await.expect("ledger balances");
 }
+
+/// Moves a case's deadline (`respond_by`, or with `escalation` its `escalate_by`) to now.
+async fn expire(m: &Market, case_id: i64, escalation: bool) {
+    use diesel::prelude::*;
+    use xiaopu::db::schema::aftersales_cases;
+    m.app
+        .state
+        .db
+        .write(move |conn| {
+            let now = xiaopu::clock::now() - chrono::Duration::seconds(1);
+            let target = aftersales_cases::table.find(case_id);
+            if escalation {
+                diesel::update(target)
+                    .set(aftersales_cases::escalate_by.eq(now))
+                    .execute(conn)?;
+            } else {
+                diesel::update(target)
+                    .set(aftersales_cases::respond_by.eq(now))
+                    .execute(conn)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn deadlines_close_unsent_returns_refund_unconfirmed_ones_and_end_escalation() {
+    let m = fee_market().await;
+    let (order_id, part) = received_order(&m, "dl-1", 3).await;
+    let (_, line) = part_and_line(&m, order_id).await;
+    let stock = m.stock().await;
+
+    // An approved return the buyer never sends: closed, its piece claimable again.
+    let unsent = open_case(&m, order_id, part, "return_refund", line, 1)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    supplier_post(&m, unsent, "approve", json!({})).await;
+    expire(&m, unsent, false).await;
+    // A return the supplier never confirms: refunded (and restocked, the default).
+    let unconfirmed = open_case(&m, order_id, part, "return_refund", line, 1)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    supplier_post(&m, unconfirmed, "approve", json!({})).await;
+    let sent = buyer_case_post(
+        &m,
+        unconfirmed,
+        "return",
+        json!({"carrier": "ZTO", "tracking_no": "ZTO55667788"}),
+    )
+    .await;
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    expire(&m, unconfirmed, false).await;
+    assert_eq!(
+        run_job(&m, Job::AftersalesDeadlines).await,
+        RunReport::Done(2)
+    );
+    let status = |case: Value| case["status"].as_str().unwrap().to_owned();
+    let get = |id: i64| {
+        let m = &m;
+        async move {
+            m.app
+                .get(&format!("/api/v1/aftersales/{id}"), Some(&m.buyer.access))
+                .await
+                .json()
+        }
+    };
+    assert_eq!(status(get(unsent).await), "closed");
+    assert_eq!(status(get(unconfirmed).await), "refunded");
+    assert_eq!(m.stock().await, stock + 1);
+    assert_eq!(
+        m.order(order_id).await["parts"][0]["lines"][0]["refunded_quantity"],
+        1
+    );
+
+    // A rejection not escalated in time stays rejected.
+    let rejected = open_case(&m, order_id, part, "refund_only", line, 1)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    supplier_post(&m, rejected, "reject", json!({"note": "无问题 fine"})).await;
+    expire(&m, rejected, true).await;
+    let late = buyer_case_post(&m, rejected, "escalate", json!({"text": "太晚了 late"})).await;
+    assert_eq!(late.status, 409);
+    assert_eq!(late.code(), "escalation_window_closed");
+    m.app.ledger_check().await.expect("ledger balances");
+}

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::fulfilment::paid_order;
-use crate::orders::{market, Market};
+use crate::orders::{market, market_with, Market};
 use crate::support::Reply;
 
 async fn create_plan(m: &Market, body: Value) -> Reply {
@@ -57,7 +57,10 @@ async fn rate_of_new_order(m: &Market, key: &str) -> (i64, i64) {
 
 #[actix_web::test]
 async fn a_plan_rate_is_used_only_while_it_is_in_force() {
-    let m = market().await;
+    // No per-buyer limit: the test orders as often as it checks a rate.
+    let mut goods = crate::support::goods_body();
+    goods["skus"][0]["per_buyer_limit"] = Value::Null;
+    let m = market_with(goods).await;
     // The public rate is 20%.
     assert_eq!(rate_of_new_order(&m, "p-0").await, (2000, 598));
 
@@ -96,6 +99,29 @@ async fn a_plan_rate_is_used_only_while_it_is_in_force() {
     assert_eq!(suspended.status, 200, "{}", suspended.text);
     assert_eq!(suspended.json()["in_force"], false);
     assert_eq!(rate_of_new_order(&m, "p-3").await, (2000, 598));
+
+    // A plan past its end does nothing either.
+    let ending = create_plan(&m, plan_body(&m, 3500, 0)).await.json();
+    assert_eq!(rate_of_new_order(&m, "p-4").await, (3500, 1046));
+    let ending_id = ending["id"].as_i64().unwrap();
+    m.app
+        .state
+        .db
+        .write(move |conn| {
+            use diesel::prelude::*;
+            use xiaopu::db::schema::commission_plans;
+            let now = xiaopu::clock::now();
+            diesel::update(commission_plans::table.find(ending_id))
+                .set((
+                    commission_plans::starts_at.eq(now - chrono::Duration::days(2)),
+                    commission_plans::ends_at.eq(now - chrono::Duration::seconds(1)),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(rate_of_new_order(&m, "p-5").await, (2000, 598));
 
     // Another supplier cannot touch it.
     let other = m

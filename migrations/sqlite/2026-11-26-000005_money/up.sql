@@ -30,7 +30,8 @@ CREATE TABLE aftersales_cases (
     return_carrier TEXT,
     return_tracking_no TEXT,
     supplier_note TEXT,
-    -- the supplier answers by then, else the case is approved automatically
+    -- whoever acts next does so by then: the supplier answers (else approved automatically),
+    -- the buyer sends the goods back (else closed), the supplier confirms them (else refunded)
     respond_by TIMESTAMP NOT NULL,
     -- a rejected case may be escalated until then
     escalate_by TIMESTAMP,
@@ -43,7 +44,7 @@ CREATE TABLE aftersales_cases (
 CREATE INDEX aftersales_cases_order_idx ON aftersales_cases (order_id);
 CREATE INDEX aftersales_cases_supplier_idx ON aftersales_cases (supplier_id, id);
 CREATE INDEX aftersales_cases_buyer_idx ON aftersales_cases (buyer_member_id, id);
-CREATE INDEX aftersales_cases_due_idx ON aftersales_cases (respond_by) WHERE status = 'requested';
+CREATE INDEX aftersales_cases_due_idx ON aftersales_cases (respond_by) WHERE status IN ('requested', 'awaiting_return', 'return_shipped');
 CREATE INDEX aftersales_cases_disputed_idx ON aftersales_cases (id) WHERE status = 'disputed';
 
 -- What a case asks back: quantities of the part's lines.
