@@ -46,12 +46,27 @@ pub fn find(conn: &mut DbConn, id: i64) -> AppResult<Option<CaseRow>> {
         .optional()?)
 }
 
-/// Pieces of each of `line_ids` that cases already ask for or got back: `(line id, pieces)`.
-pub fn claimed_pieces(conn: &mut DbConn, line_ids: &[i64]) -> AppResult<Vec<(i64, i64)>> {
+/// Pieces of each of `line_ids` that cases already ask for or got back, at `now`:
+/// `(line id, pieces)`. Besides the claiming states, a rejection still open to escalation holds
+/// its pieces, and so does a dispute the platform decided (the buyer cannot ask again).
+pub fn claimed_pieces(
+    conn: &mut DbConn,
+    line_ids: &[i64],
+    now: NaiveDateTime,
+) -> AppResult<Vec<(i64, i64)>> {
     let rows: Vec<(i64, i32)> = aftersales_lines::table
         .inner_join(aftersales_cases::table)
         .filter(aftersales_lines::order_line_id.eq_any(line_ids))
-        .filter(aftersales_cases::status.eq_any(CLAIMING))
+        .filter(
+            aftersales_cases::status
+                .eq_any(CLAIMING)
+                .or(aftersales_cases::status
+                    .eq(CaseStatus::Rejected.as_str())
+                    .and(aftersales_cases::escalate_by.gt(now)))
+                .or(aftersales_cases::status
+                    .eq(CaseStatus::Closed.as_str())
+                    .and(aftersales_cases::decided_by_member_id.is_not_null())),
+        )
         .select((aftersales_lines::order_line_id, aftersales_lines::quantity))
         .load(conn)?;
     let mut claimed: std::collections::BTreeMap<i64, i64> = Default::default();

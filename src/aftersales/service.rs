@@ -119,6 +119,7 @@ pub fn open(
     let claimed: BTreeMap<i64, i64> = repo::claimed_pieces(
         conn,
         &lines.iter().map(|(line, _)| line.id).collect::<Vec<_>>(),
+        now,
     )?
     .into_iter()
     .collect();
@@ -405,6 +406,21 @@ fn refund_case(
     Ok(())
 }
 
+/// A late party may no longer act against the other: the deadline job acts for it (a supplier
+/// may still approve late, which is what the job would do).
+fn check_deadline(case: &CaseRow) -> AppResult<()> {
+    if crate::clock::now() > case.respond_by {
+        return Err(AppError::Conflict {
+            code: "deadline_passed",
+            detail: format!(
+                "the case had to be answered by {}",
+                case.respond_by.format("%Y-%m-%d %H:%M UTC")
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// The supplier rejects, saying why; the buyer may escalate within the window.
 pub fn reject(
     conn: &mut DbConn,
@@ -420,6 +436,7 @@ pub fn reject(
             .collect(),
     )?;
     let case = suppliers_case(conn, supplier_id, case_id)?;
+    check_deadline(&case)?;
     let escalate_by =
         crate::clock::now() + Duration::days(i64::from(settings.aftersales.escalation_window_days));
     move_case(
@@ -456,6 +473,7 @@ pub fn ship_return(
         tracking,
     ))?;
     let case = buyers_case(conn, buyer, case_id)?;
+    check_deadline(&case)?;
     move_case(
         conn,
         &case,
@@ -487,17 +505,26 @@ pub fn receive_return(
     actor: &Actor,
 ) -> AppResult<CaseView> {
     let case = suppliers_case(conn, supplier_id, case_id)?;
-    refund_return(conn, &case, Party::Supplier, actor, "received_return")?;
+    refund_return(
+        conn,
+        &case,
+        Party::Supplier,
+        actor,
+        "received_return",
+        case.restock,
+    )?;
     view_of(conn, case_id)
 }
 
-/// A return that came back (or that the supplier did not confirm in time) is refunded.
+/// A return that came back (or that the supplier did not confirm in time: then nothing is
+/// restocked, as nobody saw the goods arrive) is refunded.
 fn refund_return(
     conn: &mut DbConn,
     case: &CaseRow,
     party: Party,
     actor: &Actor,
     action: &str,
+    restock: bool,
 ) -> AppResult<()> {
     orders_repo::lock_order(conn, case.order_id)?;
     move_case(
@@ -515,7 +542,7 @@ fn refund_return(
         .into_iter()
         .map(|line| (line.order_line_id, line.quantity))
         .collect();
-    refund_case(conn, case, lines, case.restock, actor)
+    refund_case(conn, case, lines, restock, actor)
 }
 
 /// The buyer escalates a rejected case to the platform, in time, with their evidence.
@@ -661,6 +688,13 @@ pub fn decide(
             "compensation must not be negative",
         ));
     }
+    if compensation.0 > 0 && request.decision == Decision::Reject {
+        errors.push(FieldError::new(
+            "compensation_fen",
+            "not_with_reject",
+            "compensation goes with a decision for the buyer",
+        ));
+    }
     rules::join_errors(errors)?;
     let case = repo::find(conn, case_id)?.ok_or(AppError::NotFound {
         resource: "after-sales case",
@@ -727,6 +761,7 @@ pub fn decide(
             request.note.trim(),
             &case.case_no,
         )?;
+        pay_compensation(conn, &case, compensation, actor)?;
     }
     crate::audit::record(
         conn,
@@ -767,6 +802,43 @@ pub fn close_cases_of_cancelled_order(
         }
     }
     Ok(())
+}
+
+/// Compensation taken from the supplier's deposit goes on to the buyer, as a refund through
+/// the order's payment (sent after commit with the case's refund).
+fn pay_compensation(
+    conn: &mut DbConn,
+    case: &CaseRow,
+    amount: Fen,
+    actor: &Actor,
+) -> AppResult<()> {
+    let payment = crate::payments::repo::succeeded_for_order(conn, case.order_id)?
+        .ok_or_else(|| AppError::internal(format!("order {} has no payment", case.order_id)))?;
+    let refund_no = format!("C{}", case.case_no);
+    crate::ledger::service::post(
+        conn,
+        actor,
+        crate::ledger::PostingRequest {
+            business_key: format!("compensation:{refund_no}"),
+            kind: "aftersales_compensation",
+            memo: format!("compensation for case {} paid to the buyer", case.case_no),
+            legs: vec![
+                crate::ledger::Leg::debit(
+                    crate::ledger::accounts::platform_deposit_deductions(),
+                    amount,
+                ),
+                crate::ledger::Leg::credit(crate::ledger::accounts::refunds_due(), amount),
+            ],
+        },
+    )?;
+    crate::payments::service::owe_refund(
+        conn,
+        &payment,
+        &refund_no,
+        amount,
+        &format!("compensation for case {}", case.case_no),
+        Some(case.id),
+    )
 }
 
 /// Acts for whoever let a case's deadline pass (the aftersales-deadlines job), one per call:
@@ -813,6 +885,7 @@ pub fn act_on_overdue(
             Party::System,
             actor,
             "refunded_return_unconfirmed",
+            false,
         )?,
         _ => return Ok(false),
     }

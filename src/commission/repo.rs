@@ -39,6 +39,17 @@ pub fn mark_settled(conn: &mut DbConn, part_id: i64, now: NaiveDateTime) -> AppR
     Ok(())
 }
 
+/// Open cases hold settlement back: the open states, and a rejection still open to escalation.
+macro_rules! holds_settlement {
+    ($now:expr) => {
+        aftersales_cases::status
+            .eq_any(crate::aftersales::state::OPEN)
+            .or(aftersales_cases::status
+                .eq(crate::aftersales::state::CaseStatus::Rejected.as_str())
+                .and(aftersales_cases::escalate_by.gt($now)))
+    };
+}
+
 /// Parts received by `cutoff` with no open after-sales case at `now`, oldest receipt first:
 /// `(order id, part id)`.
 pub fn settlement_due(
@@ -49,13 +60,7 @@ pub fn settlement_due(
 ) -> AppResult<Vec<(i64, i64)>> {
     let open_case = aftersales_cases::table
         .filter(aftersales_cases::supplier_order_id.eq(supplier_orders::id))
-        .filter(
-            aftersales_cases::status
-                .eq_any(crate::aftersales::state::OPEN)
-                .or(aftersales_cases::status
-                    .eq(crate::aftersales::state::CaseStatus::Rejected.as_str())
-                    .and(aftersales_cases::escalate_by.gt(now))),
-        );
+        .filter(holds_settlement!(now));
     Ok(supplier_orders::table
         .filter(supplier_orders::status.eq(crate::orders::state::OrderStatus::Received.as_str()))
         .filter(supplier_orders::received_at.le(cutoff))
@@ -64,4 +69,15 @@ pub fn settlement_due(
         .limit(limit)
         .select((supplier_orders::order_id, supplier_orders::id))
         .load(conn)?)
+}
+
+/// Whether a case on the part holds its settlement back at `now` (checked again under the
+/// order's lock: a case opened after the job chose the part wins).
+pub fn has_open_case(conn: &mut DbConn, part_id: i64, now: NaiveDateTime) -> AppResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        aftersales_cases::table
+            .filter(aftersales_cases::supplier_order_id.eq(part_id))
+            .filter(holds_settlement!(now)),
+    ))
+    .get_result(conn)?)
 }

@@ -141,13 +141,15 @@ pub fn settle_part(
     now: NaiveDateTime,
 ) -> AppResult<bool> {
     orders_repo::lock_order(conn, order_id)?;
-    if !orders_repo::move_part(
-        conn,
-        part_id,
-        OrderStatus::Received,
-        OrderStatus::Completed,
-        now,
-    )? {
+    if repo::has_open_case(conn, part_id, now)?
+        || !orders_repo::move_part(
+            conn,
+            part_id,
+            OrderStatus::Received,
+            OrderStatus::Completed,
+            now,
+        )?
+    {
         return Ok(false);
     }
     for line in repo::lines_of_part(conn, part_id)? {

@@ -136,9 +136,12 @@ pub fn cancel(
             repo::find(conn, order.id)?.map_or(from, |order| state::stored(&order.status));
         return Err(state::illegal(current, OrderStatus::Cancelled));
     }
-    if repo::move_parts(conn, order.id, from, OrderStatus::Cancelled, now)?
-        != repo::parts(conn, order.id)?.len()
-    {
+    // Parts refunded whole before shipping are cancelled already; every other must move.
+    let live_parts = repo::parts(conn, order.id)?
+        .iter()
+        .filter(|part| state::stored(&part.status) != OrderStatus::Cancelled)
+        .count();
+    if repo::move_parts(conn, order.id, from, OrderStatus::Cancelled, now)? != live_parts {
         // A part moved on (shipped) since the order was read: nothing may be cancelled.
         return Err(state::illegal(OrderStatus::Shipped, OrderStatus::Cancelled));
     }

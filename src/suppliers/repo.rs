@@ -247,3 +247,16 @@ pub fn has_valid_authorisation(
         .get_result(conn)?;
     Ok(found > 0)
 }
+
+/// Holds the supplier's row until the transaction ends (PostgreSQL; SQLite has one writer).
+pub fn lock(conn: &mut DbConn, supplier_id: i64) -> AppResult<()> {
+    if let DbConn::Postgres(c) = conn {
+        suppliers::table
+            .find(supplier_id)
+            .select(suppliers::id)
+            .for_update()
+            .first::<i64>(c)
+            .optional()?;
+    }
+    Ok(())
+}

@@ -313,6 +313,9 @@ pub fn deduct(
     reason: &str,
     case_reference: &str,
 ) -> AppResult<(Fen, Fen)> {
+    // Two deductions at once (a penalty, a dispute's compensation) each take from the balance
+    // the other left: the supplier's row is held until this one commits.
+    super::repo::lock(conn, supplier_id)?;
     let before = supplier(conn, supplier_id)?;
     let old = standing(conn, &before)?;
     let taken = Fen(amount.0.min(old.balance.0));

@@ -137,6 +137,18 @@ pub fn request(
         }
         Ok(())
     };
+    if let Payer::Supplier(supplier_id) = payer {
+        let owed = balance(conn, &accounts::supplier_owed(supplier_id))?;
+        if owed.0 > 0 {
+            return Err(AppError::Conflict {
+                code: "owes_platform",
+                detail: format!(
+                    "the supplier owes the platform {} from deposit deductions; that comes first",
+                    owed.yuan_display()
+                ),
+            });
+        }
+    }
     refuse(balance(conn, &payer.account())?)?;
     let withdrawal_no = new_withdrawal_no();
     let row = repo::insert(

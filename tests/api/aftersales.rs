@@ -201,6 +201,10 @@ async fn an_open_case_holds_settlement_back_until_it_ends() {
     let rejected = supplier_post(&m, case_id, "reject", json!({"note": "商品完好 intact"})).await;
     assert_eq!(rejected.status, 200, "{}", rejected.text);
     assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(0));
+    // The rejected piece cannot be asked again around the rejection while it may be escalated.
+    let again = open_case(&m, order_id, part, "refund_only", line, 1).await;
+    assert_eq!(again.status, 422, "{}", again.text);
+    assert_eq!(again.json()["errors"][0]["code"], "exceeds_claimable");
     let escalated = buyer_case_post(
         &m,
         case_id,
@@ -220,6 +224,9 @@ async fn an_open_case_holds_settlement_back_until_it_ends() {
         .await;
     assert_eq!(decided.status, 200, "{}", decided.text);
     assert_eq!(decided.json()["status"], "closed");
+    // Nor after the platform upheld the rejection.
+    let after_decision = open_case(&m, order_id, part, "refund_only", line, 1).await;
+    assert_eq!(after_decision.status, 422, "{}", after_decision.text);
     assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(1));
     m.app.ledger_check().await.expect("ledger balances");
 }
@@ -273,6 +280,21 @@ async fn a_dispute_decided_for_the_buyer_refunds_part_and_takes_compensation_fro
         .await;
     assert_eq!(not_admin.status, 403);
     let deposit_before = m.balance(accounts::supplier_deposit(supplier)).await;
+    let gateway_before = m.balance(accounts::gateway_clearing("sandbox")).await;
+    // Compensation goes with a decision for the buyer only.
+    let reject_with_money = m
+        .app
+        .post(
+            &format!("/api/v1/admin/disputes/{case_id}/decide"),
+            &json!({"decision": "reject", "compensation_fen": 100, "note": "维持 upheld"}),
+            Some(&m.supplier.admin.access),
+        )
+        .await;
+    assert_eq!(reject_with_money.status, 422);
+    assert_eq!(
+        reject_with_money.json()["errors"][0]["field"],
+        "compensation_fen"
+    );
 
     let decided = m
         .app
@@ -296,11 +318,14 @@ async fn a_dispute_decided_for_the_buyer_refunds_part_and_takes_compensation_fro
         m.balance(accounts::supplier_deposit(supplier)).await,
         deposit_before - 1000
     );
+    // The compensation went on to the buyer with the refund, through the gateway.
+    assert_eq!(m.balance(accounts::platform_deposit_deductions()).await, 0);
+    assert_eq!(m.balance(accounts::refunds_due()).await, 0);
     assert_eq!(
-        m.balance(accounts::platform_deposit_deductions()).await,
-        1000
+        m.balance(accounts::gateway_clearing("sandbox")).await,
+        gateway_before - 2990 - 1000
     );
-    // Only the piece decided came back; the other can be claimed again.
+    // Only the piece decided came back (the decision settles the rest of the case).
     let order = m.order(order_id).await;
     assert_eq!(order["parts"][0]["lines"][0]["refunded_quantity"], 1);
     let violations = m
@@ -490,10 +515,28 @@ async fn deadlines_close_unsent_returns_refund_unconfirmed_ones_and_end_escalati
     };
     assert_eq!(status(get(unsent).await), "closed");
     assert_eq!(status(get(unconfirmed).await), "refunded");
-    assert_eq!(m.stock().await, stock + 1);
+    // Nobody saw the goods arrive: nothing goes back into stock.
+    assert_eq!(m.stock().await, stock);
     assert_eq!(
         m.order(order_id).await["parts"][0]["lines"][0]["refunded_quantity"],
         1
+    );
+
+    // A supplier past its deadline can no longer reject (the job approves instead).
+    let late_answer = open_case(&m, order_id, part, "refund_only", line, 1)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    expire(&m, late_answer, false).await;
+    let late_reject = supplier_post(&m, late_answer, "reject", json!({"note": "太晚 late"})).await;
+    assert_eq!(late_reject.status, 409);
+    assert_eq!(late_reject.code(), "deadline_passed");
+    assert_eq!(
+        buyer_case_post(&m, late_answer, "withdraw", json!({}))
+            .await
+            .status,
+        200
     );
 
     // A rejection not escalated in time stays rejected.
@@ -507,5 +550,47 @@ async fn deadlines_close_unsent_returns_refund_unconfirmed_ones_and_end_escalati
     let late = buyer_case_post(&m, rejected, "escalate", json!({"text": "太晚了 late"})).await;
     assert_eq!(late.status, 409);
     assert_eq!(late.code(), "escalation_window_closed");
+    m.app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn an_order_with_one_part_refunded_whole_can_still_be_cancelled() {
+    let m = fee_market().await;
+    let (_other, other_item, other_sku) = crate::fulfilment::second_supplier(&m).await;
+    let order_id = paid_order(
+        &m,
+        "two-1",
+        &[(m.item_id, m.sku_id, 1), (other_item, other_sku, 1)],
+    )
+    .await;
+    let order = m.order(order_id).await;
+    let mine = order["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["supplier_id"] == m.supplier.supplier_id)
+        .unwrap()
+        .clone();
+    let (part, line) = (
+        mine["id"].as_i64().unwrap(),
+        mine["lines"][0]["id"].as_i64().unwrap(),
+    );
+    let case_id = open_case(&m, order_id, part, "refund_only", line, 1)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        supplier_post(&m, case_id, "approve", json!({}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(m.order(order_id).await["status"], "paid");
+    let cancelled = m.buyer_post(order_id, "cancel").await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    assert_eq!(cancelled.json()["status"], "cancelled");
+    assert_eq!(m.balance(accounts::order_funds_held()).await, 0);
+    assert_eq!(m.stock().await, 100);
     m.app.ledger_check().await.expect("ledger balances");
 }

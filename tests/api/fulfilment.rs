@@ -49,7 +49,7 @@ async fn ship_bulk(m: &Market, file: &str) -> Reply {
 }
 
 /// A second active supplier with goods in the market's shop: (supplier, item id, SKU id).
-async fn second_supplier(m: &Market) -> (SupplierFixture, i64, i64) {
+pub async fn second_supplier(m: &Market) -> (SupplierFixture, i64, i64) {
     let other = m
         .app
         .active_supplier("other@example.cn", CREDIT_CODES[1])

@@ -279,6 +279,32 @@ async fn concurrent_withdrawals_never_overdraw_and_suppliers_withdraw_their_paya
         )
         .await;
     assert_eq!(listed.json()["items"][0]["status"], "paid");
+    // A supplier that owes the platform (a penalty beyond its deposit) pays that first.
+    let deposit = m.balance(accounts::supplier_deposit(supplier)).await;
+    let penalty = m
+        .app
+        .post(
+            &format!("/api/v1/admin/suppliers/{supplier}/deposit/deductions"),
+            &json!({
+                "amount_fen": deposit + 500,
+                "kind": "penalty",
+                "reason": "虚假发货 fake shipping",
+                "case_reference": "V-1"
+            }),
+            Some(&m.supplier.admin.access),
+        )
+        .await;
+    assert_eq!(penalty.status, 200, "{}", penalty.text);
+    let owing = withdraw(
+        &m,
+        "/api/v1/supplier/withdrawals",
+        "s-2",
+        1000,
+        "6222021234567890",
+    )
+    .await;
+    assert_eq!(owing.status, 409);
+    assert_eq!(owing.code(), "owes_platform");
     // A buyer is not a supplier.
     let not_supplier = m
         .app
