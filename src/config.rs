@@ -169,6 +169,26 @@ pub struct SharingSettings {
 #[serde(deny_unknown_fields)]
 pub struct TierSettings {
     pub bonus_bps: TierBonus,
+    pub time_zone: chrono_tz::Tz,
+    pub refund_rate_ceiling_bps: i32,
+    pub max_fall_levels: u32,
+    pub senior: TierThreshold,
+    pub elite: TierThreshold,
+    #[serde(rename = "super")]
+    pub super_: TierThreshold,
+    /// Day of the month and local time (HH:MM) the scheduler runs the month just ended.
+    pub run_day: u32,
+    pub run_at: String,
+    pub batch_size: i64,
+}
+
+/// What a month's figures must reach for a tier.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierThreshold {
+    pub gmv_fen: i64,
+    pub orders: i64,
+    pub buyers: i64,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -546,7 +566,82 @@ impl Settings {
         self.validate_money()
     }
 
+    /// Tier rules must rise with the tier: each threshold and bonus at least the one below.
+    fn validate_tiers(&self) -> Result<(), ConfigError> {
+        let tiers = &self.tiers;
+        let levels = [
+            ("senior", &tiers.senior),
+            ("elite", &tiers.elite),
+            ("super", &tiers.super_),
+        ];
+        for pair in levels.windows(2) {
+            let ((lower_name, lower), (name, higher)) = (pair[0], pair[1]);
+            for (figure, low, high) in [
+                ("gmv_fen", lower.gmv_fen, higher.gmv_fen),
+                ("orders", lower.orders, higher.orders),
+                ("buyers", lower.buyers, higher.buyers),
+            ] {
+                if high <= low {
+                    return Err(ConfigError::new(
+                        &format!("tiers.{name}.{figure}"),
+                        format!("must be above tiers.{lower_name}.{figure} ({low}): tiers rise"),
+                    ));
+                }
+            }
+        }
+        if levels
+            .iter()
+            .any(|(_, t)| t.gmv_fen < 1 || t.orders < 1 || t.buyers < 1)
+        {
+            return Err(ConfigError::new(
+                "tiers.senior",
+                "every threshold must be at least 1",
+            ));
+        }
+        let bonus = &tiers.bonus_bps;
+        if !(0 <= bonus.rookie
+            && bonus.rookie <= bonus.senior
+            && bonus.senior <= bonus.elite
+            && bonus.elite <= bonus.super_
+            && bonus.super_ <= 10_000)
+        {
+            return Err(ConfigError::new(
+                "tiers.bonus_bps",
+                "must not fall from rookie to super, and stay within 0..=10000",
+            ));
+        }
+        if !(0..=10_000).contains(&tiers.refund_rate_ceiling_bps) {
+            return Err(ConfigError::new(
+                "tiers.refund_rate_ceiling_bps",
+                "must be between 0 and 10000",
+            ));
+        }
+        if !(1..=3).contains(&tiers.max_fall_levels) {
+            return Err(ConfigError::new(
+                "tiers.max_fall_levels",
+                "must be between 1 and 3",
+            ));
+        }
+        if !(1..=28).contains(&tiers.run_day) {
+            return Err(ConfigError::new(
+                "tiers.run_day",
+                "must be between 1 and 28",
+            ));
+        }
+        if chrono::NaiveTime::parse_from_str(&tiers.run_at, "%H:%M").is_err() {
+            return Err(ConfigError::new("tiers.run_at", "must be a time HH:MM"));
+        }
+        if !(1..=100_000).contains(&tiers.batch_size) {
+            return Err(ConfigError::new(
+                "tiers.batch_size",
+                "must be between 1 and 100000",
+            ));
+        }
+        Ok(())
+    }
+
     fn validate_money(&self) -> Result<(), ConfigError> {
+        self.validate_tiers()?;
         if self.money.settlement_window_days == 0 {
             return Err(ConfigError::new(
                 "money.settlement_window_days",
@@ -795,6 +890,18 @@ mod tests {
             settings.server.cors_allowed_origins,
             vec!["https://a.example", "https://b.example"]
         );
+    }
+
+    #[test]
+    fn tier_rules_that_do_not_rise_or_an_unknown_time_zone_stop_start_up() {
+        let error = load(&[("XIAOPU__TIERS__ELITE__ORDERS", "20")]).unwrap_err();
+        assert_eq!(error.key, "tiers.elite.orders");
+        let error = load(&[("XIAOPU__TIERS__SUPER__GMV_FEN", "5000000")]).unwrap_err();
+        assert_eq!(error.key, "tiers.super.gmv_fen");
+        let error = load(&[("XIAOPU__TIERS__TIME_ZONE", "Mars/Olympus")]).unwrap_err();
+        assert!(error.key.contains("tiers.time_zone"), "{error}");
+        let settings = load(&[("XIAOPU__TIERS__TIME_ZONE", "Europe/Berlin")]).unwrap();
+        assert_eq!(settings.tiers.time_zone, chrono_tz::Europe::Berlin);
     }
 
     #[test]

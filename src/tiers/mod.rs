@@ -1,5 +1,7 @@
-//! Shopkeeper tiers. The monthly engine that moves shopkeepers between them comes later; for
-//! now a member's tier is the latest month recorded in `tier_history`, Rookie when none is.
+//! Shopkeeper tiers. A member's tier is the latest month recorded in `tier_history`, Rookie when
+//! none is; the monthly engine records a month for every shopkeeper (see `rules` for how).
+
+pub mod rules;
 
 use diesel::prelude::*;
 use serde::Serialize;
