@@ -53,6 +53,29 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// The monthly tier engine.
+    Tiers {
+        #[command(subcommand)]
+        command: TiersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TiersCommand {
+    /// Recalculate every shopkeeper's tier from a month's figures (default: the month just
+    /// ended in `tiers.time_zone`). Resumes a run that was killed; a finished month is not run
+    /// again; a month running elsewhere is refused (exit code 3).
+    Run {
+        /// YYYY-MM.
+        #[arg(long)]
+        month: Option<String>,
+        /// K/N: only shopkeepers whose id % N = K - 1 (run N workers, K = 1..N).
+        #[arg(long)]
+        shard: Option<String>,
+        /// Decide and summarise without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -118,6 +141,20 @@ fn main() -> ExitCode {
         Command::Jobs {
             command: JobsCommand::Run { job },
         } => run_job(&settings, job),
+        Command::Tiers {
+            command:
+                TiersCommand::Run {
+                    month,
+                    shard,
+                    dry_run,
+                },
+        } => match run_tiers(&settings, month.as_deref(), shard.as_deref(), dry_run) {
+            Err(message) if message.starts_with(RUNNING_ELSEWHERE) => {
+                eprintln!("xiaopu: {message}");
+                return ExitCode::from(3);
+            }
+            other => other,
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -250,6 +287,95 @@ fn run_job(settings: &Settings, job: Job) -> Result<(), String> {
             job.name()
         ),
     }
+    Ok(())
+}
+
+const RUNNING_ELSEWHERE: &str = "running elsewhere";
+
+fn run_tiers(
+    settings: &Settings,
+    month: Option<&str>,
+    shard: Option<&str>,
+    dry_run: bool,
+) -> Result<(), String> {
+    use std::io::IsTerminal;
+    use xiaopu::tiers::engine::{self, Outcome, RunOptions};
+    let month = match month {
+        Some(text) => xiaopu::tiers::months::Month::parse(text).map_err(describe)?,
+        None => engine::month_just_ended(&settings.tiers),
+    };
+    let shard = match shard {
+        Some(text) => engine::parse_shard(text).map_err(describe)?,
+        None => xiaopu::tiers::repo::Shard::WHOLE,
+    };
+    let db = migrate(settings)?;
+    let options = RunOptions {
+        month,
+        shard,
+        dry_run,
+        holder: format!(
+            "{}-{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "cli".to_owned()),
+            std::process::id()
+        ),
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let label = month.label();
+    let mut progress = |done: i64, total: i64| {
+        if terminal {
+            let width = 40;
+            let filled = if total > 0 {
+                (done * width / total) as usize
+            } else {
+                width as usize
+            };
+            eprint!(
+                "\rtiers {label} {}/{}: [{}{}] {done}/{total}",
+                shard.index,
+                shard.count,
+                "#".repeat(filled),
+                " ".repeat(width as usize - filled.min(width as usize))
+            );
+        } else {
+            tracing::info!(month = %label, done, total, "tier run progress");
+        }
+    };
+    let outcome = engine::run(&db, &settings.tiers, &options, &mut progress).map_err(describe)?;
+    if terminal {
+        eprintln!();
+    }
+    let (summary, note) = match outcome {
+        Outcome::Finished(summary) => (
+            summary,
+            if dry_run {
+                " (dry run: nothing written)"
+            } else {
+                ""
+            },
+        ),
+        Outcome::AlreadyDone(summary) => (summary, " (done before: nothing changed)"),
+        Outcome::RunningElsewhere(holder) => {
+            return Err(format!(
+                "{RUNNING_ELSEWHERE}: {label} shard {}/{} is being run by {holder}",
+                shard.index, shard.count
+            ))
+        }
+    };
+    let tiers = |counts: [i64; 4]| {
+        format!(
+            "rookie {}, senior {}, elite {}, super {}",
+            counts[0], counts[1], counts[2], counts[3]
+        )
+    };
+    println!("tiers {label} shard {}/{}{note}", shard.index, shard.count);
+    println!("  shopkeepers: {}", summary.processed);
+    println!("  before: {}", tiers(summary.before));
+    println!("  after:  {}", tiers(summary.after));
+    println!(
+        "  promoted {}, demoted {}, unchanged {}",
+        summary.promoted, summary.demoted, summary.unchanged
+    );
+    println!("  duration: {:.3} s", summary.duration.as_secs_f64());
     Ok(())
 }
 

@@ -199,6 +199,44 @@ diesel::table! {
         month -> Text,
         tier -> Text,
         created_at -> Timestamp,
+        previous_tier -> Nullable<Text>,
+        gmv_fen -> BigInt,
+        orders -> BigInt,
+        buyers -> BigInt,
+        refund_rate_bps -> Integer,
+        serious_violations -> BigInt,
+        reason -> Text,
+        run_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    member_violations (id) {
+        id -> BigInt,
+        member_id -> BigInt,
+        serious -> Bool,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tier_runs (id) {
+        id -> BigInt,
+        month -> Text,
+        shard_index -> Integer,
+        shard_count -> Integer,
+        status -> Text,
+        holder -> Text,
+        heartbeat_at -> Timestamp,
+        last_member_id -> BigInt,
+        total -> BigInt,
+        processed -> BigInt,
+        promoted -> BigInt,
+        demoted -> BigInt,
+        unchanged -> BigInt,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
     }
 }
 
@@ -555,4 +593,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     withdrawals,
     commission_plans,
     commission_plan_targets,
+    member_violations,
+    tier_runs,
 );

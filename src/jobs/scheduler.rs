@@ -48,4 +48,48 @@ pub fn start(state: Arc<AppState>) {
             })
             .expect("a job thread starts");
     }
+    start_tier_schedule(state, holder);
+}
+
+/// Recalculates the month just ended once it is due (`tiers.run_day` at `tiers.run_at`, local
+/// time), or as soon as the server is up after that: checked every minute, once per month per
+/// process; another server running it at the same time is left to it.
+fn start_tier_schedule(state: Arc<AppState>, holder: String) {
+    use crate::tiers::engine::{self, Outcome, RunOptions};
+    use chrono::{Datelike, TimeZone};
+    std::thread::Builder::new()
+        .name("job-tiers".to_owned())
+        .spawn(move || {
+            let tiers = &state.settings.tiers;
+            let run_at = chrono::NaiveTime::parse_from_str(&tiers.run_at, "%H:%M")
+                .expect("validated at start-up");
+            let mut done: Option<crate::tiers::months::Month> = None;
+            loop {
+                std::thread::sleep(Duration::from_secs(60));
+                let now = crate::clock::now();
+                let local = tiers.time_zone.from_utc_datetime(&now);
+                let due = local.day() > tiers.run_day
+                    || (local.day() == tiers.run_day && local.time() >= run_at);
+                let month = engine::month_just_ended(tiers);
+                if !due || done == Some(month) {
+                    continue;
+                }
+                let options = RunOptions {
+                    month,
+                    shard: crate::tiers::repo::Shard::WHOLE,
+                    dry_run: false,
+                    holder: holder.clone(),
+                };
+                match engine::run(&state.db, tiers, &options, &mut |_, _| {}) {
+                    Ok(Outcome::Finished(summary)) => {
+                        tracing::info!(month = %month.label(), processed = summary.processed, promoted = summary.promoted, demoted = summary.demoted, "tier run finished");
+                        done = Some(month);
+                    }
+                    Ok(Outcome::AlreadyDone(_)) => done = Some(month),
+                    Ok(Outcome::RunningElsewhere(_)) => {}
+                    Err(error) => tracing::warn!(%error, "tier run failed; retried in a minute"),
+                }
+            }
+        })
+        .expect("the tier thread starts");
 }

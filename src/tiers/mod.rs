@@ -1,6 +1,9 @@
 //! Shopkeeper tiers. A member's tier is the latest month recorded in `tier_history`, Rookie when
 //! none is; the monthly engine records a month for every shopkeeper (see `rules` for how).
 
+pub mod engine;
+pub mod months;
+pub mod repo;
 pub mod rules;
 
 use diesel::prelude::*;

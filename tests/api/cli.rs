@@ -233,3 +233,36 @@ fn import_credit_imports_good_rows_and_names_bad_lines() {
         .unwrap();
     assert_eq!(scores, [Some(712), Some(650)]);
 }
+
+#[test]
+fn the_tier_engine_runs_a_month_once_from_the_command_line() {
+    let database = TestDatabase::new();
+    let run = |args: &[&str]| {
+        let output = xiaopu()
+            .args(["tiers", "run"])
+            .args(args)
+            .env("DATABASE_URL", &database.url)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, _, stderr) = run(&["--month", "2026-13"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("month must be YYYY-MM"), "{stderr}");
+    let (code, _, stderr) = run(&["--shard", "4/3"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("shard must be K/N"), "{stderr}");
+    let (code, stdout, _) = run(&["--month", "2026-10", "--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("dry run: nothing written"), "{stdout}");
+    let (code, stdout, _) = run(&["--month", "2026-10", "--shard", "1/2"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("tiers 2026-10 shard 1/2"), "{stdout}");
+    let (code, stdout, _) = run(&["--month", "2026-10", "--shard", "1/2"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("done before: nothing changed"), "{stdout}");
+}

@@ -21,3 +21,4 @@ mod shops;
 mod storefront;
 mod suppliers;
 mod support;
+mod tiers;

@@ -1,0 +1,11 @@
+DROP TABLE tier_runs;
+DROP TABLE member_violations;
+DROP INDEX order_lines_settled_idx;
+ALTER TABLE tier_history DROP COLUMN run_id;
+ALTER TABLE tier_history DROP COLUMN reason;
+ALTER TABLE tier_history DROP COLUMN serious_violations;
+ALTER TABLE tier_history DROP COLUMN refund_rate_bps;
+ALTER TABLE tier_history DROP COLUMN buyers;
+ALTER TABLE tier_history DROP COLUMN orders;
+ALTER TABLE tier_history DROP COLUMN gmv_fen;
+ALTER TABLE tier_history DROP COLUMN previous_tier;

@@ -1,0 +1,328 @@
+//! The monthly run: every shopkeeper of a month (or of one shard of them) decided in batches.
+//!
+//! Each batch reads the month's figures of its shopkeepers with one aggregate, decides in
+//! memory, and writes the history rows and the run's checkpoint in one transaction. So a run
+//! killed at any point resumes after its last committed batch; a finished run is not repeated
+//! (and history keeps one row per shopkeeper and month whatever happens); a run held by a live
+//! process elsewhere is refused.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::months::Month;
+use super::repo::{self, NewHistory, RunRow, Shard};
+use super::rules::{self, MonthFigures};
+use super::Tier;
+use crate::config::TierSettings;
+use crate::db::{backend, Db, DbConn};
+use crate::error::{AppError, AppResult};
+use crate::money::{Bps, Fen};
+
+/// A run's holder that showed no life for this long is taken to be dead.
+const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub month: Month,
+    pub shard: Shard,
+    pub dry_run: bool,
+    /// Names this process in the run's lock.
+    pub holder: String,
+}
+
+/// Shopkeepers per tier, Rookie first.
+pub type TierCounts = [i64; 4];
+
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub processed: i64,
+    pub promoted: i64,
+    pub demoted: i64,
+    pub unchanged: i64,
+    pub before: TierCounts,
+    pub after: TierCounts,
+    pub duration: Duration,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Finished(Summary),
+    /// The month's shard was done before: nothing changed.
+    AlreadyDone(Summary),
+    /// Another live process is running it (its holder name).
+    RunningElsewhere(String),
+}
+
+fn slot(tier: Tier) -> usize {
+    match tier {
+        Tier::Rookie => 0,
+        Tier::Senior => 1,
+        Tier::Elite => 2,
+        Tier::Super => 3,
+    }
+}
+
+/// Parses `K/N` (1 ≤ K ≤ N ≤ 1024).
+pub fn parse_shard(text: &str) -> AppResult<Shard> {
+    let parsed = text
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.trim().parse::<i64>().ok()?, n.trim().parse::<i64>().ok()?)))
+        .filter(|(k, n)| (1..=1024).contains(n) && (1..=*n).contains(k));
+    parsed
+        .map(|(index, count)| Shard { index, count })
+        .ok_or_else(|| {
+            AppError::field(
+                "shard",
+                "invalid",
+                "shard must be K/N with 1 ≤ K ≤ N ≤ 1024",
+            )
+        })
+}
+
+/// The month a run without `--month` recalculates: the one just ended in the business zone.
+pub fn month_just_ended(settings: &TierSettings) -> Month {
+    Month::of(crate::clock::now(), settings.time_zone).previous()
+}
+
+/// Runs (or resumes) the month for the shard; `progress(done, total)` after every batch.
+pub fn run(
+    db: &Db,
+    settings: &TierSettings,
+    options: &RunOptions,
+    progress: &mut dyn FnMut(i64, i64),
+) -> AppResult<Outcome> {
+    let started = Instant::now();
+    let mut conn = db.get()?;
+    let conn = &mut *conn;
+    let label = options.month.label();
+    let total = repo::count_shopkeepers(conn, options.shard)?;
+    let run = if options.dry_run {
+        None
+    } else {
+        match claim(db, conn, &label, options, total)? {
+            Claim::Mine(run) => Some(run),
+            Claim::Done => {
+                let mut summary = summary_of(conn, &label, options.shard)?;
+                summary.duration = started.elapsed();
+                return Ok(Outcome::AlreadyDone(summary));
+            }
+            Claim::Elsewhere(holder) => return Ok(Outcome::RunningElsewhere(holder)),
+        }
+    };
+    let mut after = run.as_ref().map_or(0, |r| r.last_member_id);
+    let mut done = run.as_ref().map_or(0, |r| r.processed);
+    let mut dry = Summary::default();
+    let bounds = options.month.bounds(settings.time_zone);
+    loop {
+        let ids = repo::shopkeepers_after(conn, after, options.shard, settings.batch_size)?;
+        let Some(&high) = ids.last() else {
+            break;
+        };
+        let rows = decide_batch(conn, settings, &label, options.shard, &ids, bounds)?;
+        let counts = count(&rows);
+        match &run {
+            Some(run) => {
+                let written = db.with_writer(|| {
+                    backend::write_transaction(conn, |conn| -> AppResult<bool> {
+                        let rows: Vec<NewHistory> = rows
+                            .iter()
+                            .cloned()
+                            .map(|row| NewHistory {
+                                run_id: Some(run.id),
+                                ..row
+                            })
+                            .collect();
+                        repo::insert_history(conn, &rows)?;
+                        repo::checkpoint(
+                            conn,
+                            run.id,
+                            &options.holder,
+                            high,
+                            counts,
+                            crate::clock::now(),
+                        )
+                    })
+                })?;
+                if !written {
+                    return Err(AppError::Conflict {
+                        code: "run_taken_over",
+                        detail: format!(
+                            "the run of {label} was taken over by another process; stopped"
+                        ),
+                    });
+                }
+            }
+            None => {
+                dry.processed += counts.0;
+                dry.promoted += counts.1;
+                dry.demoted += counts.2;
+                dry.unchanged += counts.3;
+                for row in &rows {
+                    dry.before[slot(
+                        row.previous_tier
+                            .and_then(Tier::parse)
+                            .unwrap_or(Tier::Rookie),
+                    )] += 1;
+                    dry.after[slot(Tier::parse(row.tier).unwrap_or(Tier::Rookie))] += 1;
+                }
+            }
+        }
+        after = high;
+        done += ids.len() as i64;
+        progress(done.min(total), total);
+    }
+    let mut summary = match &run {
+        Some(run) => {
+            db.with_writer(|| {
+                backend::write_transaction(conn, |conn| {
+                    repo::finish(conn, run.id, &options.holder, crate::clock::now())
+                })
+            })?;
+            summary_of(conn, &label, options.shard)?
+        }
+        None => dry,
+    };
+    summary.duration = started.elapsed();
+    Ok(Outcome::Finished(summary))
+}
+
+enum Claim {
+    Mine(RunRow),
+    Done,
+    Elsewhere(String),
+}
+
+/// Starts the month's shard, resumes it if its holder is this process or has died, or says
+/// who runs it.
+fn claim(
+    db: &Db,
+    conn: &mut DbConn,
+    label: &str,
+    options: &RunOptions,
+    total: i64,
+) -> AppResult<Claim> {
+    db.with_writer(|| {
+        backend::write_transaction(conn, |conn| {
+            let now = crate::clock::now();
+            if repo::find_run(conn, label, options.shard)?.is_none() {
+                repo::insert_run(conn, label, options.shard, &options.holder, total, now)?;
+            }
+            let run = repo::find_run(conn, label, options.shard)?
+                .ok_or_else(|| AppError::internal("a tier run vanished"))?;
+            if run.status == "done" {
+                return Ok(Claim::Done);
+            }
+            if run.holder == options.holder
+                || repo::take_over(conn, run.id, &options.holder, now - STALE_AFTER, now)?
+            {
+                let run = repo::find_run(conn, label, options.shard)?
+                    .ok_or_else(|| AppError::internal("a tier run vanished"))?;
+                return Ok(Claim::Mine(run));
+            }
+            Ok(Claim::Elsewhere(run.holder))
+        })
+    })
+}
+
+/// The month's decisions for a batch of shopkeeper ids (ascending), with three set-based reads.
+fn decide_batch(
+    conn: &mut DbConn,
+    settings: &TierSettings,
+    label: &str,
+    shard: Shard,
+    ids: &[i64],
+    bounds: (chrono::NaiveDateTime, chrono::NaiveDateTime),
+) -> AppResult<Vec<NewHistory>> {
+    let range = (ids[0], ids[ids.len() - 1]);
+    let figures: HashMap<i64, repo::FiguresRow> = repo::figures(conn, range, shard, bounds)?
+        .into_iter()
+        .map(|row| (row.member_id, row))
+        .collect();
+    let violations: HashMap<i64, i64> = repo::serious_violations(conn, range, bounds)?
+        .into_iter()
+        .map(|row| (row.member_id, row.n))
+        .collect();
+    let previous: HashMap<i64, Tier> = repo::tiers_before(conn, range, label)?
+        .into_iter()
+        .filter_map(|row| Tier::parse(&row.tier).map(|tier| (row.member_id, tier)))
+        .collect();
+    let now = crate::clock::now();
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let month = figures
+                .get(id)
+                .map_or_else(MonthFigures::default, |f| MonthFigures {
+                    gmv_fen: Fen(f.gmv_fen),
+                    orders: f.orders,
+                    buyers: f.buyers,
+                    refund_rate_bps: Bps(if f.amount_fen > 0 {
+                        (i128::from(f.refunded_fen) * 10_000 / i128::from(f.amount_fen)) as i32
+                    } else {
+                        0
+                    }),
+                    serious_violations: 0,
+                });
+            let month = MonthFigures {
+                serious_violations: violations.get(id).copied().unwrap_or(0),
+                ..month
+            };
+            let before = previous.get(id).copied().unwrap_or(Tier::Rookie);
+            let decision = rules::decide(settings, before, &month);
+            NewHistory {
+                member_id: *id,
+                month: label.to_owned(),
+                tier: decision.tier.as_str(),
+                created_at: now,
+                previous_tier: Some(before.as_str()),
+                gmv_fen: month.gmv_fen.0,
+                orders: month.orders,
+                buyers: month.buyers,
+                refund_rate_bps: month.refund_rate_bps.0,
+                serious_violations: month.serious_violations,
+                reason: decision.reason,
+                run_id: None,
+            }
+        })
+        .collect())
+}
+
+/// (processed, promoted, demoted, unchanged) of a batch's decisions.
+fn count(rows: &[NewHistory]) -> (i64, i64, i64, i64) {
+    let mut counts = (rows.len() as i64, 0, 0, 0);
+    for row in rows {
+        let before = row
+            .previous_tier
+            .and_then(Tier::parse)
+            .unwrap_or(Tier::Rookie);
+        let after = Tier::parse(row.tier).unwrap_or(Tier::Rookie);
+        match slot(after).cmp(&slot(before)) {
+            std::cmp::Ordering::Greater => counts.1 += 1,
+            std::cmp::Ordering::Less => counts.2 += 1,
+            std::cmp::Ordering::Equal => counts.3 += 1,
+        }
+    }
+    counts
+}
+
+/// The month's shard as recorded: tiers before and after, moves.
+fn summary_of(conn: &mut DbConn, label: &str, shard: Shard) -> AppResult<Summary> {
+    let mut summary = Summary::default();
+    for row in repo::transitions(conn, label, shard)? {
+        let before = row
+            .previous_tier
+            .as_deref()
+            .and_then(Tier::parse)
+            .unwrap_or(Tier::Rookie);
+        let after = Tier::parse(&row.tier).unwrap_or(Tier::Rookie);
+        summary.processed += row.n;
+        summary.before[slot(before)] += row.n;
+        summary.after[slot(after)] += row.n;
+        match slot(after).cmp(&slot(before)) {
+            std::cmp::Ordering::Greater => summary.promoted += row.n,
+            std::cmp::Ordering::Less => summary.demoted += row.n,
+            std::cmp::Ordering::Equal => summary.unchanged += row.n,
+        }
+    }
+    Ok(summary)
+}

@@ -1,0 +1,331 @@
+//! The monthly tier engine on the database under test: figures from settled lines in the
+//! business time zone's month, threshold edges, blocked rises, falls of one level, idempotent
+//! reruns, shards, resuming a killed run, refusing a run held elsewhere.
+
+use diesel::prelude::*;
+use serde_json::Value;
+use xiaopu::db::schema::{order_lines, tier_history, tier_runs};
+use xiaopu::tiers::engine::{self, Outcome, RunOptions, Summary};
+use xiaopu::tiers::months::Month;
+use xiaopu::tiers::repo::Shard;
+
+use crate::money::settled_order;
+use crate::orders::{market_in, Market, CALLBACK_SECRET};
+use crate::support::TestApp;
+
+/// A market whose tiers are within reach of a few orders: Senior at one ¥29.90 order from one
+/// buyer, Elite at two orders from two buyers, Super far away.
+async fn tier_market() -> Market {
+    let app = TestApp::builder()
+        .with_settings(|s| {
+            s.payments.callback_secret = CALLBACK_SECRET.to_owned();
+            s.tiers.senior = xiaopu::config::TierThreshold {
+                gmv_fen: 2990,
+                orders: 1,
+                buyers: 1,
+            };
+            s.tiers.elite = xiaopu::config::TierThreshold {
+                gmv_fen: 5980,
+                orders: 2,
+                buyers: 2,
+            };
+            s.tiers.super_ = xiaopu::config::TierThreshold {
+                gmv_fen: 1_000_000,
+                orders: 100,
+                buyers: 50,
+            };
+            s.tiers.batch_size = 1;
+        })
+        .start()
+        .await;
+    let mut goods = crate::support::goods_body();
+    goods["skus"][0]["per_buyer_limit"] = Value::Null;
+    market_in(app, goods).await
+}
+
+pub async fn run_tiers(m: &Market, month: &str, shard: Shard, holder: &str) -> Outcome {
+    let state = m.app.state.clone();
+    let options = RunOptions {
+        month: Month::parse(month).unwrap(),
+        shard,
+        dry_run: false,
+        holder: holder.to_owned(),
+    };
+    xiaopu::state::off_worker(move || {
+        engine::run(&state.db, &state.settings.tiers, &options, &mut |_, _| {})
+    })
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+fn finished(outcome: Outcome) -> Summary {
+    match outcome {
+        Outcome::Finished(summary) => summary,
+        other => panic!("expected a finished run, got {other:?}"),
+    }
+}
+
+/// Sets when an order's lines were settled (UTC).
+async fn settled_at(m: &Market, order_id: i64, at: &str) {
+    let at = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").unwrap();
+    m.app
+        .state
+        .db
+        .write(move |conn| {
+            diesel::update(order_lines::table.filter(order_lines::order_id.eq(order_id)))
+                .set(order_lines::settled_at.eq(at))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+/// The month's rows: (member, tier, previous tier, reason), by member.
+async fn history(m: &Market, month: &str) -> Vec<(i64, String, Option<String>, String)> {
+    let month = month.to_owned();
+    m.app
+        .state
+        .db
+        .read(move |conn| {
+            Ok(tier_history::table
+                .filter(tier_history::month.eq(month))
+                .order(tier_history::member_id)
+                .select((
+                    tier_history::member_id,
+                    tier_history::tier,
+                    tier_history::previous_tier,
+                    tier_history::reason,
+                ))
+                .load(conn)?)
+        })
+        .await
+        .unwrap()
+}
+
+async fn record_tier(m: &Market, member: i64, month: &str, tier: &str) {
+    let (month, tier) = (month.to_owned(), tier.to_owned());
+    m.app
+        .state
+        .db
+        .write(move |conn| {
+            diesel::insert_into(tier_history::table)
+                .values((
+                    tier_history::member_id.eq(member),
+                    tier_history::month.eq(month),
+                    tier_history::tier.eq(tier),
+                    tier_history::created_at.eq(xiaopu::clock::now()),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn a_month_is_its_business_days_and_a_threshold_is_met_exactly() {
+    let m = tier_market().await;
+    let keeper = m.shopkeeper.member.0;
+    let (first, _) = settled_order(&m, "t-1", 1).await;
+    let (second, _) = settled_order(&m, "t-2", 1).await;
+    // 23:59:59 on 31 October in Shanghai, and a second later (1 November, 00:00:00).
+    settled_at(&m, first, "2026-10-31 15:59:59").await;
+    settled_at(&m, second, "2026-10-31 16:00:00").await;
+
+    let october = finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
+    assert_eq!(october.processed, 1);
+    assert_eq!(october.promoted, 1);
+    let rows = history(&m, "2026-10").await;
+    assert_eq!(rows[0].0, keeper);
+    // Exactly at Senior's thresholds (¥29.90, one order, one buyer); Elite would need a second.
+    assert_eq!(rows[0].1, "senior");
+    assert_eq!(rows[0].2.as_deref(), Some("rookie"));
+    assert!(rows[0].3.contains("rose to senior"), "{}", rows[0].3);
+
+    // November has the other order only: Senior kept, and it says what Elite needs.
+    let november = finished(run_tiers(&m, "2026-11", Shard::WHOLE, "t").await);
+    assert_eq!(november.unchanged, 1);
+    let rows = history(&m, "2026-11").await;
+    assert_eq!(rows[0].1, "senior");
+    assert!(rows[0].3.contains("elite needs"), "{}", rows[0].3);
+
+    // The tier applies to orders placed from now on.
+    let placed = m.place_one("after-run", 1).await;
+    assert_eq!(placed.status, 201, "{}", placed.text);
+    let shop_orders = m
+        .app
+        .get(
+            &format!("/api/v1/me/shops/{}/orders", m.shop_id),
+            Some(&m.shopkeeper.access),
+        )
+        .await
+        .json();
+    assert_eq!(shop_orders["items"][0]["lines"][0]["tier_bonus_bps"], 500);
+
+    // A rerun changes nothing and adds nothing.
+    let again = run_tiers(&m, "2026-10", Shard::WHOLE, "t").await;
+    assert!(
+        matches!(again, Outcome::AlreadyDone(ref s) if s.processed == 1),
+        "{again:?}"
+    );
+    assert_eq!(history(&m, "2026-10").await.len(), 1);
+}
+
+#[actix_web::test]
+async fn a_refund_rate_over_the_ceiling_blocks_a_rise() {
+    let m = tier_market().await;
+    let (order_id, part) = settled_order(&m, "u-1", 2).await;
+    settled_at(&m, order_id, "2026-10-10 04:00:00").await;
+    // One of the two pieces refunded after settlement: ¥29.90 kept (Senior exactly) with a
+    // refund rate of 50%, which blocks the rise.
+    let line = m.order(order_id).await["parts"][0]["lines"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let case_id = crate::aftersales::open_case(&m, order_id, part, "refund_only", line, 1)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    crate::aftersales::supplier_post(&m, case_id, "approve", serde_json::json!({})).await;
+    finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
+    let rows = history(&m, "2026-10").await;
+    assert_eq!(rows[0].1, "rookie");
+    assert!(
+        rows[0].3.contains("refund rate 50.00% above 20.00%"),
+        "{}",
+        rows[0].3
+    );
+}
+
+#[actix_web::test]
+async fn a_month_without_sales_falls_one_level_at_most() {
+    let m = tier_market().await;
+    let keeper = m.shopkeeper.member.0;
+    record_tier(&m, keeper, "2026-09", "super").await;
+    let summary = finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
+    assert_eq!(
+        (summary.demoted, summary.before[3], summary.after[2]),
+        (1, 1, 1)
+    );
+    let rows = history(&m, "2026-10").await;
+    assert_eq!(rows[0].1, "elite");
+    assert!(rows[0].3.contains("at most 1 level"), "{}", rows[0].3);
+}
+
+/// Several shopkeepers with different histories: (member ids).
+async fn several_shopkeepers(m: &Market) -> Vec<i64> {
+    let mut members = vec![m.shopkeeper.member.0];
+    for (i, tier) in ["super", "elite", "senior", "rookie"].iter().enumerate() {
+        let (keeper, _, _) = m
+            .app
+            .shopkeeper(
+                &format!("keeper{i}@example.cn"),
+                10 + i as u32,
+                &format!("第{i}号小店"),
+                &m.supplier.admin,
+            )
+            .await;
+        record_tier(m, keeper.member.0, "2026-09", tier).await;
+        members.push(keeper.member.0);
+    }
+    let (order_id, _) = settled_order(m, "s-1", 1).await;
+    settled_at(m, order_id, "2026-10-05 04:00:00").await;
+    members
+}
+
+#[actix_web::test]
+async fn three_shards_decide_exactly_what_one_worker_does() {
+    let m = tier_market().await;
+    several_shopkeepers(&m).await;
+    for k in 1..=3 {
+        let shard = Shard { index: k, count: 3 };
+        finished(run_tiers(&m, "2026-10", shard, &format!("w{k}")).await);
+    }
+    let sharded = history(&m, "2026-10").await;
+    assert_eq!(sharded.len(), 5);
+    forget_month(&m, "2026-10").await;
+    let whole = finished(run_tiers(&m, "2026-10", Shard::WHOLE, "one").await);
+    assert_eq!(whole.processed, 5);
+    assert_eq!(history(&m, "2026-10").await, sharded);
+}
+
+/// Deletes the month's decisions and runs, to run it again from scratch.
+async fn forget_month(m: &Market, month: &str) {
+    let month = month.to_owned();
+    m.app
+        .state
+        .db
+        .write(move |conn| {
+            diesel::delete(tier_history::table.filter(tier_history::month.eq(month)))
+                .execute(conn)?;
+            diesel::delete(tier_runs::table).execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn a_killed_run_is_refused_while_alive_and_resumed_after_to_the_uninterrupted_result() {
+    let m = tier_market().await;
+    several_shopkeepers(&m).await;
+    // The uninterrupted result.
+    finished(run_tiers(&m, "2026-10", Shard::WHOLE, "clean").await);
+    let uninterrupted = history(&m, "2026-10").await;
+    assert_eq!(uninterrupted.len(), 5);
+    forget_month(&m, "2026-10").await;
+
+    // A run that dies after its second batch (one shopkeeper a batch): the process is gone
+    // right after a commit, as a kill between or inside batches leaves it.
+    let state = m.app.state.clone();
+    let died = xiaopu::state::off_worker(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let options = RunOptions {
+                month: Month::parse("2026-10").unwrap(),
+                shard: Shard::WHOLE,
+                dry_run: false,
+                holder: "doomed".to_owned(),
+            };
+            engine::run(
+                &state.db,
+                &state.settings.tiers,
+                &options,
+                &mut |done, _| {
+                    assert!(done < 2, "killed");
+                },
+            )
+        }))
+        .is_err()
+    })
+    .await
+    .unwrap();
+    assert!(died);
+    assert_eq!(history(&m, "2026-10").await.len(), 2);
+
+    // While its holder still looks alive, another process is refused, not doubled.
+    let refused = run_tiers(&m, "2026-10", Shard::WHOLE, "me").await;
+    assert!(
+        matches!(refused, Outcome::RunningElsewhere(ref holder) if holder == "doomed"),
+        "{refused:?}"
+    );
+    // Once it has shown no life for five minutes, the rerun finishes the month.
+    m.app
+        .state
+        .db
+        .write(|conn| {
+            diesel::update(tier_runs::table)
+                .set(
+                    tier_runs::heartbeat_at.eq(xiaopu::clock::now() - chrono::Duration::minutes(6)),
+                )
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let resumed = finished(run_tiers(&m, "2026-10", Shard::WHOLE, "me").await);
+    assert_eq!(resumed.processed, 5);
+    let after: Vec<_> = history(&m, "2026-10").await;
+    assert_eq!(after, uninterrupted);
+}
