@@ -36,6 +36,7 @@ pub const BEARER: &str = "bearer";
         (name = "fulfilment", description = "The supplier admin API: the supplier's orders, shipping"),
         (name = "aftersales", description = "Refunds and returns: the buyer's requests, the supplier's answers, disputes the platform decides"),
         (name = "money", description = "Earnings, balances, withdrawals and finance views"),
+        (name = "tiers", description = "Shopkeeper tiers: the shopkeeper's view, the monthly engine's runs, overrides"),
         (name = "payments", description = "Payment gateway callbacks and the sandbox"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

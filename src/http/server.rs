@@ -19,7 +19,7 @@ use crate::ops::metrics::Metrics;
 use crate::state::AppState;
 use crate::{
     aftersales, auth, catalogue, curation, finance, fulfilment, goods, members, ops, orders,
-    payments, plans, sharing, shops, storefront, suppliers, withdrawals,
+    payments, plans, sharing, shops, storefront, suppliers, tiers, withdrawals,
 };
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
@@ -52,7 +52,10 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(payments::handlers::list_events)
                 .service(aftersales::handlers::disputes)
                 .service(aftersales::handlers::decide)
-                .service(finance::handlers::platform_finance),
+                .service(finance::handlers::platform_finance)
+                .service(tiers::handlers::runs)
+                .service(tiers::handlers::distribution)
+                .service(tiers::handlers::override_tier),
         )
         .service(
             scope::scope("/api/v1/supplier")
@@ -127,7 +130,8 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(aftersales::handlers::withdraw)
                 .service(withdrawals::handlers::shopkeeper_withdraw)
                 .service(withdrawals::handlers::shopkeeper_withdrawals)
-                .service(finance::handlers::earnings),
+                .service(finance::handlers::earnings)
+                .service(tiers::handlers::my_tier),
         );
 }
 

@@ -1,13 +1,16 @@
 //! Shopkeeper tiers. A member's tier is the latest month recorded in `tier_history`, Rookie when
 //! none is; the monthly engine records a month for every shopkeeper (see `rules` for how).
 
+pub mod dto;
 pub mod engine;
+pub mod handlers;
 pub mod months;
 pub mod repo;
 pub mod rules;
+pub mod service;
 
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::config::TierBonus;
@@ -17,7 +20,7 @@ use crate::error::AppResult;
 use crate::members::MemberId;
 use crate::money::Bps;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     Rookie,

@@ -329,3 +329,94 @@ async fn a_killed_run_is_refused_while_alive_and_resumed_after_to_the_uninterrup
     let after: Vec<_> = history(&m, "2026-10").await;
     assert_eq!(after, uninterrupted);
 }
+
+#[actix_web::test]
+async fn shopkeepers_see_their_tier_and_progress_and_admins_runs_distribution_and_overrides() {
+    let m = tier_market().await;
+    let keeper = m.shopkeeper.member.0;
+    settled_order(&m, "me-1", 1).await;
+    let mine = m
+        .app
+        .get("/api/v1/me/tier", Some(&m.shopkeeper.access))
+        .await;
+    assert_eq!(mine.status, 200, "{}", mine.text);
+    let view = mine.json();
+    assert_eq!(view["tier"], "rookie");
+    assert_eq!(view["bonus_bps"], 0);
+    assert_eq!(view["this_month_figures"]["gmv_fen"], 2990);
+    assert_eq!(view["this_month_figures"]["orders"], 1);
+    assert_eq!(view["next_tier"], "senior");
+    assert!(view["next_tier_needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|need| need["missing"] == 0));
+
+    finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
+    let admin = &m.supplier.admin.access;
+    let runs = m.app.get("/api/v1/admin/tiers/runs", Some(admin)).await;
+    assert_eq!(runs.status, 200, "{}", runs.text);
+    assert_eq!(runs.json()["items"][0]["month"], "2026-10");
+    assert_eq!(runs.json()["items"][0]["status"], "done");
+    assert_eq!(runs.json()["items"][0]["processed"], 1);
+
+    let overridden = m
+        .app
+        .post(
+            &format!("/api/v1/admin/shopkeepers/{keeper}/tier"),
+            &serde_json::json!({"tier": "elite", "reason": "重点合作 key partner"}),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(overridden.status, 200, "{}", overridden.text);
+    assert_eq!(overridden.json()["source"], "override");
+    let view = m
+        .app
+        .get("/api/v1/me/tier", Some(&m.shopkeeper.access))
+        .await
+        .json();
+    assert_eq!(view["tier"], "elite");
+    assert_eq!(view["bonus_bps"], 1000);
+    assert_eq!(view["last_decision"]["previous_tier"], "rookie");
+    let distribution = m
+        .app
+        .get("/api/v1/admin/tiers/distribution", Some(admin))
+        .await
+        .json();
+    assert_eq!(distribution["elite"], 1);
+    assert_eq!(distribution["rookie"], 0);
+    let audited: i64 = m
+        .app
+        .state
+        .db
+        .read(|conn| {
+            use xiaopu::db::schema::audit_events;
+            Ok(audit_events::table
+                .filter(audit_events::action.eq("tier.overridden"))
+                .count()
+                .get_result(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+    // Shopkeepers cannot override; a member without a shop is not a shopkeeper.
+    let not_admin = m
+        .app
+        .post(
+            &format!("/api/v1/admin/shopkeepers/{keeper}/tier"),
+            &serde_json::json!({"tier": "super", "reason": "mine"}),
+            Some(&m.shopkeeper.access),
+        )
+        .await;
+    assert_eq!(not_admin.status, 403);
+    let buyer = m.buyer.member.0;
+    let no_shop = m
+        .app
+        .post(
+            &format!("/api/v1/admin/shopkeepers/{buyer}/tier"),
+            &serde_json::json!({"tier": "super", "reason": "no shop"}),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(no_shop.status, 404);
+}

@@ -1,0 +1,285 @@
+//! What shopkeepers and admins see of tiers, and admins' overrides.
+
+use diesel::prelude::*;
+
+use super::dto::{
+    MyTierView, Requirement, TierDecisionView, TierDistributionView, TierOverrideRequest,
+    TierRunView,
+};
+use super::months::Month;
+use super::repo::{self, Shard};
+use super::rules::MonthFigures;
+use super::Tier;
+use crate::audit::Actor;
+use crate::config::{Settings, TierThreshold};
+use crate::db::schema::{shops, tier_history, tier_runs};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::members::MemberId;
+use crate::money::{Bps, Fen};
+use crate::pagination::{Page, Paginated};
+
+/// The reason an override is recorded with starts so.
+const OVERRIDE_PREFIX: &str = "override by the platform: ";
+
+type HistoryRow = (
+    String,
+    String,
+    Option<String>,
+    i64,
+    i64,
+    i64,
+    i32,
+    i64,
+    String,
+    Option<i64>,
+);
+
+fn latest_decision(conn: &mut DbConn, member: MemberId) -> AppResult<Option<TierDecisionView>> {
+    let row: Option<HistoryRow> = tier_history::table
+        .filter(tier_history::member_id.eq(member.0))
+        .order(tier_history::month.desc())
+        .select((
+            tier_history::month,
+            tier_history::tier,
+            tier_history::previous_tier,
+            tier_history::gmv_fen,
+            tier_history::orders,
+            tier_history::buyers,
+            tier_history::refund_rate_bps,
+            tier_history::serious_violations,
+            tier_history::reason,
+            tier_history::run_id,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(
+        |(month, tier, previous, gmv, orders, buyers, refund, violations, reason, run_id)| {
+            TierDecisionView {
+                month,
+                tier: Tier::parse(&tier).unwrap_or(Tier::Rookie),
+                previous_tier: previous.as_deref().and_then(Tier::parse),
+                figures: MonthFigures {
+                    gmv_fen: Fen(gmv),
+                    orders,
+                    buyers,
+                    refund_rate_bps: Bps(refund),
+                    serious_violations: violations,
+                },
+                source: if run_id.is_some() {
+                    "monthly_run"
+                } else if reason.starts_with(OVERRIDE_PREFIX) {
+                    "override"
+                } else {
+                    "recorded"
+                }
+                .to_owned(),
+                reason,
+            }
+        },
+    ))
+}
+
+fn next(tier: Tier) -> Option<Tier> {
+    match tier {
+        Tier::Rookie => Some(Tier::Senior),
+        Tier::Senior => Some(Tier::Elite),
+        Tier::Elite => Some(Tier::Super),
+        Tier::Super => None,
+    }
+}
+
+fn threshold(settings: &Settings, tier: Tier) -> Option<&TierThreshold> {
+    match tier {
+        Tier::Rookie => None,
+        Tier::Senior => Some(&settings.tiers.senior),
+        Tier::Elite => Some(&settings.tiers.elite),
+        Tier::Super => Some(&settings.tiers.super_),
+    }
+}
+
+pub fn my_tier(conn: &mut DbConn, settings: &Settings, member: MemberId) -> AppResult<MyTierView> {
+    let tier = super::current(conn, member)?;
+    let zone = settings.tiers.time_zone;
+    let month = Month::of(crate::clock::now(), zone);
+    let figures = repo::figures(conn, (member.0, member.0), Shard::WHOLE, month.bounds(zone))?
+        .into_iter()
+        .next();
+    let so_far = figures.map_or_else(MonthFigures::default, |f| MonthFigures {
+        gmv_fen: Fen(f.gmv_fen),
+        orders: f.orders,
+        buyers: f.buyers,
+        refund_rate_bps: Bps(if f.amount_fen > 0 {
+            (i128::from(f.refunded_fen) * 10_000 / i128::from(f.amount_fen)) as i32
+        } else {
+            0
+        }),
+        serious_violations: 0,
+    });
+    let next_tier = next(tier);
+    let needs = next_tier
+        .and_then(|t| threshold(settings, t))
+        .map(|t| {
+            [
+                ("gmv_fen", t.gmv_fen, so_far.gmv_fen.0),
+                ("orders", t.orders, so_far.orders),
+                ("buyers", t.buyers, so_far.buyers),
+            ]
+            .into_iter()
+            .map(|(figure, needed, have)| Requirement {
+                figure: figure.to_owned(),
+                needed,
+                have,
+                missing: (needed - have).max(0),
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    Ok(MyTierView {
+        tier,
+        bonus_bps: tier.bonus(&settings.tiers.bonus_bps),
+        last_decision: latest_decision(conn, member)?,
+        this_month: month.label(),
+        this_month_figures: so_far,
+        next_tier,
+        next_tier_needs: needs,
+        refund_rate_ceiling_bps: Bps(settings.tiers.refund_rate_ceiling_bps),
+    })
+}
+
+pub fn runs(conn: &mut DbConn, page: Page) -> AppResult<Paginated<TierRunView>> {
+    let total = tier_runs::table.count().get_result(conn)?;
+    let rows = tier_runs::table
+        .order(tier_runs::id.desc())
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(repo::RunRow::as_select())
+        .load(conn)?;
+    Ok(Paginated::new(
+        rows.into_iter()
+            .map(|run| TierRunView {
+                id: run.id,
+                shard: format!("{}/{}", run.shard_index, run.shard_count),
+                duration_seconds: (run.finished_at.unwrap_or(run.heartbeat_at) - run.started_at)
+                    .num_milliseconds() as f64
+                    / 1000.0,
+                month: run.month,
+                status: run.status,
+                holder: run.holder,
+                total: run.total,
+                processed: run.processed,
+                promoted: run.promoted,
+                demoted: run.demoted,
+                unchanged: run.unchanged,
+                started_at: run.started_at,
+                finished_at: run.finished_at,
+            })
+            .collect(),
+        page,
+        total,
+    ))
+}
+
+#[derive(QueryableByName)]
+struct TierCount {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    tier: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Shopkeepers (shop owners) by current tier, one aggregate.
+pub fn distribution(conn: &mut DbConn) -> AppResult<TierDistributionView> {
+    let rows: Vec<TierCount> = diesel::sql_query(
+        "SELECT t.tier, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM (SELECT DISTINCT owner_member_id FROM shops) s \
+         LEFT JOIN tier_history t ON t.member_id = s.owner_member_id AND t.month = \
+           (SELECT MAX(h.month) FROM tier_history h WHERE h.member_id = s.owner_member_id) \
+         GROUP BY t.tier",
+    )
+    .load(conn)?;
+    let mut view = TierDistributionView {
+        rookie: 0,
+        senior: 0,
+        elite: 0,
+        super_: 0,
+    };
+    for row in rows {
+        let count = match row
+            .tier
+            .as_deref()
+            .and_then(Tier::parse)
+            .unwrap_or(Tier::Rookie)
+        {
+            Tier::Rookie => &mut view.rookie,
+            Tier::Senior => &mut view.senior,
+            Tier::Elite => &mut view.elite,
+            Tier::Super => &mut view.super_,
+        };
+        *count += row.n;
+    }
+    Ok(view)
+}
+
+/// Sets a shopkeeper's tier now, as the current month's decision (the monthly run keeps it),
+/// with the reason; audited.
+pub fn override_tier(
+    conn: &mut DbConn,
+    settings: &Settings,
+    member: MemberId,
+    request: &TierOverrideRequest,
+    actor: &Actor,
+) -> AppResult<TierDecisionView> {
+    let reason = request.reason.trim();
+    if !(2..=500).contains(&reason.chars().count()) {
+        return Err(AppError::field(
+            "reason",
+            "length",
+            "reason must have 2 to 500 characters",
+        ));
+    }
+    let owns_shop: i64 = shops::table
+        .filter(shops::owner_member_id.eq(member.0))
+        .count()
+        .get_result(conn)?;
+    if owns_shop == 0 {
+        return Err(AppError::NotFound {
+            resource: "shopkeeper",
+        });
+    }
+    let before = super::current(conn, member)?;
+    let month = Month::of(crate::clock::now(), settings.tiers.time_zone).label();
+    let recorded = format!("{OVERRIDE_PREFIX}{reason}");
+    diesel::delete(
+        tier_history::table
+            .filter(tier_history::member_id.eq(member.0))
+            .filter(tier_history::month.eq(&month)),
+    )
+    .execute(conn)?;
+    repo::insert_history(
+        conn,
+        &[repo::NewHistory {
+            member_id: member.0,
+            month: month.clone(),
+            tier: request.tier.as_str(),
+            created_at: crate::clock::now(),
+            previous_tier: Some(before.as_str()),
+            gmv_fen: 0,
+            orders: 0,
+            buyers: 0,
+            refund_rate_bps: 0,
+            serious_violations: 0,
+            reason: recorded,
+            run_id: None,
+        }],
+    )?;
+    crate::audit::record(
+        conn,
+        actor,
+        "tier.overridden",
+        "member",
+        &member.0.to_string(),
+        serde_json::json!({"before": before, "after": request.tier, "month": month, "reason": reason}),
+    )?;
+    latest_decision(conn, member)?.ok_or_else(|| AppError::internal("the override vanished"))
+}
