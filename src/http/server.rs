@@ -55,7 +55,8 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(finance::handlers::platform_finance)
                 .service(tiers::handlers::runs)
                 .service(tiers::handlers::distribution)
-                .service(tiers::handlers::override_tier),
+                .service(tiers::handlers::override_tier)
+                .service(tiers::handlers::record_violation),
         )
         .service(
             scope::scope("/api/v1/supplier")

@@ -92,3 +92,21 @@ pub struct RunQuery {
     #[param(minimum = 1)]
     pub per_page: Option<u32>,
 }
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ViolationRequest {
+    /// A serious violation blocks any tier rise in its month.
+    pub serious: bool,
+    /// What happened (2 to 500 characters).
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ViolationView {
+    pub id: i64,
+    pub member_id: i64,
+    pub serious: bool,
+    pub reason: String,
+    pub created_at: NaiveDateTime,
+}

@@ -5,6 +5,7 @@ use tracing_actix_web::RequestId;
 
 use super::dto::{
     MyTierView, RunQuery, TierDecisionView, TierDistributionView, TierOverrideRequest, TierRunView,
+    ViolationRequest, ViolationView,
 };
 use super::service;
 use crate::auth::{AdminMember, AuthMember};
@@ -106,4 +107,35 @@ pub async fn override_tier(
             .write(move |conn| service::override_tier(conn, &settings, member, &body, &actor))
             .await?,
     ))
+}
+
+/// Record a member's violation: a serious one blocks any tier rise in its month. Audited.
+#[utoipa::path(
+    tag = "tiers",
+    params(("id" = i64, Path, description = "The member id")),
+    request_body = ViolationRequest,
+    responses(
+        (status = 201, description = "Recorded", body = ViolationView),
+        CommonErrors, RoleErrors, NotFoundErrors
+    ),
+    security(("bearer" = ["admin"]))
+)]
+#[post("/members/{id}/violations")]
+pub async fn record_violation(
+    state: web::Data<AppState>,
+    admin: AdminMember,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: JsonBody<ViolationRequest>,
+) -> AppResult<actix_web::HttpResponse> {
+    let (actor, member, body) = (
+        actor(admin.id(), &request_id),
+        MemberId(id.into_inner()),
+        body.into_inner(),
+    );
+    let view = state
+        .db
+        .write(move |conn| service::record_violation(conn, member, &body, &actor))
+        .await?;
+    Ok(actix_web::HttpResponse::Created().json(view))
 }

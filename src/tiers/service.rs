@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::dto::{
     MyTierView, Requirement, TierDecisionView, TierDistributionView, TierOverrideRequest,
-    TierRunView,
+    TierRunView, ViolationRequest, ViolationView,
 };
 use super::months::Month;
 use super::repo::{self, Shard};
@@ -12,7 +12,7 @@ use super::rules::MonthFigures;
 use super::Tier;
 use crate::audit::Actor;
 use crate::config::{Settings, TierThreshold};
-use crate::db::schema::{shops, tier_history, tier_runs};
+use crate::db::schema::{member_violations, shops, tier_history, tier_runs};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
@@ -282,4 +282,47 @@ pub fn override_tier(
         serde_json::json!({"before": before, "after": request.tier, "month": month, "reason": reason}),
     )?;
     latest_decision(conn, member)?.ok_or_else(|| AppError::internal("the override vanished"))
+}
+
+/// Records a shopkeeper's violation (serious ones block a rise in their month); audited.
+pub fn record_violation(
+    conn: &mut DbConn,
+    member: MemberId,
+    request: &ViolationRequest,
+    actor: &Actor,
+) -> AppResult<ViolationView> {
+    let reason = request.reason.trim();
+    if !(2..=500).contains(&reason.chars().count()) {
+        return Err(AppError::field(
+            "reason",
+            "length",
+            "reason must have 2 to 500 characters",
+        ));
+    }
+    crate::members::repo::find(conn, member)?.ok_or(AppError::NotFound { resource: "member" })?;
+    let now = crate::clock::now();
+    let id = crate::with_backend!(conn, c => diesel::insert_into(member_violations::table)
+        .values((
+            member_violations::member_id.eq(member.0),
+            member_violations::serious.eq(request.serious),
+            member_violations::reason.eq(reason),
+            member_violations::created_at.eq(now),
+        ))
+        .returning(member_violations::id)
+        .get_result::<i64>(c))?;
+    crate::audit::record(
+        conn,
+        actor,
+        "member.violation_recorded",
+        "member",
+        &member.0.to_string(),
+        serde_json::json!({"violation_id": id, "serious": request.serious, "reason": reason}),
+    )?;
+    Ok(ViolationView {
+        id,
+        member_id: member.0,
+        serious: request.serious,
+        reason: reason.to_owned(),
+        created_at: now,
+    })
 }

@@ -420,3 +420,34 @@ async fn shopkeepers_see_their_tier_and_progress_and_admins_runs_distribution_an
         .await;
     assert_eq!(no_shop.status, 404);
 }
+
+#[actix_web::test]
+async fn a_serious_violation_recorded_by_an_admin_blocks_the_month_s_rise() {
+    let m = tier_market().await;
+    let keeper = m.shopkeeper.member.0;
+    settled_order(&m, "v-1", 1).await;
+    let admin = &m.supplier.admin.access;
+    let bad = m
+        .app
+        .post(
+            &format!("/api/v1/admin/members/{keeper}/violations"),
+            &serde_json::json!({"serious": true, "reason": ""}),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let recorded = m
+        .app
+        .post(
+            &format!("/api/v1/admin/members/{keeper}/violations"),
+            &serde_json::json!({"serious": true, "reason": "刷单 fake orders"}),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.text);
+    let this_month = Month::of(xiaopu::clock::now(), m.app.state.settings.tiers.time_zone).label();
+    finished(run_tiers(&m, &this_month, Shard::WHOLE, "t").await);
+    let rows = history(&m, &this_month).await;
+    assert_eq!(rows[0].1, "rookie");
+    assert!(rows[0].3.contains("1 serious violation"), "{}", rows[0].3);
+}
