@@ -53,6 +53,22 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Fill an empty database with a reproducible dataset for the tier engine's benchmark:
+    /// shopkeepers with a shop each, as many buyers, settled orders spread over a month.
+    Seed {
+        #[arg(long)]
+        shopkeepers: i64,
+        #[arg(long, default_value_t = 10)]
+        orders_per_shopkeeper: i64,
+        /// YYYY-MM the orders settle in (default: the month just ended).
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: i64,
+        /// Share of lines with a piece refunded, in percent.
+        #[arg(long, default_value_t = 5)]
+        refund_percent: i64,
+    },
     /// The monthly tier engine.
     Tiers {
         #[command(subcommand)]
@@ -141,6 +157,20 @@ fn main() -> ExitCode {
         Command::Jobs {
             command: JobsCommand::Run { job },
         } => run_job(&settings, job),
+        Command::Seed {
+            shopkeepers,
+            orders_per_shopkeeper,
+            month,
+            seed,
+            refund_percent,
+        } => seed_database(
+            &settings,
+            shopkeepers,
+            orders_per_shopkeeper,
+            month.as_deref(),
+            seed,
+            refund_percent,
+        ),
         Command::Tiers {
             command:
                 TiersCommand::Run {
@@ -287,6 +317,45 @@ fn run_job(settings: &Settings, job: Job) -> Result<(), String> {
             job.name()
         ),
     }
+    Ok(())
+}
+
+fn seed_database(
+    settings: &Settings,
+    shopkeepers: i64,
+    orders_per_shopkeeper: i64,
+    month: Option<&str>,
+    seed: i64,
+    refund_percent: i64,
+) -> Result<(), String> {
+    use xiaopu::tiers::seed::{self, SeedOptions};
+    let month = match month {
+        Some(text) => xiaopu::tiers::months::Month::parse(text).map_err(describe)?,
+        None => xiaopu::tiers::engine::month_just_ended(&settings.tiers),
+    };
+    let db = migrate(settings)?;
+    let started = std::time::Instant::now();
+    let mut conn = db.get().map_err(describe)?;
+    let seeded = seed::seed(
+        &mut conn,
+        SeedOptions {
+            shopkeepers,
+            orders_per_shopkeeper,
+            month,
+            seed,
+            refund_percent,
+            zone: settings.tiers.time_zone,
+        },
+    )
+    .map_err(describe)?;
+    println!(
+        "seeded {} members, {} shops, {} settled orders in {} in {:.1} s",
+        seeded.members,
+        seeded.shops,
+        seeded.orders,
+        month.label(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub mod handlers;
 pub mod months;
 pub mod repo;
 pub mod rules;
+pub mod seed;
 pub mod service;
 
 use diesel::prelude::*;

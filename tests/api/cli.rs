@@ -266,3 +266,65 @@ fn the_tier_engine_runs_a_month_once_from_the_command_line() {
     assert_eq!(code, Some(0));
     assert!(stdout.contains("done before: nothing changed"), "{stdout}");
 }
+
+#[test]
+fn a_seeded_month_is_reproducible_and_the_engine_decides_every_shopkeeper() {
+    let run = |database: &TestDatabase, args: &[&str]| {
+        let output = xiaopu()
+            .args(args)
+            .env("DATABASE_URL", &database.url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let seed_args = [
+        "seed",
+        "--shopkeepers",
+        "60",
+        "--orders-per-shopkeeper",
+        "30",
+        "--month",
+        "2026-10",
+        "--seed",
+        "7",
+    ];
+    let figures = |database: &TestDatabase| -> Vec<(i64, i64, i32)> {
+        let settings = test_settings(&database.url);
+        let db = crate::support::migrated_db(&settings);
+        let mut conn = db.get().unwrap();
+        use xiaopu::db::schema::order_lines;
+        order_lines::table
+            .order(order_lines::id)
+            .select((
+                order_lines::shopkeeper_member_id,
+                order_lines::amount_fen,
+                order_lines::refunded_quantity,
+            ))
+            .load(&mut conn)
+            .unwrap()
+    };
+    let first = TestDatabase::new();
+    let second = TestDatabase::new();
+    assert!(run(&first, &seed_args).contains("1800 settled orders"));
+    run(&second, &seed_args);
+    let lines = figures(&first);
+    assert_eq!(lines.len(), 1800);
+    assert_eq!(lines, figures(&second), "the same seed gives the same data");
+    // A second seed into a filled database is refused.
+    let again = xiaopu()
+        .args(seed_args)
+        .env("DATABASE_URL", &first.url)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+
+    let summary = run(&first, &["tiers", "run", "--month", "2026-10"]);
+    assert!(summary.contains("shopkeepers: 60"), "{summary}");
+    let check = run(&first, &["ledger", "check"]);
+    assert!(!check.is_empty());
+}
