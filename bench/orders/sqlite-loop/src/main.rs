@@ -94,6 +94,7 @@ impl Db {
 const LOOKUP: &str = "SELECT `idempotency_keys`.`request_hash`, `idempotency_keys`.`response_status`, `idempotency_keys`.`response_body` FROM `idempotency_keys` WHERE (((`idempotency_keys`.`member_id` = ?) AND (`idempotency_keys`.`scope` = ?)) AND (`idempotency_keys`.`idempotency_key` = ?)) LIMIT ?";
 const ORDERABLE: &str = "SELECT `shop_items`.`id`, `shop_items`.`removed_at`, `shops`.`id`, `shops`.`status`, `shops`.`owner_member_id`, `goods`.`id`, `goods`.`title`, `goods`.`status`, `goods`.`commission_bps`, `goods`.`pending_commission_bps`, `goods`.`pending_commission_at`, `suppliers`.`id`, `suppliers`.`is_active`, `goods_skus`.`id`, `goods_skus`.`attributes`, `goods_skus`.`price_fen`, `goods_skus`.`per_buyer_limit`, (SELECT th.tier FROM tier_history th WHERE th.member_id = shops.owner_member_id ORDER BY th.month DESC LIMIT 1) FROM ((`shop_items` INNER JOIN `shops` ON (`shop_items`.`shop_id` = `shops`.`id`)) INNER JOIN ((`goods` INNER JOIN `suppliers` ON (`goods`.`supplier_id` = `suppliers`.`id`)) INNER JOIN `goods_skus` ON (`goods_skus`.`goods_id` = `goods`.`id`)) ON (`shop_items`.`goods_id` = `goods`.`id`)) WHERE ((`shop_items`.`id` IN (?)) AND (`goods_skus`.`id` IN (?)))";
 const TAKE_STOCK: &str = "UPDATE `goods_skus` SET `stock` = (`goods_skus`.`stock` - ?), `version` = (`goods_skus`.`version` + ?), `updated_at` = ? WHERE ((`goods_skus`.`id` = ?) AND (`goods_skus`.`stock` >= ?))";
+const PLANS: &str = "SELECT `commission_plan_targets`.`goods_id`, `commission_plans`.`id`, `commission_plans`.`commission_bps` FROM (`commission_plan_targets` INNER JOIN `commission_plans` ON (`commission_plan_targets`.`plan_id` = `commission_plans`.`id`)) WHERE (((((`commission_plan_targets`.`shop_id` = ?) AND (`commission_plan_targets`.`goods_id` IN (?))) AND (`commission_plans`.`starts_at` <= ?)) AND (`commission_plans`.`ends_at` > ?)) AND ((`commission_plans`.`suspended_until` IS NULL) OR (`commission_plans`.`suspended_until` <= ?)))";
 const ORDER: &str = "INSERT INTO `orders` (`order_no`, `buyer_member_id`, `shop_id`, `status`, `total_fen`, `recipient_name`, `recipient_phone`, `region`, `address_detail`, `payment_due_at`, `created_at`, `updated_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (`order_no`) DO NOTHING RETURNING `id`";
 const PART: &str = "INSERT INTO `supplier_orders` (`order_id`, `supplier_id`, `status`, `total_fen`, `created_at`, `updated_at`) VALUES (?, ?, ?, ?, ?, ?) RETURNING `id`, `supplier_id`";
 const LINE: &str = "INSERT INTO `order_lines` (`order_id`, `supplier_order_id`, `shop_item_id`, `goods_id`, `sku_id`, `supplier_id`, `shop_id`, `shopkeeper_member_id`, `title`, `sku_attributes`, `unit_price_fen`, `quantity`, `amount_fen`, `commission_bps`, `tier`, `tier_bonus_bps`, `commission_fen`, `tier_bonus_fen`, `created_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `id`";
@@ -108,8 +109,8 @@ fn main() {
     let seconds: u64 = seconds.parse().expect("SECONDS");
     let buyer: i64 = buyer.parse().expect("BUYER_ID");
     let db = Db::open(path);
-    let [lookup, orderable, take_stock, order, part, line, key] =
-        [LOOKUP, ORDERABLE, TAKE_STOCK, ORDER, PART, LINE, KEY].map(|sql| db.prepare(sql));
+    let [lookup, orderable, take_stock, plans, order, part, line, key] =
+        [LOOKUP, ORDERABLE, TAKE_STOCK, PLANS, ORDER, PART, LINE, KEY].map(|sql| db.prepare(sql));
     let [begin, commit, savepoint, release] = [
         "BEGIN IMMEDIATE",
         "COMMIT",
@@ -134,6 +135,7 @@ fn main() {
         db.run(&lookup, &[Value::Int(buyer), Value::Text("orders.place"), Value::Text(&unique), Value::Int(1)]);
         db.run(&orderable, &[Value::Int(item), Value::Int(sku)]).expect("the item exists");
         db.run(&take_stock, &[Value::Int(1), Value::Int(1), Value::Text(now), Value::Int(sku), Value::Int(1)]);
+        db.run(&plans, &[Value::Int(42), Value::Int(sku), Value::Text(now), Value::Text(now), Value::Text(now)]);
         let order_id = db
             .run(&order, &[
                 Value::Text(&unique), Value::Int(buyer), Value::Int(42), Value::Text("pending_payment"),

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The tier engine at scale (issue 7). For each size: `xiaopu seed` N shopkeepers with 10 settled
+# orders each in one month, then on the same database and in the same run:
+#   - one bare SQL GROUP BY over the month's lines (the engine's own aggregate, whole month), and
+#   - the whole job, `xiaopu tiers run --month`, with its peak RSS (GNU time).
+# Reports the ratio job / bare. PostgreSQL for every size in SIZES; SQLite for SQLITE_SIZE.
+# Usage: bench/tiers.sh            (SIZES="100000 1000000" SQLITE_SIZE=100000 by default)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+SIZES="${SIZES:-100000 1000000}"
+SQLITE_SIZE="${SQLITE_SIZE:-100000}"
+MONTH=2026-10
+# The month's bounds in UTC for Asia/Shanghai (what the engine computes).
+START="2026-09-30 16:00:00"
+END="2026-10-31 16:00:00"
+PSQL=(psql -h 127.0.0.1 -U postgres -X -q)
+
+command -v /usr/bin/time >/dev/null || { apt-get install -y -q time >/dev/null; }
+cargo build --release -q
+BIN="$ROOT/target/release/xiaopu"
+workdir="$(mktemp -d)"
+trap 'rm -rf "$workdir"' EXIT
+
+BARE="SELECT COUNT(*) FROM (SELECT l.shopkeeper_member_id,
+  SUM((l.quantity - l.refunded_quantity) * l.unit_price_fen),
+  COUNT(DISTINCT CASE WHEN l.quantity > l.refunded_quantity THEN l.order_id END),
+  COUNT(DISTINCT CASE WHEN l.quantity > l.refunded_quantity THEN o.buyer_member_id END),
+  SUM(l.refunded_quantity * l.unit_price_fen), SUM(l.amount_fen)
+  FROM order_lines l JOIN orders o ON o.id = l.order_id
+  WHERE l.settled_at >= '$START' AND l.settled_at < '$END' AND o.buyer_member_id <> l.shopkeeper_member_id
+  GROUP BY l.shopkeeper_member_id) t"
+
+echo "## Tier engine ($(date -u +%Y-%m-%d), xiaopu $(git rev-parse --short HEAD))"
+echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
+echo "- PostgreSQL $("${PSQL[@]}" -d postgres -Atc 'SHOW server_version') (shared_buffers $("${PSQL[@]}" -d postgres -Atc 'SHOW shared_buffers')); tiers.batch_size $( "$BIN" --help >/dev/null; grep -m1 '^batch_size' config/default.toml | awk '{print $3}')"
+echo
+echo "| backend | shopkeepers | settled orders | seed s | bare GROUP BY s | job s | job / bare | job peak RSS MiB |"
+echo "|---|---|---|---|---|---|---|---|"
+for n in $SIZES; do
+  db="xiaopu_bench_tiers_$n"
+  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  url="postgres://postgres@127.0.0.1:5432/$db"
+  seed_s=$( { /usr/bin/time -f "%e" env DATABASE_URL="$url" XIAOPU__LOG__LEVEL=warn "$BIN" seed --shopkeepers "$n" --month "$MONTH" >/dev/null; } 2>&1 | tail -1)
+  # Warm once, then time (the job reads a warm cache too after the seed).
+  "${PSQL[@]}" -d "$db" -c "$BARE" >/dev/null
+  bare_ms=$("${PSQL[@]}" -d "$db" -c '\timing on' -c "$BARE" | awk '/^Time:/ {print $2}')
+  read -r job_s rss_kb < <( { /usr/bin/time -f "%e %M" env DATABASE_URL="$url" XIAOPU__LOG__LEVEL=warn "$BIN" tiers run --month "$MONTH" >"$workdir/summary-$n.txt"; } 2>&1 | tail -1)
+  ratio=$(awk -v j="$job_s" -v b="$bare_ms" 'BEGIN { printf "%.2f", j / (b / 1000) }')
+  echo "| PostgreSQL | $n | $((n * 10)) | $seed_s | $(awk -v b="$bare_ms" 'BEGIN { printf "%.2f", b / 1000 }') | $job_s | $ratio | $((rss_kb / 1024)) |"
+  sed 's/^/    /' "$workdir/summary-$n.txt" >&2
+  "${PSQL[@]}" -d postgres -c "DROP DATABASE $db"
+done
+if [ -n "$SQLITE_SIZE" ]; then
+  n="$SQLITE_SIZE"
+  url="sqlite://$workdir/tiers.db"
+  seed_s=$( { /usr/bin/time -f "%e" env DATABASE_URL="$url" XIAOPU__LOG__LEVEL=warn "$BIN" seed --shopkeepers "$n" --month "$MONTH" >/dev/null; } 2>&1 | tail -1)
+  read -r job_s rss_kb < <( { /usr/bin/time -f "%e %M" env DATABASE_URL="$url" XIAOPU__LOG__LEVEL=warn "$BIN" tiers run --month "$MONTH" >"$workdir/summary-sqlite.txt"; } 2>&1 | tail -1)
+  echo "| SQLite | $n | $((n * 10)) | $seed_s | – | $job_s | – | $((rss_kb / 1024)) |"
+  sed 's/^/    /' "$workdir/summary-sqlite.txt" >&2
+fi
