@@ -16,7 +16,6 @@ use super::Tier;
 use crate::config::TierSettings;
 use crate::db::{backend, Db, DbConn};
 use crate::error::{AppError, AppResult};
-use crate::money::{Bps, Fen};
 
 /// A run's holder that showed no life for this long is taken to be dead.
 const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
@@ -250,23 +249,14 @@ fn decide_batch(
     Ok(ids
         .iter()
         .map(|id| {
-            let month = figures
-                .get(id)
-                .map_or_else(MonthFigures::default, |f| MonthFigures {
-                    gmv_fen: Fen(f.gmv_fen),
-                    orders: f.orders,
-                    buyers: f.buyers,
-                    refund_rate_bps: Bps(if f.amount_fen > 0 {
-                        (i128::from(f.refunded_fen) * 10_000 / i128::from(f.amount_fen)) as i32
-                    } else {
-                        0
-                    }),
-                    serious_violations: 0,
-                });
-            let month = MonthFigures {
-                serious_violations: violations.get(id).copied().unwrap_or(0),
-                ..month
-            };
+            let serious = violations.get(id).copied().unwrap_or(0);
+            let month = figures.get(id).map_or_else(
+                || MonthFigures {
+                    serious_violations: serious,
+                    ..MonthFigures::default()
+                },
+                |f| f.month_figures(serious),
+            );
             let before = previous.get(id).copied().unwrap_or(Tier::Rookie);
             let decision = rules::decide(settings, before, &month);
             NewHistory {

@@ -82,6 +82,23 @@ pub struct FiguresRow {
     pub amount_fen: i64,
 }
 
+impl FiguresRow {
+    /// The figures the tier rules read, with the month's serious violations.
+    pub fn month_figures(&self, serious_violations: i64) -> super::rules::MonthFigures {
+        super::rules::MonthFigures {
+            gmv_fen: crate::money::Fen(self.gmv_fen),
+            orders: self.orders,
+            buyers: self.buyers,
+            refund_rate_bps: crate::money::Bps(if self.amount_fen > 0 {
+                (i128::from(self.refunded_fen) * 10_000 / i128::from(self.amount_fen)) as i32
+            } else {
+                0
+            }),
+            serious_violations,
+        }
+    }
+}
+
 /// The month's figures of the shard's shopkeepers with ids in `[low, high]`, from the lines
 /// settled in `[start, end)`, one aggregate. A shopkeeper's own purchases do not count.
 pub fn figures(

@@ -105,17 +105,7 @@ pub fn my_tier(conn: &mut DbConn, settings: &Settings, member: MemberId) -> AppR
     let figures = repo::figures(conn, (member.0, member.0), Shard::WHOLE, month.bounds(zone))?
         .into_iter()
         .next();
-    let so_far = figures.map_or_else(MonthFigures::default, |f| MonthFigures {
-        gmv_fen: Fen(f.gmv_fen),
-        orders: f.orders,
-        buyers: f.buyers,
-        refund_rate_bps: Bps(if f.amount_fen > 0 {
-            (i128::from(f.refunded_fen) * 10_000 / i128::from(f.amount_fen)) as i32
-        } else {
-            0
-        }),
-        serious_violations: 0,
-    });
+    let so_far = figures.map_or_else(MonthFigures::default, |f| f.month_figures(0));
     let next_tier = next(tier);
     let needs = next_tier
         .and_then(|t| threshold(settings, t))
@@ -221,6 +211,20 @@ pub fn distribution(conn: &mut DbConn) -> AppResult<TierDistributionView> {
     Ok(view)
 }
 
+/// A reason of 2 to 500 characters, trimmed (422 naming `reason`).
+fn checked_reason(reason: &str) -> AppResult<&str> {
+    let reason = reason.trim();
+    if (2..=500).contains(&reason.chars().count()) {
+        Ok(reason)
+    } else {
+        Err(AppError::field(
+            "reason",
+            "length",
+            "reason must have 2 to 500 characters",
+        ))
+    }
+}
+
 /// Sets a shopkeeper's tier now, as the current month's decision (the monthly run keeps it),
 /// with the reason; audited.
 pub fn override_tier(
@@ -230,14 +234,7 @@ pub fn override_tier(
     request: &TierOverrideRequest,
     actor: &Actor,
 ) -> AppResult<TierDecisionView> {
-    let reason = request.reason.trim();
-    if !(2..=500).contains(&reason.chars().count()) {
-        return Err(AppError::field(
-            "reason",
-            "length",
-            "reason must have 2 to 500 characters",
-        ));
-    }
+    let reason = checked_reason(&request.reason)?;
     let owns_shop: i64 = shops::table
         .filter(shops::owner_member_id.eq(member.0))
         .count()
@@ -291,14 +288,7 @@ pub fn record_violation(
     request: &ViolationRequest,
     actor: &Actor,
 ) -> AppResult<ViolationView> {
-    let reason = request.reason.trim();
-    if !(2..=500).contains(&reason.chars().count()) {
-        return Err(AppError::field(
-            "reason",
-            "length",
-            "reason must have 2 to 500 characters",
-        ));
-    }
+    let reason = checked_reason(&request.reason)?;
     crate::members::repo::find(conn, member)?.ok_or(AppError::NotFound { resource: "member" })?;
     let now = crate::clock::now();
     let id = crate::with_backend!(conn, c => diesel::insert_into(member_violations::table)
