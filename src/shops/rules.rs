@@ -12,6 +12,9 @@ pub const NAME_MIN_CHARS: usize = 2;
 pub const NAME_MAX_CHARS: usize = 30;
 pub const STATUS_OPEN: &str = "open";
 pub const STATUS_CLOSED: &str = "closed";
+/// Days without any violation a member needs before opening another shop.
+pub const MULTI_SHOP_CLEAN_DAYS: i64 = 90;
+
 /// Tiers whose holders, month after month, may open more than one shop.
 pub const MULTI_SHOP_TIERS: [Tier; 2] = [Tier::Elite, Tier::Super];
 

@@ -210,7 +210,8 @@ fn free_shop_no(conn: &mut DbConn) -> AppResult<String> {
     Err(AppError::unavailable("no free shop number found; retry"))
 }
 
-/// The multi-shop rule: Elite or Super for the last N months in a row, and below the cap.
+/// The multi-shop rule: Elite or Super for the last N months in a row, no violation in the last
+/// 90 days, and below the cap.
 fn may_open_another(
     conn: &mut DbConn,
     settings: &Settings,
@@ -218,6 +219,10 @@ fn may_open_another(
     open_shops: i64,
 ) -> AppResult<bool> {
     if open_shops >= settings.shops.max_shops_per_member {
+        return Ok(false);
+    }
+    let since = crate::clock::now() - chrono::Duration::days(rules::MULTI_SHOP_CLEAN_DAYS);
+    if crate::tiers::repo::violations_since(conn, member, since)? > 0 {
         return Ok(false);
     }
     let months = i64::from(settings.shops.multi_shop_tier_months);

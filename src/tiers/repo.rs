@@ -364,3 +364,17 @@ pub fn transitions(conn: &mut DbConn, month: &str, shard: Shard) -> AppResult<Ve
     .bind::<BigInt, _>(shard.remainder())
     .load(conn)?)
 }
+
+/// How many violations (serious or not) the member has had since `since`.
+pub fn violations_since(
+    conn: &mut DbConn,
+    member: crate::members::MemberId,
+    since: NaiveDateTime,
+) -> AppResult<i64> {
+    use crate::db::schema::member_violations;
+    Ok(member_violations::table
+        .filter(member_violations::member_id.eq(member.0))
+        .filter(member_violations::created_at.ge(since))
+        .count()
+        .get_result(conn)?)
+}

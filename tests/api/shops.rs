@@ -160,6 +160,31 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
         "a Senior month among the three"
     );
     record_tiers(&[("2026-11", "elite")]).await.unwrap();
+    // A violation in the last 90 days keeps the door shut; after that it no longer counts.
+    let violation = app
+        .post(
+            &format!("/api/v1/admin/members/{}/violations", member.member.0),
+            &json!({"serious": false, "reason": "夸大宣传 overstated claims"}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(violation.status, 201, "{}", violation.text);
+    assert_eq!(open_second().await.code(), "shop_limit_reached");
+    app.state
+        .db
+        .write(|conn| {
+            use diesel::prelude::*;
+            use xiaopu::db::schema::member_violations;
+            diesel::update(member_violations::table)
+                .set(
+                    member_violations::created_at
+                        .eq(xiaopu::clock::now() - chrono::Duration::days(91)),
+                )
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
     let opened = open_second().await;
     assert_eq!(opened.status, 201, "{}", opened.text);
 }
