@@ -5,6 +5,12 @@
 use crate::money::{Bps, Fen};
 use crate::orders::model::OrderLineRow;
 
+/// `pieces` of `quantity`'s share of a whole rounded once on the whole line, rounded down: all
+/// pieces give back exactly the whole.
+pub fn share_of(whole: i64, pieces: i64, quantity: i64) -> Fen {
+    Fen(whole * pieces / quantity)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LineFigures {
     /// What the buyer paid for these pieces.
@@ -24,7 +30,7 @@ impl LineFigures {
         let quantity = i64::from(line.quantity);
         // The line's commission and bonus were rounded once, on the whole line, at placement:
         // shares of them round down, and all pieces give back exactly the snapshot.
-        let share = |whole: i64| Fen(whole * pieces / quantity);
+        let share = |whole: i64| share_of(whole, pieces, quantity);
         let amount = Fen(line.unit_price_fen * pieces);
         Self {
             amount,

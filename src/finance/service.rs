@@ -8,6 +8,7 @@ use super::dto::{
     AccountTotal, DayEarning, EarningsView, ItemEarning, PlatformFinanceView, SupplierFinanceView,
 };
 use super::repo;
+use crate::commission::figures::share_of;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::ledger::accounts;
@@ -58,8 +59,9 @@ pub fn earnings(conn: &mut DbConn, member: MemberId, days: u32) -> AppResult<Ear
         let day = business_date(paid_at);
         let kept = i64::from(line.quantity - line.refunded_quantity);
         let quantity = i64::from(line.quantity);
-        // The same shares the ledger posts (commission::LineFigures).
-        let earning = line.commission_fen * kept / quantity + line.tier_bonus_fen * kept / quantity;
+        // The same shares the ledger posts.
+        let earning = share_of(line.commission_fen, kept, quantity).0
+            + share_of(line.tier_bonus_fen, kept, quantity).0;
         if day == today {
             today_fen += earning;
         }

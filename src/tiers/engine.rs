@@ -52,6 +52,31 @@ pub enum Outcome {
     RunningElsewhere(String),
 }
 
+impl Summary {
+    /// Counts `n` shopkeepers moved from `before` (none: Rookie) to `after`.
+    fn add(&mut self, before: Option<&str>, after: &str, n: i64) {
+        let before = slot(before.and_then(Tier::parse).unwrap_or(Tier::Rookie));
+        let after = slot(Tier::parse(after).unwrap_or(Tier::Rookie));
+        self.processed += n;
+        self.before[before] += n;
+        self.after[after] += n;
+        match after.cmp(&before) {
+            std::cmp::Ordering::Greater => self.promoted += n,
+            std::cmp::Ordering::Less => self.demoted += n,
+            std::cmp::Ordering::Equal => self.unchanged += n,
+        }
+    }
+
+    /// The counts of a batch's decisions.
+    fn of_rows(rows: &[NewHistory]) -> Self {
+        let mut summary = Self::default();
+        for row in rows {
+            summary.add(row.previous_tier, row.tier, 1);
+        }
+        summary
+    }
+}
+
 fn slot(tier: Tier) -> usize {
     match tier {
         Tier::Rookie => 0,
@@ -118,7 +143,7 @@ pub fn run(
             break;
         };
         let rows = decide_batch(conn, settings, &label, options.shard, &ids, bounds)?;
-        let counts = count(&rows);
+        let batch = Summary::of_rows(&rows);
         match &run {
             Some(run) => {
                 let written = db.with_writer(|| {
@@ -137,7 +162,12 @@ pub fn run(
                             run.id,
                             &options.holder,
                             high,
-                            counts,
+                            (
+                                batch.processed,
+                                batch.promoted,
+                                batch.demoted,
+                                batch.unchanged,
+                            ),
                             crate::clock::now(),
                         )
                     })
@@ -152,17 +182,8 @@ pub fn run(
                 }
             }
             None => {
-                dry.processed += counts.0;
-                dry.promoted += counts.1;
-                dry.demoted += counts.2;
-                dry.unchanged += counts.3;
                 for row in &rows {
-                    dry.before[slot(
-                        row.previous_tier
-                            .and_then(Tier::parse)
-                            .unwrap_or(Tier::Rookie),
-                    )] += 1;
-                    dry.after[slot(Tier::parse(row.tier).unwrap_or(Tier::Rookie))] += 1;
+                    dry.add(row.previous_tier, row.tier, 1);
                 }
             }
         }
@@ -277,42 +298,11 @@ fn decide_batch(
         .collect())
 }
 
-/// (processed, promoted, demoted, unchanged) of a batch's decisions.
-fn count(rows: &[NewHistory]) -> (i64, i64, i64, i64) {
-    let mut counts = (rows.len() as i64, 0, 0, 0);
-    for row in rows {
-        let before = row
-            .previous_tier
-            .and_then(Tier::parse)
-            .unwrap_or(Tier::Rookie);
-        let after = Tier::parse(row.tier).unwrap_or(Tier::Rookie);
-        match slot(after).cmp(&slot(before)) {
-            std::cmp::Ordering::Greater => counts.1 += 1,
-            std::cmp::Ordering::Less => counts.2 += 1,
-            std::cmp::Ordering::Equal => counts.3 += 1,
-        }
-    }
-    counts
-}
-
 /// The month's shard as recorded: tiers before and after, moves.
 fn summary_of(conn: &mut DbConn, label: &str, shard: Shard) -> AppResult<Summary> {
     let mut summary = Summary::default();
     for row in repo::transitions(conn, label, shard)? {
-        let before = row
-            .previous_tier
-            .as_deref()
-            .and_then(Tier::parse)
-            .unwrap_or(Tier::Rookie);
-        let after = Tier::parse(&row.tier).unwrap_or(Tier::Rookie);
-        summary.processed += row.n;
-        summary.before[slot(before)] += row.n;
-        summary.after[slot(after)] += row.n;
-        match slot(after).cmp(&slot(before)) {
-            std::cmp::Ordering::Greater => summary.promoted += row.n,
-            std::cmp::Ordering::Less => summary.demoted += row.n,
-            std::cmp::Ordering::Equal => summary.unchanged += row.n,
-        }
+        summary.add(row.previous_tier.as_deref(), &row.tier, row.n);
     }
     Ok(summary)
 }
