@@ -22,11 +22,14 @@ BIN="$ROOT/target/release/xiaopu"
 workdir="$(mktemp -d)"
 trap 'rm -rf "$workdir"' EXIT
 
-BARE="SELECT COUNT(*) FROM (SELECT l.shopkeeper_member_id,
-  SUM((l.quantity - l.refunded_quantity) * l.unit_price_fen),
-  COUNT(DISTINCT CASE WHEN l.quantity > l.refunded_quantity THEN l.order_id END),
-  COUNT(DISTINCT CASE WHEN l.quantity > l.refunded_quantity THEN o.buyer_member_id END),
-  SUM(l.refunded_quantity * l.unit_price_fen), SUM(l.amount_fen)
+# Summed on the outside so that the database must compute every aggregate: with only COUNT(*)
+# outside, PostgreSQL drops the unused ones and merely groups the rows.
+BARE="SELECT COUNT(*), SUM(gmv), SUM(orders), SUM(buyers), SUM(refunded), SUM(amount)
+  FROM (SELECT l.shopkeeper_member_id,
+  SUM((l.quantity - l.refunded_quantity) * l.unit_price_fen) AS gmv,
+  COUNT(DISTINCT CASE WHEN l.quantity > l.refunded_quantity THEN l.order_id END) AS orders,
+  COUNT(DISTINCT CASE WHEN l.quantity > l.refunded_quantity THEN o.buyer_member_id END) AS buyers,
+  SUM(l.refunded_quantity * l.unit_price_fen) AS refunded, SUM(l.amount_fen) AS amount
   FROM order_lines l JOIN orders o ON o.id = l.order_id
   WHERE l.settled_at >= '$START' AND l.settled_at < '$END' AND o.buyer_member_id <> l.shopkeeper_member_id
   GROUP BY l.shopkeeper_member_id) t"

@@ -58,6 +58,7 @@ enum Command {
     Seed {
         #[arg(long)]
         shopkeepers: i64,
+        /// On average: a few shops sell thousands of orders, most a few, some none.
         #[arg(long, default_value_t = 10)]
         orders_per_shopkeeper: i64,
         /// YYYY-MM the orders settle in (default: the month just ended).

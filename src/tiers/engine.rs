@@ -1,17 +1,17 @@
 //! The monthly run: every shopkeeper of a month (or of one shard of them) decided in batches.
 //!
-//! Each batch reads the month's figures of its shopkeepers with one aggregate, decides in
-//! memory, and writes the history rows and the run's checkpoint in one transaction. So a run
-//! killed at any point resumes after its last committed batch; a finished run is not repeated
-//! (and history keeps one row per shopkeeper and month whatever happens); a run held by a live
-//! process elsewhere is refused.
+//! One statement reads the month of every shopkeeper of the run, in id order, streamed (see
+//! `repo::for_each_shopkeeper_month`); the rules decide each in memory; every `batch_size`
+//! decisions are written, with the run's checkpoint (the last id done), in one transaction on
+//! a second connection. So a run killed at any point resumes after its last committed batch; a
+//! finished run is not repeated (and history keeps one row per shopkeeper and month whatever
+//! happens); a run held by a live process elsewhere is refused.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use super::months::Month;
 use super::repo::{self, NewHistory, RunRow, Shard};
-use super::rules::{self, MonthFigures};
+use super::rules;
 use super::Tier;
 use crate::config::TierSettings;
 use crate::db::{backend, Db, DbConn};
@@ -64,6 +64,17 @@ impl Summary {
             std::cmp::Ordering::Greater => self.promoted += n,
             std::cmp::Ordering::Less => self.demoted += n,
             std::cmp::Ordering::Equal => self.unchanged += n,
+        }
+    }
+
+    fn merge(&mut self, other: &Summary) {
+        self.processed += other.processed;
+        self.promoted += other.promoted;
+        self.demoted += other.demoted;
+        self.unchanged += other.unchanged;
+        for slot in 0..4 {
+            self.before[slot] += other.before[slot];
+            self.after[slot] += other.after[slot];
         }
     }
 
@@ -133,64 +144,51 @@ pub fn run(
             Claim::Elsewhere(holder) => return Ok(Outcome::RunningElsewhere(holder)),
         }
     };
-    let mut after = run.as_ref().map_or(0, |r| r.last_member_id);
+    let after = run.as_ref().map_or(0, |r| r.last_member_id);
     let mut done = run.as_ref().map_or(0, |r| r.processed);
     let mut dry = Summary::default();
-    let bounds = options.month.bounds(settings.time_zone);
-    loop {
-        let ids = repo::shopkeepers_after(conn, after, options.shard, settings.batch_size)?;
-        let Some(&high) = ids.last() else {
-            break;
+    let mut batch: Vec<NewHistory> = Vec::new();
+    // The stream holds the reading connection; batches are written on another.
+    let mut writer = match &run {
+        Some(_) => Some(db.get()?),
+        None => None,
+    };
+    let mut flush = |batch: &mut Vec<NewHistory>| -> AppResult<()> {
+        let Some(&NewHistory {
+            member_id: high, ..
+        }) = batch.last()
+        else {
+            return Ok(());
         };
-        let rows = decide_batch(conn, settings, &label, options.shard, &ids, bounds)?;
-        let batch = Summary::of_rows(&rows);
-        match &run {
-            Some(run) => {
-                let written = db.with_writer(|| {
-                    backend::write_transaction(conn, |conn| -> AppResult<bool> {
-                        let rows: Vec<NewHistory> = rows
-                            .iter()
-                            .cloned()
-                            .map(|row| NewHistory {
-                                run_id: Some(run.id),
-                                ..row
-                            })
-                            .collect();
-                        repo::insert_history(conn, &rows)?;
-                        repo::checkpoint(
-                            conn,
-                            run.id,
-                            &options.holder,
-                            high,
-                            (
-                                batch.processed,
-                                batch.promoted,
-                                batch.demoted,
-                                batch.unchanged,
-                            ),
-                            crate::clock::now(),
-                        )
-                    })
-                })?;
-                if !written {
-                    return Err(AppError::Conflict {
-                        code: "run_taken_over",
-                        detail: format!(
-                            "the run of {label} was taken over by another process; stopped"
-                        ),
-                    });
-                }
+        let counts = Summary::of_rows(batch);
+        match (&run, writer.as_deref_mut()) {
+            (Some(run), Some(writer)) => {
+                write_batch(db, writer, run, options, batch, high, &counts)?
             }
-            None => {
-                for row in &rows {
-                    dry.add(row.previous_tier, row.tier, 1);
-                }
-            }
+            _ => dry.merge(&counts),
         }
-        after = high;
-        done += ids.len() as i64;
+        done += counts.processed;
         progress(done.min(total), total);
-    }
+        batch.clear();
+        Ok(())
+    };
+    let now = crate::clock::now();
+    let previous_label = options.month.previous().label();
+    repo::for_each_shopkeeper_month(
+        conn,
+        (&label, &previous_label),
+        options.month.bounds(settings.time_zone),
+        options.shard,
+        after,
+        &mut |month| {
+            batch.push(decide(settings, &label, month, now));
+            if batch.len() as i64 >= settings.batch_size {
+                flush(&mut batch)?;
+            }
+            Ok(())
+        },
+    )?;
+    flush(&mut batch)?;
     let mut summary = match &run {
         Some(run) => {
             db.with_writer(|| {
@@ -244,58 +242,83 @@ fn claim(
     })
 }
 
-/// The month's decisions for a batch of shopkeeper ids (ascending), with three set-based reads.
-fn decide_batch(
+/// Writes a batch of decisions with the run's checkpoint, in one transaction.
+fn write_batch(
+    db: &Db,
     conn: &mut DbConn,
+    run: &RunRow,
+    options: &RunOptions,
+    rows: &[NewHistory],
+    high: i64,
+    counts: &Summary,
+) -> AppResult<()> {
+    let written = db.with_writer(|| {
+        backend::write_transaction(conn, |conn| -> AppResult<bool> {
+            let rows: Vec<NewHistory> = rows
+                .iter()
+                .cloned()
+                .map(|row| NewHistory {
+                    run_id: Some(run.id),
+                    ..row
+                })
+                .collect();
+            repo::insert_history(conn, &rows)?;
+            repo::checkpoint(
+                conn,
+                run.id,
+                &options.holder,
+                high,
+                (
+                    counts.processed,
+                    counts.promoted,
+                    counts.demoted,
+                    counts.unchanged,
+                ),
+                crate::clock::now(),
+            )
+        })
+    })?;
+    if written {
+        Ok(())
+    } else {
+        Err(AppError::Conflict {
+            code: "run_taken_over",
+            detail: format!(
+                "the run of {} was taken over by another process; stopped",
+                options.month.label()
+            ),
+        })
+    }
+}
+
+/// One shopkeeper's decision for the month, as its history row.
+fn decide(
     settings: &TierSettings,
     label: &str,
-    shard: Shard,
-    ids: &[i64],
-    bounds: (chrono::NaiveDateTime, chrono::NaiveDateTime),
-) -> AppResult<Vec<NewHistory>> {
-    let range = (ids[0], ids[ids.len() - 1]);
-    let figures: HashMap<i64, repo::FiguresRow> = repo::figures(conn, range, shard, bounds)?
-        .into_iter()
-        .map(|row| (row.member_id, row))
-        .collect();
-    let violations: HashMap<i64, i64> = repo::serious_violations(conn, range, bounds)?
-        .into_iter()
-        .map(|row| (row.member_id, row.n))
-        .collect();
-    let previous: HashMap<i64, Tier> = repo::tiers_before(conn, range, label)?
-        .into_iter()
-        .filter_map(|row| Tier::parse(&row.tier).map(|tier| (row.member_id, tier)))
-        .collect();
-    let now = crate::clock::now();
-    Ok(ids
-        .iter()
-        .map(|id| {
-            let serious = violations.get(id).copied().unwrap_or(0);
-            let month = figures.get(id).map_or_else(
-                || MonthFigures {
-                    serious_violations: serious,
-                    ..MonthFigures::default()
-                },
-                |f| f.month_figures(serious),
-            );
-            let before = previous.get(id).copied().unwrap_or(Tier::Rookie);
-            let decision = rules::decide(settings, before, &month);
-            NewHistory {
-                member_id: *id,
-                month: label.to_owned(),
-                tier: decision.tier.as_str(),
-                created_at: now,
-                previous_tier: Some(before.as_str()),
-                gmv_fen: month.gmv_fen.0,
-                orders: month.orders,
-                buyers: month.buyers,
-                refund_rate_bps: month.refund_rate_bps.0,
-                serious_violations: month.serious_violations,
-                reason: decision.reason,
-                run_id: None,
-            }
-        })
-        .collect())
+    month: repo::ShopkeeperMonth,
+    now: chrono::NaiveDateTime,
+) -> NewHistory {
+    let figures = month.figures.month_figures(month.serious_violations);
+    let before = month
+        .previous_tier
+        .as_deref()
+        .and_then(Tier::parse)
+        .unwrap_or(Tier::Rookie);
+    let decision = rules::decide(settings, before, &figures);
+    NewHistory {
+        member_id: month.figures.member_id,
+        month: label.to_owned(),
+        tier: decision.tier.as_str(),
+        created_at: now,
+        previous_tier: Some(before.as_str()),
+        gmv_fen: figures.gmv_fen.0,
+        orders: figures.orders,
+        buyers: figures.buyers,
+        refund_rate_bps: figures.refund_rate_bps.0,
+        serious_violations: figures.serious_violations,
+        reason: decision.reason,
+        run_id: None,
+    }
 }
 
 /// The month's shard as recorded: tiers before and after, moves.

@@ -29,40 +29,20 @@ impl Shard {
 }
 
 #[derive(QueryableByName)]
-struct Id {
+struct Count {
     #[diesel(sql_type = BigInt)]
-    id: i64,
-}
-
-/// The next `limit` shopkeepers (owners of a shop, open or not) of the shard after `after`.
-pub fn shopkeepers_after(
-    conn: &mut DbConn,
-    after: i64,
-    shard: Shard,
-    limit: i64,
-) -> AppResult<Vec<i64>> {
-    let rows: Vec<Id> = diesel::sql_query(
-        "SELECT DISTINCT owner_member_id AS id FROM shops \
-         WHERE owner_member_id > $1 AND owner_member_id % $2 = $3 \
-         ORDER BY owner_member_id LIMIT $4",
-    )
-    .bind::<BigInt, _>(after)
-    .bind::<BigInt, _>(shard.count)
-    .bind::<BigInt, _>(shard.remainder())
-    .bind::<BigInt, _>(limit)
-    .load(conn)?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+    n: i64,
 }
 
 pub fn count_shopkeepers(conn: &mut DbConn, shard: Shard) -> AppResult<i64> {
-    let rows: Vec<Id> = diesel::sql_query(
-        "SELECT CAST(COUNT(DISTINCT owner_member_id) AS BIGINT) AS id FROM shops \
+    let rows: Vec<Count> = diesel::sql_query(
+        "SELECT CAST(COUNT(DISTINCT owner_member_id) AS BIGINT) AS n FROM shops \
          WHERE owner_member_id % $1 = $2",
     )
     .bind::<BigInt, _>(shard.count)
     .bind::<BigInt, _>(shard.remainder())
     .load(conn)?;
-    Ok(rows.first().map_or(0, |r| r.id))
+    Ok(rows.first().map_or(0, |r| r.n))
 }
 
 /// A shopkeeper's month: what the settled lines say.
@@ -99,88 +79,162 @@ impl FiguresRow {
     }
 }
 
-/// The month's figures of the shard's shopkeepers with ids in `[low, high]`, from the lines
-/// settled in `[start, end)`, one aggregate. A shopkeeper's own purchases do not count.
-pub fn figures(
-    conn: &mut DbConn,
-    (low, high): (i64, i64),
-    shard: Shard,
-    (start, end): (NaiveDateTime, NaiveDateTime),
-) -> AppResult<Vec<FiguresRow>> {
-    Ok(diesel::sql_query(
+/// Numbers a statement's parameters `$1`, `$2`… in the order they appear in its text, the
+/// order both backends bind them in.
+#[derive(Default)]
+struct Params(usize);
+
+impl Params {
+    fn next(&mut self) -> String {
+        self.0 += 1;
+        format!("${}", self.0)
+    }
+}
+
+/// The month's figures of the shopkeepers `who` selects (a condition on
+/// `l.shopkeeper_member_id`, numbered before the month's bounds): one aggregate over the lines
+/// settled in the month. A shopkeeper's own purchases do not count.
+fn figures_sql(who: &str, params: &mut Params) -> String {
+    format!(
         "SELECT l.shopkeeper_member_id AS member_id, \
-                CAST(COALESCE(SUM((l.quantity - l.refunded_quantity) * l.unit_price_fen), 0) AS BIGINT) AS gmv_fen, \
-                CAST(COUNT(DISTINCT CASE WHEN l.quantity > l.refunded_quantity THEN l.order_id END) AS BIGINT) AS orders, \
-                CAST(COUNT(DISTINCT CASE WHEN l.quantity > l.refunded_quantity THEN o.buyer_member_id END) AS BIGINT) AS buyers, \
-                CAST(COALESCE(SUM(l.refunded_quantity * l.unit_price_fen), 0) AS BIGINT) AS refunded_fen, \
-                CAST(COALESCE(SUM(l.amount_fen), 0) AS BIGINT) AS amount_fen \
+           CAST(COALESCE(SUM((l.quantity - l.refunded_quantity) * l.unit_price_fen), 0) AS BIGINT) AS gmv_fen, \
+           CAST(COUNT(DISTINCT CASE WHEN l.quantity > l.refunded_quantity THEN l.order_id END) AS BIGINT) AS orders, \
+           CAST(COUNT(DISTINCT CASE WHEN l.quantity > l.refunded_quantity THEN o.buyer_member_id END) AS BIGINT) AS buyers, \
+           CAST(COALESCE(SUM(l.refunded_quantity * l.unit_price_fen), 0) AS BIGINT) AS refunded_fen, \
+           CAST(COALESCE(SUM(l.amount_fen), 0) AS BIGINT) AS amount_fen \
          FROM order_lines l JOIN orders o ON o.id = l.order_id \
-         WHERE l.shopkeeper_member_id BETWEEN $1 AND $2 AND l.shopkeeper_member_id % $3 = $4 \
-           AND l.settled_at >= $5 AND l.settled_at < $6 \
+         WHERE {who} AND l.settled_at >= {} AND l.settled_at < {} \
            AND o.buyer_member_id <> l.shopkeeper_member_id \
          GROUP BY l.shopkeeper_member_id",
+        params.next(),
+        params.next()
     )
-    .bind::<BigInt, _>(low)
-    .bind::<BigInt, _>(high)
-    .bind::<BigInt, _>(shard.count)
-    .bind::<BigInt, _>(shard.remainder())
-    .bind::<Timestamp, _>(start)
-    .bind::<Timestamp, _>(end)
-    .load(conn)?)
 }
 
-#[derive(Debug, QueryableByName)]
-pub struct CountRow {
-    #[diesel(sql_type = BigInt)]
-    pub member_id: i64,
-    #[diesel(sql_type = BigInt)]
-    pub n: i64,
-}
-
-/// Serious violations in `[start, end)` of shopkeepers with ids in `[low, high]`.
-pub fn serious_violations(
+/// One shopkeeper's month figures, from the lines settled in `[start, end)` (none: no row).
+pub fn figures_of(
     conn: &mut DbConn,
-    (low, high): (i64, i64),
+    member: crate::members::MemberId,
     (start, end): (NaiveDateTime, NaiveDateTime),
-) -> AppResult<Vec<CountRow>> {
-    Ok(diesel::sql_query(
-        "SELECT member_id, CAST(COUNT(*) AS BIGINT) AS n FROM member_violations \
-         WHERE member_id BETWEEN $1 AND $2 AND serious = $3 \
-           AND created_at >= $4 AND created_at < $5 \
-         GROUP BY member_id",
-    )
-    .bind::<BigInt, _>(low)
-    .bind::<BigInt, _>(high)
-    .bind::<diesel::sql_types::Bool, _>(true)
-    .bind::<Timestamp, _>(start)
-    .bind::<Timestamp, _>(end)
-    .load(conn)?)
+) -> AppResult<Option<FiguresRow>> {
+    let mut params = Params::default();
+    let who = format!("l.shopkeeper_member_id = {}", params.next());
+    let rows: Vec<FiguresRow> = diesel::sql_query(figures_sql(&who, &mut params))
+        .bind::<BigInt, _>(member.0)
+        .bind::<Timestamp, _>(start)
+        .bind::<Timestamp, _>(end)
+        .load(conn)?;
+    Ok(rows.into_iter().next())
 }
 
+/// What the engine reads of one shopkeeper for a month.
 #[derive(Debug, QueryableByName)]
-pub struct TierRow {
+pub struct ShopkeeperMonth {
+    /// Zero figures for a month without settled sales.
+    #[diesel(embed)]
+    pub figures: FiguresRow,
     #[diesel(sql_type = BigInt)]
-    pub member_id: i64,
-    #[diesel(sql_type = Text)]
-    pub tier: String,
+    pub serious_violations: i64,
+    /// The tier of the latest recorded month before this one (none: never recorded).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub previous_tier: Option<String>,
 }
 
-/// The tier each shopkeeper with an id in `[low, high]` had before `month`: its latest recorded
-/// month before it (none: Rookie).
-pub fn tiers_before(
+/// Every shopkeeper (owner of a shop, open or not) of the shard with an id above `after`, in
+/// id order, with their figures for the month `label` (settled in `bounds`), its serious
+/// violations and their tier before it: one statement, streamed row by row into `each`, so
+/// the database aggregates the month in one pass (in parallel, where PostgreSQL can) and the
+/// caller holds one row at a time.
+///
+/// The tier before the month is the previous month's row when there is one (one index
+/// probe), else the latest row before the month. The shard condition is left out of a whole
+/// run: PostgreSQL cannot estimate `id % n = k` and would plan the aggregate as a nested loop.
+pub fn for_each_shopkeeper_month(
     conn: &mut DbConn,
-    (low, high): (i64, i64),
-    month: &str,
-) -> AppResult<Vec<TierRow>> {
-    Ok(diesel::sql_query(
-        "SELECT th.member_id, th.tier FROM tier_history th \
-         WHERE th.member_id BETWEEN $1 AND $2 AND th.month = \
-           (SELECT MAX(h.month) FROM tier_history h WHERE h.member_id = th.member_id AND h.month < $3)",
-    )
-    .bind::<BigInt, _>(low)
-    .bind::<BigInt, _>(high)
-    .bind::<Text, _>(month)
-    .load(conn)?)
+    (label, previous_label): (&str, &str),
+    bounds: (NaiveDateTime, NaiveDateTime),
+    shard: Shard,
+    after: i64,
+    each: &mut dyn FnMut(ShopkeeperMonth) -> AppResult<()>,
+) -> AppResult<()> {
+    let mut params = Params::default();
+    let month = params.next();
+    let in_shard = |column: &str, params: &mut Params| {
+        if shard == Shard::WHOLE {
+            format!("{column} > {}", params.next())
+        } else {
+            format!(
+                "{column} > {} AND {column} % {} = {}",
+                params.next(),
+                params.next(),
+                params.next()
+            )
+        }
+    };
+    let shopkeepers = in_shard("owner_member_id", &mut params);
+    let lines = in_shard("l.shopkeeper_member_id", &mut params);
+    let figures = figures_sql(&lines, &mut params);
+    let sql = format!(
+        "SELECT s.id AS member_id, COALESCE(f.gmv_fen, 0) AS gmv_fen, COALESCE(f.orders, 0) AS orders, \
+           COALESCE(f.buyers, 0) AS buyers, COALESCE(f.refunded_fen, 0) AS refunded_fen, \
+           COALESCE(f.amount_fen, 0) AS amount_fen, \
+           COALESCE(p.tier, (SELECT h.tier FROM tier_history h WHERE h.member_id = s.id AND h.month < {month} \
+             ORDER BY h.month DESC LIMIT 1)) AS previous_tier, \
+           COALESCE(v.n, 0) AS serious_violations \
+         FROM (SELECT DISTINCT owner_member_id AS id FROM shops WHERE {shopkeepers}) s \
+         LEFT JOIN ({figures}) f ON f.member_id = s.id \
+         LEFT JOIN tier_history p ON p.member_id = s.id AND p.month = {} \
+         LEFT JOIN (SELECT member_id, CAST(COUNT(*) AS BIGINT) AS n FROM member_violations \
+           WHERE serious = {} AND created_at >= {} AND created_at < {} GROUP BY member_id) v \
+           ON v.member_id = s.id \
+         ORDER BY s.id",
+        params.next(),
+        params.next(),
+        params.next(),
+        params.next()
+    );
+    let (start, end) = bounds;
+    // Binds in the order the text numbered them; `$backend` boxes the query for it.
+    macro_rules! bound {
+        ($backend:ty) => {{
+            let mut query = diesel::sql_query(&sql)
+                .into_boxed::<$backend>()
+                .bind::<Text, _>(label);
+            // The shopkeepers' condition, then the lines'.
+            for _ in 0..2 {
+                query = query.bind::<BigInt, _>(after);
+                if shard != Shard::WHOLE {
+                    query = query
+                        .bind::<BigInt, _>(shard.count)
+                        .bind::<BigInt, _>(shard.remainder());
+                }
+            }
+            query
+                .bind::<Timestamp, _>(start)
+                .bind::<Timestamp, _>(end)
+                .bind::<Text, _>(previous_label)
+                .bind::<diesel::sql_types::Bool, _>(true)
+                .bind::<Timestamp, _>(start)
+                .bind::<Timestamp, _>(end)
+        }};
+    }
+    match conn {
+        DbConn::Postgres(c) => {
+            let rows = bound!(diesel::pg::Pg)
+                .load_iter::<ShopkeeperMonth, diesel::pg::PgRowByRowLoadingMode>(c)?;
+            for row in rows {
+                each(row?)?;
+            }
+        }
+        DbConn::Sqlite(c) => {
+            let rows = bound!(diesel::sqlite::Sqlite)
+                .load_iter::<ShopkeeperMonth, diesel::connection::DefaultLoadingMode>(c)?;
+            for row in rows {
+                each(row?)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -203,8 +257,8 @@ pub struct NewHistory {
 /// Writes the month's rows; a row already there (an earlier or parallel run) is kept.
 pub fn insert_history(conn: &mut DbConn, rows: &[NewHistory]) -> AppResult<usize> {
     let mut written = 0;
-    // Well under PostgreSQL's 65,535 bind parameters per statement.
-    for chunk in rows.chunks(2_000) {
+    // 12 parameters a row: under PostgreSQL's 65,535 per statement.
+    for chunk in rows.chunks(5_000) {
         written += with_backend!(conn, c => diesel::insert_into(tier_history::table)
             .values(chunk)
             .on_conflict((tier_history::member_id, tier_history::month))

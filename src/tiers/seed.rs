@@ -160,19 +160,22 @@ pub fn seed(conn: &mut DbConn, options: SeedOptions) -> AppResult<Seeded> {
             hash("i", seed, 3, goods),
             sql.series(n)
         ),
-        // Orders spread evenly over the shops, bought by pseudo-random buyers, settled at
-        // pseudo-random moments of the month.
+        // Orders skewed over the shops as sales are (shop h²/n + 1 for a uniform h: the
+        // first shops sell thousands of orders, most a few, some none), bought by
+        // pseudo-random buyers, settled at pseudo-random moments of the month.
         format!(
             "INSERT INTO orders (id, order_no, buyer_member_id, shop_id, status, total_fen, recipient_name, \
                recipient_phone, region, address_detail, payment_due_at, paid_at, created_at, updated_at) \
-             SELECT g.i, 'SEED' || {}, {n} + {} + 1, (g.i - 1) % {n} + 1, 'completed', \
+             SELECT g.i, 'SEED' || {}, {n} + {} + 1, g.shop, 'completed', \
                k.price_fen * ({} + 1), 'seed', '13800000000', 'seed', 'seed', {at}, {at}, {at}, {at} \
-             FROM {} JOIN shop_items si ON si.id = (g.i - 1) % {n} + 1 \
+             FROM (SELECT i, {h} * {h} / {n} + 1 AS shop FROM {}) g \
+             JOIN shop_items si ON si.id = g.shop \
              JOIN goods_skus k ON k.id = si.goods_id",
             sql.text("g.i"),
             hash("g.i", seed, 4, buyers),
             hash("g.i", seed, 5, 3),
             sql.series(orders),
+            h = hash("i", seed, 9, n),
             at = sql.at(start, &hash("g.i", seed, 6, month_seconds)),
         ),
         format!(

@@ -7,7 +7,7 @@ use super::dto::{
     TierRunView, ViolationRequest, ViolationView,
 };
 use super::months::Month;
-use super::repo::{self, Shard};
+use super::repo;
 use super::rules::MonthFigures;
 use super::Tier;
 use crate::audit::Actor;
@@ -102,9 +102,7 @@ pub fn my_tier(conn: &mut DbConn, settings: &Settings, member: MemberId) -> AppR
     let tier = super::current(conn, member)?;
     let zone = settings.tiers.time_zone;
     let month = Month::of(crate::clock::now(), zone);
-    let figures = repo::figures(conn, (member.0, member.0), Shard::WHOLE, month.bounds(zone))?
-        .into_iter()
-        .next();
+    let figures = repo::figures_of(conn, member, month.bounds(zone))?;
     let so_far = figures.map_or_else(MonthFigures::default, |f| f.month_figures(0));
     let next_tier = next(tier);
     let needs = next_tier
