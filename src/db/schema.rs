@@ -237,6 +237,14 @@ diesel::table! {
         unchanged -> BigInt,
         started_at -> Timestamp,
         finished_at -> Nullable<Timestamp>,
+        before_rookie -> BigInt,
+        before_senior -> BigInt,
+        before_elite -> BigInt,
+        before_super -> BigInt,
+        after_rookie -> BigInt,
+        after_senior -> BigInt,
+        after_elite -> BigInt,
+        after_super -> BigInt,
     }
 }
 

@@ -2,10 +2,11 @@
 //!
 //! One statement reads the month of every shopkeeper of the run, in id order, streamed (see
 //! `repo::for_each_shopkeeper_month`); the rules decide each in memory; every `batch_size`
-//! decisions are written, with the run's checkpoint (the last id done), in one transaction on
-//! a second connection. So a run killed at any point resumes after its last committed batch; a
-//! finished run is not repeated (and history keeps one row per shopkeeper and month whatever
-//! happens); a run held by a live process elsewhere is refused.
+//! decisions go to a writer thread, which writes them with the run's checkpoint (the last id
+//! done and the counts so far) in one transaction on its own connection, while the reading
+//! goes on. So a run killed at any point resumes after its last committed batch; a finished
+//! run is not repeated (and history keeps one row per shopkeeper and month whatever happens);
+//! a run held by a live process elsewhere is refused. At most three batches are in memory.
 
 use std::time::{Duration, Instant};
 
@@ -78,6 +79,29 @@ impl Summary {
         }
     }
 
+    /// The counts a run's row has kept so far.
+    fn of_run(run: &RunRow) -> Self {
+        Self {
+            processed: run.processed,
+            promoted: run.promoted,
+            demoted: run.demoted,
+            unchanged: run.unchanged,
+            before: [
+                run.before_rookie,
+                run.before_senior,
+                run.before_elite,
+                run.before_super,
+            ],
+            after: [
+                run.after_rookie,
+                run.after_senior,
+                run.after_elite,
+                run.after_super,
+            ],
+            duration: Duration::ZERO,
+        }
+    }
+
     /// The counts of a batch's decisions.
     fn of_rows(rows: &[NewHistory]) -> Self {
         let mut summary = Self::default();
@@ -119,94 +143,129 @@ pub fn month_just_ended(settings: &TierSettings) -> Month {
     Month::of(crate::clock::now(), settings.time_zone).previous()
 }
 
-/// Runs (or resumes) the month for the shard; `progress(done, total)` after every batch.
+/// Runs (or resumes) the month for the shard; `progress(done, total)` after every batch
+/// (written, unless a dry run).
 pub fn run(
     db: &Db,
     settings: &TierSettings,
     options: &RunOptions,
-    progress: &mut dyn FnMut(i64, i64),
+    progress: &mut (dyn FnMut(i64, i64) + Send),
 ) -> AppResult<Outcome> {
     let started = Instant::now();
     let mut conn = db.get()?;
     let conn = &mut *conn;
     let label = options.month.label();
     let total = repo::count_shopkeepers(conn, options.shard)?;
-    let run = if options.dry_run {
-        None
+    let mut summary = if options.dry_run {
+        let mut summary = Summary::default();
+        read_month(conn, settings, options, (0, None), &mut |batch| {
+            summary.merge(&Summary::of_rows(&batch));
+            progress(summary.processed.min(total), total);
+            Ok(())
+        })?;
+        summary
     } else {
         match claim(db, conn, &label, options, total)? {
-            Claim::Mine(run) => Some(run),
-            Claim::Done => {
-                let mut summary = summary_of(conn, &label, options.shard)?;
+            Claim::Mine(run) => {
+                let summary = run_and_write(db, conn, settings, options, &run, &mut |done| {
+                    progress(done.min(total), total)
+                })?;
+                db.with_writer(|| {
+                    backend::write_transaction(conn, |conn| {
+                        repo::finish(conn, run.id, &options.holder, crate::clock::now())
+                    })
+                })?;
+                summary
+            }
+            Claim::Done(run) => {
+                let mut summary = Summary::of_run(&run);
                 summary.duration = started.elapsed();
                 return Ok(Outcome::AlreadyDone(summary));
             }
             Claim::Elsewhere(holder) => return Ok(Outcome::RunningElsewhere(holder)),
         }
     };
-    let after = run.as_ref().map_or(0, |r| r.last_member_id);
-    let mut done = run.as_ref().map_or(0, |r| r.processed);
-    let mut dry = Summary::default();
-    let mut batch: Vec<NewHistory> = Vec::new();
-    // The stream holds the reading connection; batches are written on another.
-    let mut writer = match &run {
-        Some(_) => Some(db.get()?),
-        None => None,
-    };
-    let mut flush = |batch: &mut Vec<NewHistory>| -> AppResult<()> {
-        let Some(&NewHistory {
-            member_id: high, ..
-        }) = batch.last()
-        else {
-            return Ok(());
-        };
-        let counts = Summary::of_rows(batch);
-        match (&run, writer.as_deref_mut()) {
-            (Some(run), Some(writer)) => {
-                write_batch(db, writer, run, options, batch, high, &counts)?
-            }
-            _ => dry.merge(&counts),
-        }
-        done += counts.processed;
-        progress(done.min(total), total);
-        batch.clear();
-        Ok(())
-    };
-    let now = crate::clock::now();
-    let previous_label = options.month.previous().label();
-    repo::for_each_shopkeeper_month(
-        conn,
-        (&label, &previous_label),
-        options.month.bounds(settings.time_zone),
-        options.shard,
-        after,
-        &mut |month| {
-            batch.push(decide(settings, &label, month, now));
-            if batch.len() as i64 >= settings.batch_size {
-                flush(&mut batch)?;
-            }
-            Ok(())
-        },
-    )?;
-    flush(&mut batch)?;
-    let mut summary = match &run {
-        Some(run) => {
-            db.with_writer(|| {
-                backend::write_transaction(conn, |conn| {
-                    repo::finish(conn, run.id, &options.holder, crate::clock::now())
-                })
-            })?;
-            summary_of(conn, &label, options.shard)?
-        }
-        None => dry,
-    };
     summary.duration = started.elapsed();
     Ok(Outcome::Finished(summary))
 }
 
+/// Reads and decides the month of the run's shopkeepers after `after`, handing on every
+/// `batch_size` decisions (and the rest at the end), as rows of the run `run_id`.
+fn read_month(
+    conn: &mut DbConn,
+    settings: &TierSettings,
+    options: &RunOptions,
+    (after, run_id): (i64, Option<i64>),
+    hand_on: &mut dyn FnMut(Vec<NewHistory>) -> AppResult<()>,
+) -> AppResult<()> {
+    let label = options.month.label();
+    let now = crate::clock::now();
+    let mut batch = Vec::new();
+    repo::for_each_shopkeeper_month(
+        conn,
+        (&label, &options.month.previous().label()),
+        options.month.bounds(settings.time_zone),
+        options.shard,
+        after,
+        &mut |month| {
+            batch.push(NewHistory {
+                run_id,
+                ..decide(settings, &label, month, now)
+            });
+            if batch.len() as i64 >= settings.batch_size {
+                hand_on(std::mem::take(&mut batch))?;
+            }
+            Ok(())
+        },
+    )?;
+    if batch.is_empty() {
+        Ok(())
+    } else {
+        hand_on(batch)
+    }
+}
+
+/// The claimed run from its checkpoint on: this thread reads and decides, a writer thread
+/// writes each batch with its checkpoint (`written(done)` after each); the run's counts.
+fn run_and_write(
+    db: &Db,
+    conn: &mut DbConn,
+    settings: &TierSettings,
+    options: &RunOptions,
+    run: &RunRow,
+    written: &mut (dyn FnMut(i64) + Send),
+) -> AppResult<Summary> {
+    // One batch waiting while one is written and one is read: memory stays flat.
+    let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<NewHistory>>(1);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> AppResult<Summary> {
+            let mut conn = db.get()?;
+            let mut counts = Summary::of_run(run);
+            for batch in batches {
+                counts.merge(&Summary::of_rows(&batch));
+                write_batch(db, &mut conn, run, options, &batch, &counts)?;
+                written(counts.processed);
+            }
+            Ok(counts)
+        });
+        let start = (run.last_member_id, Some(run.id));
+        let read = read_month(conn, settings, options, start, &mut |batch| {
+            // Refused only once the writer has stopped; its own error says why.
+            to_writer
+                .send(batch)
+                .map_err(|_| AppError::internal("the tier run's writer stopped"))
+        });
+        drop(to_writer);
+        let counts = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        read.map(|()| counts)
+    })
+}
+
 enum Claim {
     Mine(RunRow),
-    Done,
+    Done(RunRow),
     Elsewhere(String),
 }
 
@@ -228,7 +287,7 @@ fn claim(
             let run = repo::find_run(conn, label, options.shard)?
                 .ok_or_else(|| AppError::internal("a tier run vanished"))?;
             if run.status == "done" {
-                return Ok(Claim::Done);
+                return Ok(Claim::Done(run));
             }
             if run.holder == options.holder
                 || repo::take_over(conn, run.id, &options.holder, now - STALE_AFTER, now)?
@@ -242,38 +301,28 @@ fn claim(
     })
 }
 
-/// Writes a batch of decisions with the run's checkpoint, in one transaction.
+/// Writes a batch of decisions with the run's checkpoint (the batch's last id, the run's
+/// counts with it), in one transaction.
 fn write_batch(
     db: &Db,
     conn: &mut DbConn,
     run: &RunRow,
     options: &RunOptions,
     rows: &[NewHistory],
-    high: i64,
     counts: &Summary,
 ) -> AppResult<()> {
+    let Some(high) = rows.last().map(|row| row.member_id) else {
+        return Ok(());
+    };
     let written = db.with_writer(|| {
         backend::write_transaction(conn, |conn| -> AppResult<bool> {
-            let rows: Vec<NewHistory> = rows
-                .iter()
-                .cloned()
-                .map(|row| NewHistory {
-                    run_id: Some(run.id),
-                    ..row
-                })
-                .collect();
-            repo::insert_history(conn, &rows)?;
+            repo::insert_history(conn, rows)?;
             repo::checkpoint(
                 conn,
                 run.id,
                 &options.holder,
                 high,
-                (
-                    counts.processed,
-                    counts.promoted,
-                    counts.demoted,
-                    counts.unchanged,
-                ),
+                counts,
                 crate::clock::now(),
             )
         })
@@ -319,13 +368,4 @@ fn decide(
         reason: decision.reason,
         run_id: None,
     }
-}
-
-/// The month's shard as recorded: tiers before and after, moves.
-fn summary_of(conn: &mut DbConn, label: &str, shard: Shard) -> AppResult<Summary> {
-    let mut summary = Summary::default();
-    for row in repo::transitions(conn, label, shard)? {
-        summary.add(row.previous_tier.as_deref(), &row.tier, row.n);
-    }
-    Ok(summary)
 }

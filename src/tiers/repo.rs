@@ -171,7 +171,7 @@ pub fn for_each_shopkeeper_month(
             )
         }
     };
-    let shopkeepers = in_shard("owner_member_id", &mut params);
+    let shopkeepers = in_shard("m.id", &mut params);
     let lines = in_shard("l.shopkeeper_member_id", &mut params);
     let figures = figures_sql(&lines, &mut params);
     let sql = format!(
@@ -181,7 +181,8 @@ pub fn for_each_shopkeeper_month(
            COALESCE(p.tier, (SELECT h.tier FROM tier_history h WHERE h.member_id = s.id AND h.month < {month} \
              ORDER BY h.month DESC LIMIT 1)) AS previous_tier, \
            COALESCE(v.n, 0) AS serious_violations \
-         FROM (SELECT DISTINCT owner_member_id AS id FROM shops WHERE {shopkeepers}) s \
+         FROM (SELECT m.id FROM members m WHERE {shopkeepers} \
+           AND EXISTS (SELECT 1 FROM shops sh WHERE sh.owner_member_id = m.id)) s \
          LEFT JOIN ({figures}) f ON f.member_id = s.id \
          LEFT JOIN tier_history p ON p.member_id = s.id AND p.month = {} \
          LEFT JOIN (SELECT member_id, CAST(COUNT(*) AS BIGINT) AS n FROM member_violations \
@@ -219,13 +220,16 @@ pub fn for_each_shopkeeper_month(
         }};
     }
     match conn {
-        DbConn::Postgres(c) => {
+        DbConn::Postgres(c) => c.transaction(|c| -> AppResult<()> {
+            // Compiling this statement just in time costs more than it saves, every run.
+            diesel::sql_query("SET LOCAL jit = off").execute(c)?;
             let rows = bound!(diesel::pg::Pg)
                 .load_iter::<ShopkeeperMonth, diesel::pg::PgRowByRowLoadingMode>(c)?;
             for row in rows {
                 each(row?)?;
             }
-        }
+            Ok(())
+        })?,
         DbConn::Sqlite(c) => {
             let rows = bound!(diesel::sqlite::Sqlite)
                 .load_iter::<ShopkeeperMonth, diesel::connection::DefaultLoadingMode>(c)?;
@@ -256,16 +260,49 @@ pub struct NewHistory {
 
 /// Writes the month's rows; a row already there (an earlier or parallel run) is kept.
 pub fn insert_history(conn: &mut DbConn, rows: &[NewHistory]) -> AppResult<usize> {
-    let mut written = 0;
-    // 12 parameters a row: under PostgreSQL's 65,535 per statement.
-    for chunk in rows.chunks(5_000) {
-        written += with_backend!(conn, c => diesel::insert_into(tier_history::table)
-            .values(chunk)
-            .on_conflict((tier_history::member_id, tier_history::month))
-            .do_nothing()
-            .execute(c))?;
+    match conn {
+        DbConn::Postgres(c) => insert_history_as_arrays(c, rows),
+        DbConn::Sqlite(c) => {
+            let mut written = 0;
+            // 12 parameters a row: under SQLite's 32,766 per statement.
+            for chunk in rows.chunks(2_000) {
+                written += diesel::insert_into(tier_history::table)
+                    .values(chunk)
+                    .on_conflict((tier_history::member_id, tier_history::month))
+                    .do_nothing()
+                    .execute(c)?;
+            }
+            Ok(written)
+        }
     }
-    Ok(written)
+}
+
+/// PostgreSQL: the rows as one array a column, unnested by the server. A million rows with a
+/// bind parameter per value cost several times the writing itself to encode and parse.
+fn insert_history_as_arrays(conn: &mut PgConnection, rows: &[NewHistory]) -> AppResult<usize> {
+    use diesel::sql_types::{Array, Integer};
+    fn column<'r, T>(rows: &'r [NewHistory], value: impl Fn(&'r NewHistory) -> T) -> Vec<T> {
+        rows.iter().map(value).collect()
+    }
+    Ok(diesel::sql_query(
+        "INSERT INTO tier_history (member_id, month, tier, created_at, previous_tier, gmv_fen, \
+           orders, buyers, refund_rate_bps, serious_violations, reason, run_id) \
+         SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         ON CONFLICT (member_id, month) DO NOTHING",
+    )
+    .bind::<Array<BigInt>, _>(column(rows, |r| r.member_id))
+    .bind::<Array<Text>, _>(column(rows, |r| r.month.as_str()))
+    .bind::<Array<Text>, _>(column(rows, |r| r.tier))
+    .bind::<Array<Timestamp>, _>(column(rows, |r| r.created_at))
+    .bind::<Array<Nullable<Text>>, _>(column(rows, |r| r.previous_tier))
+    .bind::<Array<BigInt>, _>(column(rows, |r| r.gmv_fen))
+    .bind::<Array<BigInt>, _>(column(rows, |r| r.orders))
+    .bind::<Array<BigInt>, _>(column(rows, |r| r.buyers))
+    .bind::<Array<Integer>, _>(column(rows, |r| r.refund_rate_bps))
+    .bind::<Array<BigInt>, _>(column(rows, |r| r.serious_violations))
+    .bind::<Array<Text>, _>(column(rows, |r| r.reason.as_str()))
+    .bind::<Array<Nullable<BigInt>>, _>(column(rows, |r| r.run_id))
+    .execute(conn)?)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -286,6 +323,14 @@ pub struct RunRow {
     pub unchanged: i64,
     pub started_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
+    pub before_rookie: i64,
+    pub before_senior: i64,
+    pub before_elite: i64,
+    pub before_super: i64,
+    pub after_rookie: i64,
+    pub after_senior: i64,
+    pub after_elite: i64,
+    pub after_super: i64,
 }
 
 pub fn find_run(conn: &mut DbConn, month: &str, shard: Shard) -> AppResult<Option<RunRow>> {
@@ -353,15 +398,20 @@ pub fn take_over(
         == 1)
 }
 
-/// Records a batch as done (in the batch's transaction); false if the run has another holder.
+/// Records a batch as done (in the batch's transaction) with the run's counts so far; false
+/// if the run has another holder.
 pub fn checkpoint(
     conn: &mut DbConn,
     id: i64,
     holder: &str,
     last_member_id: i64,
-    (processed, promoted, demoted, unchanged): (i64, i64, i64, i64),
+    counts: &super::engine::Summary,
     now: NaiveDateTime,
 ) -> AppResult<bool> {
+    let (
+        [before_rookie, before_senior, before_elite, before_super],
+        [after_rookie, after_senior, after_elite, after_super],
+    ) = (counts.before, counts.after);
     Ok(diesel::update(
         tier_runs::table
             .find(id)
@@ -369,12 +419,24 @@ pub fn checkpoint(
             .filter(tier_runs::status.eq("running")),
     )
     .set((
-        tier_runs::last_member_id.eq(last_member_id),
-        tier_runs::processed.eq(tier_runs::processed + processed),
-        tier_runs::promoted.eq(tier_runs::promoted + promoted),
-        tier_runs::demoted.eq(tier_runs::demoted + demoted),
-        tier_runs::unchanged.eq(tier_runs::unchanged + unchanged),
-        tier_runs::heartbeat_at.eq(now),
+        (
+            tier_runs::last_member_id.eq(last_member_id),
+            tier_runs::processed.eq(counts.processed),
+            tier_runs::promoted.eq(counts.promoted),
+            tier_runs::demoted.eq(counts.demoted),
+            tier_runs::unchanged.eq(counts.unchanged),
+            tier_runs::heartbeat_at.eq(now),
+        ),
+        (
+            tier_runs::before_rookie.eq(before_rookie),
+            tier_runs::before_senior.eq(before_senior),
+            tier_runs::before_elite.eq(before_elite),
+            tier_runs::before_super.eq(before_super),
+            tier_runs::after_rookie.eq(after_rookie),
+            tier_runs::after_senior.eq(after_senior),
+            tier_runs::after_elite.eq(after_elite),
+            tier_runs::after_super.eq(after_super),
+        ),
     ))
     .execute(conn)?
         == 1)
@@ -394,29 +456,6 @@ pub fn finish(conn: &mut DbConn, id: i64, holder: &str, now: NaiveDateTime) -> A
     ))
     .execute(conn)?
         == 1)
-}
-
-#[derive(Debug, QueryableByName)]
-pub struct TransitionRow {
-    #[diesel(sql_type = Nullable<Text>)]
-    pub previous_tier: Option<String>,
-    #[diesel(sql_type = Text)]
-    pub tier: String,
-    #[diesel(sql_type = BigInt)]
-    pub n: i64,
-}
-
-/// The month's decisions of the shard, counted by (previous tier, new tier).
-pub fn transitions(conn: &mut DbConn, month: &str, shard: Shard) -> AppResult<Vec<TransitionRow>> {
-    Ok(diesel::sql_query(
-        "SELECT previous_tier, tier, CAST(COUNT(*) AS BIGINT) AS n FROM tier_history \
-         WHERE month = $1 AND member_id % $2 = $3 AND run_id IS NOT NULL \
-         GROUP BY previous_tier, tier",
-    )
-    .bind::<Text, _>(month)
-    .bind::<BigInt, _>(shard.count)
-    .bind::<BigInt, _>(shard.remainder())
-    .load(conn)?)
 }
 
 /// How many violations (serious or not) the member has had since `since`.

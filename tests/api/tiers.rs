@@ -214,6 +214,23 @@ async fn a_month_without_sales_falls_one_level_at_most() {
     assert!(rows[0].3.contains("at most 1 level"), "{}", rows[0].3);
 }
 
+#[actix_web::test]
+async fn the_tier_before_a_month_is_the_latest_recorded_even_months_earlier() {
+    let m = tier_market().await;
+    let keeper = m.shopkeeper.member.0;
+    // Not the previous month's row: months without a run in between, and a later month that
+    // must not count as "before".
+    record_tier(&m, keeper, "2026-06", "elite").await;
+    record_tier(&m, keeper, "2026-07", "super").await;
+    record_tier(&m, keeper, "2026-11", "rookie").await;
+    finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
+    let rows = history(&m, "2026-10").await;
+    assert_eq!(
+        (rows[0].1.as_str(), rows[0].2.as_deref()),
+        ("elite", Some("super"))
+    );
+}
+
 /// Several shopkeepers with different histories: (member ids).
 async fn several_shopkeepers(m: &Market) -> Vec<i64> {
     let mut members = vec![m.shopkeeper.member.0];
@@ -272,7 +289,7 @@ async fn a_killed_run_is_refused_while_alive_and_resumed_after_to_the_uninterrup
     let m = tier_market().await;
     several_shopkeepers(&m).await;
     // The uninterrupted result.
-    finished(run_tiers(&m, "2026-10", Shard::WHOLE, "clean").await);
+    let clean = finished(run_tiers(&m, "2026-10", Shard::WHOLE, "clean").await);
     let uninterrupted = history(&m, "2026-10").await;
     assert_eq!(uninterrupted.len(), 5);
     forget_month(&m, "2026-10").await;
@@ -325,7 +342,17 @@ async fn a_killed_run_is_refused_while_alive_and_resumed_after_to_the_uninterrup
         .await
         .unwrap();
     let resumed = finished(run_tiers(&m, "2026-10", Shard::WHOLE, "me").await);
+    // The summary counts the batches of the dead process too (kept with its checkpoints).
     assert_eq!(resumed.processed, 5);
+    assert_eq!(
+        (
+            resumed.before,
+            resumed.after,
+            resumed.promoted,
+            resumed.demoted
+        ),
+        (clean.before, clean.after, clean.promoted, clean.demoted)
+    );
     let after: Vec<_> = history(&m, "2026-10").await;
     assert_eq!(after, uninterrupted);
 }

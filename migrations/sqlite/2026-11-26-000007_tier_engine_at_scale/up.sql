@@ -21,3 +21,14 @@ INSERT INTO tier_history_rebuilt
     FROM tier_history;
 DROP TABLE tier_history;
 ALTER TABLE tier_history_rebuilt RENAME TO tier_history;
+
+-- A run's tiers before and after, kept with its checkpoint, for its summary (rather than
+-- counting the month's history again).
+ALTER TABLE tier_runs ADD COLUMN before_rookie BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tier_runs ADD COLUMN before_senior BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tier_runs ADD COLUMN before_elite BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tier_runs ADD COLUMN before_super BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tier_runs ADD COLUMN after_rookie BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tier_runs ADD COLUMN after_senior BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tier_runs ADD COLUMN after_elite BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tier_runs ADD COLUMN after_super BIGINT NOT NULL DEFAULT 0;

@@ -1,3 +1,11 @@
+ALTER TABLE tier_runs DROP COLUMN before_rookie;
+ALTER TABLE tier_runs DROP COLUMN before_senior;
+ALTER TABLE tier_runs DROP COLUMN before_elite;
+ALTER TABLE tier_runs DROP COLUMN before_super;
+ALTER TABLE tier_runs DROP COLUMN after_rookie;
+ALTER TABLE tier_runs DROP COLUMN after_senior;
+ALTER TABLE tier_runs DROP COLUMN after_elite;
+ALTER TABLE tier_runs DROP COLUMN after_super;
 CREATE TABLE tier_history_rebuilt (
     member_id BIGINT NOT NULL REFERENCES members (id),
     month TEXT NOT NULL,

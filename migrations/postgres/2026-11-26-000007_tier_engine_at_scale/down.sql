@@ -1,0 +1,10 @@
+ALTER TABLE tier_runs DROP COLUMN before_rookie;
+ALTER TABLE tier_runs DROP COLUMN before_senior;
+ALTER TABLE tier_runs DROP COLUMN before_elite;
+ALTER TABLE tier_runs DROP COLUMN before_super;
+ALTER TABLE tier_runs DROP COLUMN after_rookie;
+ALTER TABLE tier_runs DROP COLUMN after_senior;
+ALTER TABLE tier_runs DROP COLUMN after_elite;
+ALTER TABLE tier_runs DROP COLUMN after_super;
+ALTER TABLE tier_history ADD CONSTRAINT tier_history_member_id_fkey
+    FOREIGN KEY (member_id) REFERENCES members (id);
