@@ -49,7 +49,7 @@ async function openCheckout(page, itemUrl) {
 }
 
 async function main() {
-  const { friendly, hostile } = await seed();
+  const { friendly, hostile, friendlyItems } = await seed();
   await mkdir(shots, { recursive: true });
   const userDataDir = await mkdtemp(join(tmpdir(), "xiaopu-e2e-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -86,9 +86,18 @@ async function main() {
 
     step("the shop, with its items and their recommendations");
     await Promise.all([page.waitForURL(`**/shop/${friendly.shopNo}`), page.click(".shop-link")]);
-    assert.equal(await page.locator("#items > li").count(), 2);
+    assert.equal(await page.locator("#items > li").count(), 20);
     assert.match(await page.textContent("#items"), /回购了三次/);
-    await screenshot(page, "2-shop");
+    await page.screenshot({ path: join(shots, "2-shop.png") });
+    await fitsTheScreen(page, "shop");
+
+    step("scrolling to the end loads the next page of items");
+    await page.locator("#more").scrollIntoViewIfNeeded();
+    await page.waitForFunction(
+      (count) => document.querySelectorAll("#items > li").length === count,
+      friendlyItems,
+    );
+    assert.equal(await page.locator("#more").count(), 0, "no more after the last page");
     await page.fill('input[name="q"]', "nuts");
     await Promise.all([page.waitForURL(/q=nuts/), page.click('.filter button[type="submit"]')]);
     assert.equal(await page.locator("#items > li").count(), 1);

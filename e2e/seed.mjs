@@ -61,6 +61,11 @@ async function supplierWithGoods(admin) {
       { attributes: { size: "1kg" }, price_fen: 4990, stock: 50 },
     ]],
     ["FarmJoy 每日坚果 daily nuts", [{ attributes: { box: "30 bags" }, price_fen: 8900, stock: 20 }]],
+    // Enough more for a second page of the shop (20 a page): the infinite scroll loads it.
+    ...Array.from({ length: 23 }, (_, n) => [
+      `FarmJoy 尝鲜装 sampler ${n + 1}`,
+      [{ attributes: { pack: "mini" }, price_fen: 990 + n, stock: 10 }],
+    ]),
   ]) {
     const created = await api("POST", "/api/v1/supplier/goods", {
       title,
@@ -109,6 +114,6 @@ export async function seed() {
   const goods = await supplierWithGoods(admin);
   const friendly = await sharedShop(admin, 1, "阿明的零食铺", goods,
     "孩子每天都要吃的芒果干，酸甜刚好，独立小包装带去学校很方便。\n第二句：回购了三次。");
-  const hostile = await sharedShop(admin, 2, "<script>__pwned=3</script>", goods, INJECTED);
-  return { friendly, hostile };
+  const hostile = await sharedShop(admin, 2, "<script>__pwned=3</script>", goods.slice(0, 2), INJECTED);
+  return { friendly, hostile, friendlyItems: goods.length };
 }
