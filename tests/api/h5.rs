@@ -209,6 +209,7 @@ async fn a_share_link_opens_its_item_in_the_shop_and_counts_the_visit() {
     let shop = browser.get(&format!("/shop/{}", shared.shop_no)).await;
     assert_eq!(shop.status, 200);
     assert!(shop.text.contains("loading=\"lazy\""));
+    assert!(shop.text.contains("1 件商品"), "{}", shop.text);
     assert!(shop.text.contains("孩子每天都要吃") && shop.text.contains("FarmJoy dried mango"));
     assert_eq!(browser.get("/shop/000000").await.status, 404);
     assert_eq!(
