@@ -58,7 +58,7 @@ print("RPS=%.0f P50=%.2f P99=%.2f ERR=%d" % (rps, p["50"], p["99"], err))
 seed_sqlite() { # file extra.sql
   if command -v sqlite3 >/dev/null; then
     sqlite3 "$1" <"$ROOT/bench/shops/seed-sqlite.sql" >/dev/null
-    [ -n "${2:-}" ] && sqlite3 "$1" <"$2" >/dev/null
+    if [ -n "${2:-}" ]; then sqlite3 "$1" <"$2" >/dev/null; fi
   else
     python3 -c 'import sqlite3, sys
 db = sqlite3.connect(sys.argv[1]); db.isolation_level = None

@@ -42,6 +42,7 @@ pub struct Settings {
     pub money: MoneySettings,
     pub aftersales: AftersalesSettings,
     pub plans: PlanSettings,
+    pub h5: H5Settings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -163,6 +164,16 @@ pub struct ShopSettings {
 #[serde(deny_unknown_fields)]
 pub struct SharingSettings {
     pub public_base_url: String,
+}
+
+/// The buyer's H5 pages (`src/h5/`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct H5Settings {
+    /// How long a page session (and a sign-in through the pages) lasts.
+    pub session_ttl_hours: u32,
+    /// Mark the session cookie `Secure` on every response, not only on requests seen as https.
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -471,6 +482,12 @@ impl Settings {
             return Err(ConfigError::new(
                 "pagination.default_page_size",
                 "must be between 1 and pagination.max_page_size",
+            ));
+        }
+        if self.h5.session_ttl_hours == 0 {
+            return Err(ConfigError::new(
+                "h5.session_ttl_hours",
+                "must be at least 1",
             ));
         }
         Ok(())

@@ -13,6 +13,7 @@ pub mod error;
 pub mod finance;
 pub mod fulfilment;
 pub mod goods;
+pub mod h5;
 pub mod http;
 pub mod idempotency;
 pub mod jobs;

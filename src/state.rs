@@ -8,6 +8,7 @@ use crate::auth::tokens::AccessTokens;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+use crate::h5::session::SessionKey;
 use crate::idempotency::InFlight;
 use crate::payments::Gateways;
 
@@ -19,6 +20,8 @@ pub struct AppState {
     pub gateways: Gateways,
     /// Idempotency keys whose first request is running in this process.
     pub in_flight: InFlight,
+    /// Signs the H5 pages' session cookie.
+    pub page_sessions: SessionKey,
     /// One argon2 computation per core at a time: each takes ~19 MiB and a core for tens of
     /// milliseconds, so a login flood queues here instead of exhausting memory.
     hashing_slots: tokio::sync::Semaphore,
@@ -40,6 +43,7 @@ impl AppState {
             passwords,
             gateways,
             in_flight: InFlight::default(),
+            page_sessions: SessionKey::derive(&key),
             hashing_slots: tokio::sync::Semaphore::new(cores),
         })
     }

@@ -34,6 +34,18 @@ pub enum RefreshOutcome {
 }
 
 pub async fn login(state: &AppState, login: &str, password: String) -> AppResult<IssuedTokens> {
+    let member_id = authenticate(state, login, password).await?;
+    let refresh_ttl = refresh_ttl(state);
+    let refresh_token = state
+        .db
+        .write(move |conn| start_session(conn, member_id, refresh_ttl, crate::clock::now()))
+        .await?;
+    issue_pair(state, member_id, refresh_token)
+}
+
+/// The active member a login and password belong to (401 otherwise), upgrading the stored
+/// hash when its parameters are out of date. Opens no session: the caller decides what kind.
+pub async fn authenticate(state: &AppState, login: &str, password: String) -> AppResult<MemberId> {
     let login = normalize_login(login);
     let member = state
         .db
@@ -63,19 +75,15 @@ pub async fn login(state: &AppState, login: &str, password: String) -> AppResult
         });
     }
     let member_id = MemberId(member.id);
-    let rehash = rehash.transpose()?;
-    let refresh_ttl = refresh_ttl(state);
-    let refresh_token = state
-        .db
-        .write(move |conn| {
-            let now = crate::clock::now();
-            if let Some(hash) = rehash {
-                members::repo::set_password_hash(conn, member_id, &hash, now)?;
-            }
-            start_session(conn, member_id, refresh_ttl, now)
-        })
-        .await?;
-    issue_pair(state, member_id, refresh_token)
+    if let Some(hash) = rehash.transpose()? {
+        state
+            .db
+            .write(move |conn| {
+                members::repo::set_password_hash(conn, member_id, &hash, crate::clock::now())
+            })
+            .await?;
+    }
+    Ok(member_id)
 }
 
 pub async fn refresh(state: &AppState, presented: String) -> AppResult<IssuedTokens> {

@@ -18,7 +18,7 @@ use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
 use crate::{
-    aftersales, auth, catalogue, curation, finance, fulfilment, goods, members, ops, orders,
+    aftersales, auth, catalogue, curation, finance, fulfilment, goods, h5, members, ops, orders,
     payments, plans, sharing, shops, storefront, suppliers, tiers, withdrawals,
 };
 
@@ -187,6 +187,8 @@ pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Resu
             .split_for_parts();
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document))
             .service(web::redirect("/docs", "/docs/"))
+            // HTML pages, not API: outside the OpenAPI document.
+            .configure(|cfg| h5::routes(cfg, &settings, rate_limits.clone()))
             .default_service(web::to(unknown_route))
             .wrap(security_headers(&settings))
             .wrap(cors(&settings))

@@ -38,7 +38,12 @@ impl IdempotencyKey {
             code: "idempotency_key_required",
             detail: format!("send an {HEADER} header (e.g. a UUID) so a retry never orders twice"),
         })?;
-        let key = value.to_str().unwrap_or_default().trim();
+        Self::parse(value.to_str().unwrap_or_default())
+    }
+
+    /// A key from elsewhere than the header (the H5 checkout form carries it as a field).
+    pub fn parse(key: &str) -> AppResult<Self> {
+        let key = key.trim();
         if key.is_empty() || key.len() > KEY_MAX_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(AppError::BadRequest {
                 code: "idempotency_key_invalid",
@@ -159,11 +164,20 @@ impl Idempotent {
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
         T: Serialize + Send + 'static,
     {
+        Ok(self.outcome(state, work).await?.into_response())
+    }
+
+    /// [`Idempotent::run`] for callers that answer in another form than the stored JSON
+    /// (the H5 pages).
+    pub async fn outcome<T, F>(self, state: &AppState, work: F) -> AppResult<Outcome>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Serialize + Send + 'static,
+    {
         let _guard = state
             .in_flight
             .claim((self.member.0, self.scope, self.key.0.clone()))?;
-        let outcome = state.db.read(move |conn| self.run_in(conn, work)).await?;
-        Ok(outcome.into_response())
+        state.db.read(move |conn| self.run_in(conn, work)).await
     }
 
     /// The blocking part of [`Idempotent::run`], on a connection of the caller's.
@@ -261,6 +275,13 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The stored response, new or replayed.
+    pub fn stored(&self) -> &StoredResponse {
+        match self {
+            Self::Done(stored) | Self::Replayed(stored) => stored,
+        }
+    }
+
     pub fn into_response(self) -> HttpResponse {
         match self {
             Self::Done(stored) => stored.into_response(false),

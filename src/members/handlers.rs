@@ -1,7 +1,7 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use super::dto::{MemberView, RegisterRequest};
-use super::{rules, service, MemberId};
+use super::service;
 use crate::auth::{AdminMember, AuthMember};
 use crate::error::AppResult;
 use crate::http::json::JsonBody;
@@ -25,15 +25,7 @@ pub async fn register(
     state: web::Data<AppState>,
     body: JsonBody<RegisterRequest>,
 ) -> AppResult<HttpResponse> {
-    let registration = rules::check_registration(body.into_inner())?;
-    let hash = state.hash_password(registration.password.clone()).await?;
-    let member = state
-        .db
-        .write(move |conn| {
-            let row = service::create_member(conn, &registration, hash, false)?;
-            service::view(conn, MemberId(row.id))
-        })
-        .await?;
+    let member = service::register(&state, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(member))
 }
 

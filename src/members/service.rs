@@ -1,6 +1,6 @@
 //! Member use cases.
 
-use super::dto::MemberView;
+use super::dto::{MemberView, RegisterRequest};
 use super::model::{MemberRow, NewMember, STATUS_ACTIVE};
 use super::rules::Registration;
 use super::{repo, MemberId};
@@ -8,6 +8,21 @@ use crate::audit::{self, Actor};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::pagination::Page;
+use crate::state::AppState;
+
+/// Registers a buyer account (what the JSON API and the H5 pages both call): checks the
+/// request, hashes the password off the async workers, stores the member.
+pub async fn register(state: &AppState, request: RegisterRequest) -> AppResult<MemberView> {
+    let registration = super::rules::check_registration(request)?;
+    let hash = state.hash_password(registration.password.clone()).await?;
+    state
+        .db
+        .write(move |conn| {
+            let row = create_member(conn, &registration, hash, false)?;
+            view(conn, MemberId(row.id))
+        })
+        .await
+}
 
 /// Creates an account from a checked registration whose password is already hashed.
 /// `is_admin` is only ever true from the command line (`xiaopu admin create`).

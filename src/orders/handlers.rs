@@ -10,7 +10,8 @@ use super::{placement, rules};
 use crate::auth::{AuthMember, ShopkeeperMember};
 use crate::error::AppResult;
 use crate::http::json::JsonBody;
-use crate::idempotency::{request_hash, IdempotencyKey, Idempotent};
+use crate::idempotency::{request_hash, IdempotencyKey, Idempotent, Outcome};
+use crate::members::MemberId;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
@@ -41,10 +42,21 @@ pub async fn place(
     body: JsonBody<PlaceOrderRequest>,
 ) -> AppResult<HttpResponse> {
     let key = IdempotencyKey::from_request(&request)?;
-    let body = body.into_inner();
+    Ok(place_once(&state, member.0, key, body.into_inner())
+        .await?
+        .into_response())
+}
+
+/// Places an order at most once per key: what the JSON API and the H5 checkout both call.
+pub async fn place_once(
+    state: &AppState,
+    buyer: MemberId,
+    key: IdempotencyKey,
+    body: PlaceOrderRequest,
+) -> AppResult<Outcome> {
     let wanted = rules::check_request(&body)?;
     let idempotent = Idempotent {
-        member: member.0,
+        member: buyer,
         scope: PLACE_SCOPE,
         key,
         request_hash: request_hash(PLACE_SCOPE, &body),
@@ -52,8 +64,8 @@ pub async fn place(
     };
     let settings = state.settings.clone();
     idempotent
-        .run(&state, move |conn| {
-            placement::place(conn, &settings, member.0, &body, &wanted)
+        .outcome(state, move |conn| {
+            placement::place(conn, &settings, buyer, &body, &wanted)
         })
         .await
 }

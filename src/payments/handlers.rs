@@ -5,6 +5,7 @@ use super::sandbox::SandboxEvent;
 use super::service::{self, CallbackOutcome};
 use crate::auth::{AdminMember, AuthMember};
 use crate::error::{AppError, AppResult};
+use crate::members::MemberId;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
@@ -88,15 +89,25 @@ pub async fn sandbox_complete(
     member: AuthMember,
     payment_no: web::Path<String>,
 ) -> AppResult<web::Json<CallbackResult>> {
+    complete_sandbox(&state, member.0, payment_no.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Pays the buyer's open sandbox payment: what the JSON API and the H5 cashier both call.
+pub async fn complete_sandbox(
+    state: &AppState,
+    buyer: MemberId,
+    payment_no: String,
+) -> AppResult<CallbackResult> {
     let gateways = state.gateways.clone();
-    let payment_no = payment_no.into_inner();
     let (headers, body) = state
         .db
-        .read(move |conn| service::sandbox_completion(conn, &gateways, member.0, &payment_no))
+        .read(move |conn| service::sandbox_completion(conn, &gateways, buyer, &payment_no))
         .await?;
     let gateway = super::sandbox::NAME.to_owned();
     let event = service::verify(&state.gateways, &gateway, &headers, &body)?;
-    apply(&state, gateway, event, body).await
+    apply(state, gateway, event, body).await.map(|json| json.0)
 }
 
 async fn apply(

@@ -8,6 +8,7 @@ mod curation;
 mod errors;
 mod fulfilment;
 mod goods;
+mod h5;
 mod migrations;
 mod money;
 mod money_properties;
