@@ -314,30 +314,31 @@ fn write_batch(
     let Some(high) = rows.last().map(|row| row.member_id) else {
         return Ok(());
     };
-    let written = db.with_writer(|| {
-        backend::write_transaction(conn, |conn| -> AppResult<bool> {
+    db.with_writer(|| {
+        backend::write_transaction(conn, |conn| -> AppResult<()> {
             repo::insert_history(conn, rows)?;
-            repo::checkpoint(
+            let still_ours = repo::checkpoint(
                 conn,
                 run.id,
                 &options.holder,
                 high,
                 counts,
                 crate::clock::now(),
-            )
+            )?;
+            if still_ours {
+                Ok(())
+            } else {
+                // Rolls the batch back: the process that took the run over writes it.
+                Err(AppError::Conflict {
+                    code: "run_taken_over",
+                    detail: format!(
+                        "the run of {} was taken over by another process; stopped",
+                        options.month.label()
+                    ),
+                })
+            }
         })
-    })?;
-    if written {
-        Ok(())
-    } else {
-        Err(AppError::Conflict {
-            code: "run_taken_over",
-            detail: format!(
-                "the run of {} was taken over by another process; stopped",
-                options.month.label()
-            ),
-        })
-    }
+    })
 }
 
 /// One shopkeeper's decision for the month, as its history row.

@@ -358,6 +358,46 @@ async fn a_killed_run_is_refused_while_alive_and_resumed_after_to_the_uninterrup
 }
 
 #[actix_web::test]
+async fn a_holder_whose_run_was_taken_over_stops_without_writing_its_batch() {
+    let m = tier_market().await;
+    several_shopkeepers(&m).await;
+    let state = m.app.state.clone();
+    let outcome = xiaopu::state::off_worker(move || {
+        let options = RunOptions {
+            month: Month::parse("2026-10").unwrap(),
+            shard: Shard::WHOLE,
+            dry_run: false,
+            holder: "slow".to_owned(),
+        };
+        let db = &state.db;
+        engine::run(db, &state.settings.tiers, &options, &mut |done, _| {
+            // After the first batch, another process takes the run over (as it may once this
+            // one looks dead).
+            if done == 1 {
+                let mut conn = db.get().unwrap();
+                diesel::update(tier_runs::table)
+                    .set(tier_runs::holder.eq("thief"))
+                    .execute(&mut *conn)
+                    .unwrap();
+            }
+        })
+    })
+    .await
+    .unwrap();
+    assert!(
+        matches!(
+            outcome,
+            Err(xiaopu::error::AppError::Conflict {
+                code: "run_taken_over",
+                ..
+            })
+        ),
+        "{outcome:?}"
+    );
+    assert_eq!(history(&m, "2026-10").await.len(), 1);
+}
+
+#[actix_web::test]
 async fn shopkeepers_see_their_tier_and_progress_and_admins_runs_distribution_and_overrides() {
     let m = tier_market().await;
     let keeper = m.shopkeeper.member.0;
