@@ -141,10 +141,8 @@ async function main() {
     const secondOrder = page.url();
     assert.equal(await orderCount(), 2);
 
-    step("the same checkout submitted again leads to the same order");
+    step("the same checkout opened again (reload, back button) leads to its order");
     await page.goto(checkoutUrl);
-    await fillAddress(page);
-    await Promise.all([page.waitForURL(/\/my\/orders\/\d+$/), page.click("#place-order")]);
     assert.equal(page.url(), secondOrder);
     assert.equal(await orderCount(), 2);
 

@@ -38,6 +38,11 @@ for _ in $(seq 1 150); do
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
   sleep 0.2
 done
+if ! curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
+  echo "e2e: the server did not get ready in 30 s; its log ends with:" >&2
+  tail -n 40 "$work/server.log" >&2
+  exit 1
+fi
 
 if ! BASE_URL="http://127.0.0.1:$port" ADMIN_EMAIL=admin@e2e.cn ADMIN_PASSWORD="$admin_password" \
   node h5.test.mjs; then

@@ -16,7 +16,7 @@ use super::session::Visitor;
 use super::shop_pages::item_detail;
 use super::views::{self, AccountForms, AddressForm, CheckoutLine, CheckoutPage, ShopHeader};
 use crate::error::AppError;
-use crate::idempotency::{IdempotencyKey, Outcome, HEADER};
+use crate::idempotency::{IdempotencyKey, Outcome, StoredResponse, HEADER};
 use crate::members::MemberId;
 use crate::orders::dto::{AddressRequest, OrderLineRequest, OrderView, PlaceOrderRequest};
 use crate::state::AppState;
@@ -78,11 +78,17 @@ pub async fn open(
     let quantity = query.quantity.unwrap_or(1);
     let key = query.key.filter(|key| IdempotencyKey::parse(key).is_ok());
     let Some(key) = key else {
-        // Mint the key once and keep it in the address, so a reload keeps it too.
-        let sku = chosen_sku_id(query.sku).in_lang(lang)?;
-        let url = checkout_url(&shop_no, item_id, sku, quantity, &new_key());
+        // Mint the key once and keep it in the address, so a reload keeps it too (for an
+        // item that exists: the address is built from the path).
+        let detail = item_detail(&state, lang, (shop_no.clone(), item_id)).await?;
+        let sku = chosen_sku(&detail, query.sku).in_lang(lang)?;
+        let url = checkout_url(&shop_no, item_id, sku.id, quantity, &new_key());
         return Ok(see_other(lang, &visitor, &url));
     };
+    // A checkout that already placed its order (a reload, the back button) shows the order.
+    if let Some(order) = order_placed_under(&state, lang, &visitor, &key).await? {
+        return Ok(see_other(lang, &visitor, &views::order_path(order.id)));
+    }
     let detail = item_detail(&state, lang, (shop_no, item_id)).await?;
     let sku = chosen_sku(&detail, query.sku).in_lang(lang)?;
     let form = Checkout {
@@ -201,7 +207,7 @@ pub async fn place(
     };
     let t = lang.texts();
     match place_patiently(&state, buyer, key, request).await {
-        Ok(outcome) => match placed_order(&outcome) {
+        Ok(outcome) => match placed_order(outcome.stored()) {
             Ok(order) => Ok(see_other(lang, &visitor, &views::order_path(order.id))),
             // A final refusal (sold out, unavailable, a limit) is stored under the key: the
             // next attempt needs a new one.
@@ -211,6 +217,11 @@ pub async fn place(
             }
         },
         Err(AppError::Validation(fields)) if fields.iter().any(|f| f.field == HEADER) => {
+            // The checkout's key placed an order with other details (a form typed again
+            // after going back): that order stands, so show it rather than order twice.
+            if let Some(order) = order_placed_under(&state, lang, &visitor, &checkout.key).await? {
+                return Ok(see_other(lang, &visitor, &views::order_path(order.id)));
+            }
             checkout.key = new_key();
             checkout.page(
                 lang,
@@ -253,9 +264,33 @@ async fn place_patiently(
     }
 }
 
+/// The order the signed-in buyer placed with the checkout key `key`, if any.
+async fn order_placed_under(
+    state: &AppState,
+    lang: Lang,
+    visitor: &Visitor,
+    key: &str,
+) -> Result<Option<OrderView>, PageError> {
+    let (Some(buyer), Ok(key)) = (visitor.member(), IdempotencyKey::parse(key)) else {
+        return Ok(None);
+    };
+    let stored = state
+        .db
+        .read(move |conn| {
+            crate::idempotency::stored_under(
+                conn,
+                buyer,
+                crate::orders::handlers::PLACE_SCOPE,
+                &key,
+            )
+        })
+        .await
+        .in_lang(lang)?;
+    Ok(stored.and_then(|stored| placed_order(&stored).ok()))
+}
+
 /// The order a stored placement response holds, or its status and what to tell the buyer.
-fn placed_order(outcome: &Outcome) -> Result<OrderView, (StatusCode, Vec<String>)> {
-    let stored = outcome.stored();
+fn placed_order(stored: &StoredResponse) -> Result<OrderView, (StatusCode, Vec<String>)> {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::CONFLICT);
     if status.is_success() {
         return serde_json::from_str(&stored.body)

@@ -39,7 +39,8 @@ fn page_error(req: &HttpRequest, error: AppError) -> actix_web::Error {
 }
 
 /// The pages' routes. Extractor failures answer as pages too; the account forms share the
-/// sign-in endpoints' rate limit.
+/// sign-in endpoints' rate limit. The scope has no prefix (the pages live at `/s`, `/shop`,
+/// `/my`…) and so matches every path: it must be registered after every other service.
 pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings, rate_limits: InMemoryBackend) {
     cfg.service(
         web::scope("")

@@ -111,6 +111,15 @@ pub async fn pay(
     let Some(buyer) = visitor.member() else {
         return sign_in_first(lang, &visitor, &order_url);
     };
+    // The pages know one cashier: the sandbox's. A production gateway brings its own (and no
+    // payment is opened for a cashier that is not there).
+    let gateway = state.gateways.default_gateway().name();
+    if gateway != crate::payments::sandbox::NAME {
+        return Err(PageError::new(
+            lang,
+            AppError::unavailable(format!("no page cashier for gateway {gateway}")),
+        ));
+    }
     let gateways = state.gateways.clone();
     let (payment, order_no) = state
         .db
@@ -121,13 +130,6 @@ pub async fn pay(
         })
         .await
         .in_lang(lang)?;
-    // The pages know one cashier: the sandbox's. A production gateway brings its own.
-    if payment.gateway != crate::payments::sandbox::NAME {
-        return Err(PageError::new(
-            lang,
-            AppError::unavailable(format!("no page cashier for gateway {}", payment.gateway)),
-        ));
-    }
     let template = CashierPage {
         c: Chrome::new(
             lang,

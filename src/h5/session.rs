@@ -3,7 +3,8 @@
 //! any server behind the load balancer can read it; signed with a key derived from the
 //! access-token key, under its own label so neither can pass for the other.
 
-use std::future::{ready, Ready};
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{HeaderValue, COOKIE, SET_COOKIE};
@@ -172,28 +173,56 @@ fn cookie_value(req: &HttpRequest) -> Option<String> {
 
 impl FromRequest for Visitor {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-            return ready(Err(AppError::internal(
-                "application state is not registered",
-            )));
+            return Box::pin(async {
+                Err(AppError::internal("application state is not registered"))
+            });
         };
-        // Behind a proxy, X-Forwarded-Proto says whether the browser used https.
-        let secure = state.settings.h5.secure_cookies || req.connection_info().scheme() == "https";
+        // Behind a proxy, X-Forwarded-Proto says whether the browser used https; a public
+        // address on https says it for every request.
+        let secure = state.settings.h5.secure_cookies
+            || state
+                .settings
+                .sharing
+                .public_base_url
+                .starts_with("https://")
+            || req.connection_info().scheme() == "https";
         let existing =
             cookie_value(req).and_then(|value| Session::decode(&value, &state.page_sessions));
-        let changed = existing.is_none();
-        let session =
-            existing.unwrap_or_else(|| Session::new(None, state.settings.h5.session_ttl_hours));
-        ready(Ok(Self {
-            session,
-            state,
-            secure,
-            changed,
-        }))
+        Box::pin(async move {
+            let existing = match existing {
+                Some(session) => still_valid(&state, session).await?,
+                None => None,
+            };
+            let changed = existing.is_none();
+            let session =
+                existing.unwrap_or_else(|| Session::new(None, state.settings.h5.session_ttl_hours));
+            Ok(Self {
+                session,
+                state,
+                secure,
+                changed,
+            })
+        })
     }
+}
+
+/// The session, unless its member's account is no longer active: a disabled account is
+/// signed out at its next page, as its API refresh token is refused.
+async fn still_valid(state: &AppState, session: Session) -> Result<Option<Session>, AppError> {
+    let Some(member) = session.member else {
+        return Ok(Some(session));
+    };
+    let active = state
+        .db
+        .read(move |conn| {
+            Ok(crate::members::repo::find(conn, member)?.is_some_and(|m| m.is_active()))
+        })
+        .await?;
+    Ok(active.then_some(session))
 }
 
 #[cfg(test)]

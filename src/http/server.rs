@@ -187,7 +187,8 @@ pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Resu
             .split_for_parts();
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document))
             .service(web::redirect("/docs", "/docs/"))
-            // HTML pages, not API: outside the OpenAPI document.
+            // HTML pages, not API: outside the OpenAPI document. Last: their scope matches
+            // every path.
             .configure(|cfg| h5::routes(cfg, &settings, rate_limits.clone()))
             .default_service(web::to(unknown_route))
             .wrap(security_headers(&settings))

@@ -105,6 +105,13 @@ pub struct StoredResponse {
 }
 
 impl StoredResponse {
+    fn of_row(row: repo::KeyRow) -> Self {
+        Self {
+            status: u16::try_from(row.response_status).unwrap_or(500),
+            body: row.response_body,
+        }
+    }
+
     fn of_error(error: &AppError) -> Self {
         Self {
             status: error.status_code().as_u16(),
@@ -137,6 +144,16 @@ fn is_final(error: &AppError) -> bool {
         AppError::NotFound { .. } | AppError::Forbidden { .. } => true,
         _ => false,
     }
+}
+
+/// What was stored under the member's `key` in `scope`, whatever request it answered.
+pub fn stored_under(
+    conn: &mut DbConn,
+    member: MemberId,
+    scope: &str,
+    key: &IdempotencyKey,
+) -> AppResult<Option<StoredResponse>> {
+    Ok(repo::find(conn, member.0, scope, &key.0)?.map(StoredResponse::of_row))
 }
 
 /// SHA-256 of the scope and the request as canonical JSON: the same body in another spacing
@@ -240,10 +257,7 @@ impl Idempotent {
                 "this Idempotency-Key was used for a different request; use a new key",
             )]));
         }
-        Ok(Some(StoredResponse {
-            status: u16::try_from(row.response_status).unwrap_or(500),
-            body: row.response_body,
-        }))
+        Ok(Some(StoredResponse::of_row(row)))
     }
 
     fn store(

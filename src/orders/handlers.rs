@@ -17,7 +17,7 @@ use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
 use crate::suppliers::handlers::actor;
 
-const PLACE_SCOPE: &str = "orders.place";
+pub const PLACE_SCOPE: &str = "orders.place";
 
 /// Place an order through a shop (any signed-in member). Needs an `Idempotency-Key` header: the
 /// same key and body get the first response again (replays carry `Idempotent-Replayed: true`),

@@ -471,7 +471,27 @@ async fn a_buyer_orders_once_per_checkout_and_pays_in_the_sandbox() {
     assert_eq!(second.header("location"), Some(order_url.as_str()));
     let third = browser.post(&base, &form).await;
     assert_eq!(third.header("location"), Some(order_url.as_str()));
+    // Back to the checkout after ordering: its address leads to the order, and the form
+    // typed again with a difference does not order a second time.
+    let reopened = browser.get(&checkout_url).await;
+    assert_eq!(reopened.status, 303, "{}", reopened.text);
+    assert_eq!(reopened.header("location"), Some(order_url.as_str()));
+    let mut retyped = form.clone();
+    retyped[8] = ("note", "请放门口");
+    let again = browser.post(&base, &retyped).await;
+    assert_eq!(again.status, 303, "{}", again.text);
+    assert_eq!(again.header("location"), Some(order_url.as_str()));
     assert_eq!(buyer_order_count(&app, "buyer@h5.cn").await, 1);
+
+    // Another buyer can neither see nor pay this order: it is not there for them.
+    let mut other = Browser::new(&app);
+    assert!(register(&mut other, "other@h5.cn").await);
+    assert_eq!(other.get(&order_url).await.status, 404);
+    let other_csrf = field(&other.get("/my/orders").await.text, "csrf");
+    let other_pay = other
+        .post(&format!("{order_url}/pay"), &[("csrf", &other_csrf)])
+        .await;
+    assert_eq!(other_pay.status, 404, "{}", other_pay.text);
 
     let order = browser.get(&order_url).await;
     assert_eq!(order.status, 200);
@@ -509,6 +529,38 @@ async fn a_buyer_orders_once_per_checkout_and_pays_in_the_sandbox() {
     let out = browser.post("/account/sign-out", &[("csrf", &csrf)]).await;
     assert_eq!(out.status, 303);
     assert_eq!(browser.get(&order_url).await.status, 401);
+
+    // Signing in again never leads off the site, whatever `next` says.
+    let page = browser.get("/my/orders").await;
+    let signed_in = browser
+        .post(
+            "/account/sign-in",
+            &[
+                ("csrf", &field(&page.text, "csrf")),
+                ("login", "buyer@h5.cn"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/steal"),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.text);
+    assert_eq!(signed_in.header("location"), Some("/my/orders"));
+    assert_eq!(browser.get("/my/orders").await.status, 200);
+
+    // A disabled account is signed out at its next page, cookie or not.
+    app.state
+        .db
+        .write(|conn| {
+            use diesel::prelude::*;
+            use xiaopu::db::schema::members;
+            diesel::update(members::table.filter(members::email.eq("buyer@h5.cn")))
+                .set(members::status.eq("disabled"))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(browser.get("/my/orders").await.status, 401);
 }
 
 /// A post with the browser's cookie, without taking the reply's (for concurrent posts).

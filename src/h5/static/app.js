@@ -13,6 +13,14 @@ document.addEventListener("submit", function (event) {
   form.dataset.sent = "1";
 });
 
+// Coming back to a page (the back button keeps it in memory) or a send that never arrived:
+// the form may be sent again (the checkout key still keeps it to one order).
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    delete form.dataset.sent;
+  });
+});
+
 // "Load more" becomes infinite scrolling: the next page's items are fetched and appended.
 (function () {
   var list = document.getElementById("items");
