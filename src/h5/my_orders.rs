@@ -165,10 +165,29 @@ pub async fn confirm_payment(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     visitor.check_csrf(&form.csrf).in_lang(lang)?;
-    let order_url = views::order_path(order_id.into_inner());
+    let order_id = order_id.into_inner();
+    let order_url = views::order_path(order_id);
     let Some(buyer) = visitor.member() else {
         return sign_in_first(lang, &visitor, &order_url);
     };
+    // The payment must be this order's: the page then shows the order that was paid.
+    let payment_no = form.payment_no.clone();
+    let of_this_order = state
+        .db
+        .read(move |conn| {
+            Ok(crate::payments::repo::find_by_no(conn, &payment_no)?
+                .is_some_and(|payment| payment.order_id == order_id))
+        })
+        .await
+        .in_lang(lang)?;
+    if !of_this_order {
+        return Err(PageError::new(
+            lang,
+            AppError::NotFound {
+                resource: "payment",
+            },
+        ));
+    }
     crate::payments::handlers::complete_sandbox(&state, buyer, form.payment_no)
         .await
         .in_lang(lang)?;

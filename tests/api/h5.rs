@@ -506,6 +506,23 @@ async fn a_buyer_orders_once_per_checkout_and_pays_in_the_sandbox() {
         .await;
     assert_eq!(cashier.status, 200, "{}", cashier.text);
     assert!(cashier.text.contains("¥59.80"));
+    // The cashier's confirmation names its order: posted under another order's address, it
+    // is refused and pays nothing.
+    let elsewhere = browser
+        .post(
+            "/my/orders/999999/pay/confirm",
+            &[
+                ("csrf", &csrf),
+                ("payment_no", &field(&cashier.text, "payment_no")),
+            ],
+        )
+        .await;
+    assert_eq!(elsewhere.status, 404, "{}", elsewhere.text);
+    assert!(browser
+        .get(&order_url)
+        .await
+        .text
+        .contains("data-status=\"pending_payment\""));
     let paid = browser
         .post(
             &format!("{order_url}/pay/confirm"),
