@@ -58,11 +58,12 @@ pub async fn open(
     order_id: web::Path<i64>,
     body: JsonBody<OpenCaseRequest>,
 ) -> AppResult<(web::Json<CaseView>, actix_web::http::StatusCode)> {
+    let body = body.into_inner()?;
     let (settings, actor, order_id, body) = (
         state.settings.clone(),
         actor(member.0, &request_id),
         order_id.into_inner(),
-        body.into_inner(),
+        body,
     );
     let case = state
         .db
@@ -135,11 +136,12 @@ pub async fn ship_return(
     id: web::Path<i64>,
     body: JsonBody<ReturnShipmentRequest>,
 ) -> AppResult<web::Json<CaseView>> {
+    let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
         actor(member.0, &request_id),
         id.into_inner(),
-        body.into_inner(),
+        body,
     );
     Ok(web::Json(
         state
@@ -170,11 +172,12 @@ pub async fn escalate(
     id: web::Path<i64>,
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
+    let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
         actor(member.0, &request_id),
         id.into_inner(),
-        body.into_inner(),
+        body,
     );
     Ok(web::Json(
         state
@@ -204,11 +207,12 @@ pub async fn buyer_evidence(
     id: web::Path<i64>,
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
+    let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
         actor(member.0, &request_id),
         id.into_inner(),
-        body.into_inner(),
+        body,
     );
     Ok(web::Json(
         state
@@ -312,11 +316,12 @@ pub async fn approve(
     id: web::Path<i64>,
     body: JsonBody<ApproveRequest>,
 ) -> AppResult<web::Json<CaseView>> {
+    let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
         actor(member.id(), &request_id),
         id.into_inner(),
-        body.into_inner(),
+        body,
     );
     let case = as_supplier(&state, &member, move |conn, supplier| {
         service::approve(conn, &settings, supplier.id, id, &body, &actor)
@@ -346,11 +351,12 @@ pub async fn reject(
     id: web::Path<i64>,
     body: JsonBody<RejectRequest>,
 ) -> AppResult<web::Json<CaseView>> {
+    let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
         actor(member.id(), &request_id),
         id.into_inner(),
-        body.into_inner(),
+        body,
     );
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
@@ -407,11 +413,12 @@ pub async fn supplier_evidence(
     id: web::Path<i64>,
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
+    let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
         actor(member.id(), &request_id),
         id.into_inner(),
-        body.into_inner(),
+        body,
     );
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
@@ -466,11 +473,8 @@ pub async fn decide(
     id: web::Path<i64>,
     body: JsonBody<DecideRequest>,
 ) -> AppResult<web::Json<CaseView>> {
-    let (actor, id, body) = (
-        actor(admin.id(), &request_id),
-        id.into_inner(),
-        body.into_inner(),
-    );
+    let body = body.into_inner()?;
+    let (actor, id, body) = (actor(admin.id(), &request_id), id.into_inner(), body);
     let case = state
         .db
         .write(move |conn| service::decide(conn, id, &body, &actor))

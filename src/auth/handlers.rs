@@ -36,8 +36,9 @@ pub async fn login(
     state: web::Data<AppState>,
     body: JsonBody<LoginRequest>,
 ) -> AppResult<web::Json<TokenPair>> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let LoginRequest { login, password } = body.into_inner();
+    let LoginRequest { login, password } = body;
     let issued = service::login(&state, &login, password).await?;
     Ok(web::Json(issued.into()))
 }
@@ -59,8 +60,9 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: JsonBody<RefreshRequest>,
 ) -> AppResult<web::Json<TokenPair>> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let issued = service::refresh(&state, body.into_inner().refresh_token).await?;
+    let issued = service::refresh(&state, body.refresh_token).await?;
     Ok(web::Json(issued.into()))
 }
 
@@ -79,7 +81,8 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: JsonBody<RefreshRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     body.validate()?;
-    service::logout(&state, body.into_inner().refresh_token).await?;
+    service::logout(&state, body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -53,12 +53,13 @@ pub async fn add_item(
     shop_id: web::Path<i64>,
     body: JsonBody<AddItemRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let mut added = add(
         state,
         member,
         request_id,
         shop_id.into_inner(),
-        vec![body.into_inner()],
+        vec![body],
         false,
     )
     .await?;
@@ -85,12 +86,13 @@ pub async fn add_items(
     shop_id: web::Path<i64>,
     body: JsonBody<BulkAddRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let added = add(
         state,
         member,
         request_id,
         shop_id.into_inner(),
-        body.into_inner().items,
+        body.items,
         true,
     )
     .await?;
@@ -120,7 +122,8 @@ pub async fn update_item(
     path: web::Path<(i64, i64)>,
     body: JsonBody<ItemPatch>,
 ) -> AppResult<web::Json<ShopItemView>> {
-    let ((shop_id, item_id), patch, owner) = (path.into_inner(), body.into_inner(), member.id());
+    let body = body.into_inner()?;
+    let ((shop_id, item_id), patch, owner) = (path.into_inner(), body, member.id());
     let row = state
         .db
         .write(move |conn| service::update_item(conn, owner, shop_id, item_id, patch))

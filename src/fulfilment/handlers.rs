@@ -85,11 +85,12 @@ pub async fn ship(
     id: web::Path<i64>,
     body: JsonBody<ShipRequest>,
 ) -> AppResult<web::Json<FulfilmentView>> {
+    let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
         actor(member.id(), &request_id),
         id.into_inner(),
-        body.into_inner(),
+        body,
     );
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {

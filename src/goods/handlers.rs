@@ -48,8 +48,9 @@ pub async fn create(
     member: SupplierMember,
     body: JsonBody<GoodsRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let request = body.into_inner();
+    let request = body;
     let settings = state.settings.clone();
     let view = as_supplier(&state, &member, move |conn, supplier| {
         service::create(conn, &settings, supplier, request)
@@ -127,8 +128,9 @@ pub async fn update(
     id: web::Path<i64>,
     body: JsonBody<GoodsPatch>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let (id, patch, settings) = (id.into_inner(), body.into_inner(), state.settings.clone());
+    let (id, patch, settings) = (id.into_inner(), body, state.settings.clone());
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
             service::update(conn, &settings, supplier, id, patch)
@@ -206,6 +208,7 @@ pub async fn change_commission(
     id: web::Path<i64>,
     body: JsonBody<CommissionRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let body = body.into_inner()?;
     body.validate()?;
     let (id, rate, settings) = (
         id.into_inner(),
@@ -240,8 +243,9 @@ pub async fn set_stock(
     path: web::Path<(i64, i64)>,
     body: JsonBody<StockSetRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let ((id, sku_id), request) = (path.into_inner(), body.into_inner());
+    let ((id, sku_id), request) = (path.into_inner(), body);
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
             service::set_stock(conn, supplier, id, sku_id, request.stock, request.version)
@@ -269,6 +273,7 @@ pub async fn adjust_stock(
     path: web::Path<(i64, i64)>,
     body: JsonBody<StockAdjustRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let body = body.into_inner()?;
     body.validate()?;
     let ((id, sku_id), delta) = (path.into_inner(), body.delta);
     Ok(web::Json(
@@ -295,8 +300,9 @@ pub async fn take_down(
     id: web::Path<i64>,
     body: JsonBody<ReasonRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let (id, reason) = (id.into_inner(), body.into_inner().reason);
+    let (id, reason) = (id.into_inner(), body.reason);
     let actor = actor(admin.id(), &request_id);
     Ok(web::Json(
         state

@@ -9,21 +9,19 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, AppResult, FieldError};
 
-/// A deserialised JSON body. Unknown fields are refused by the DTOs (`deny_unknown_fields`);
-/// the body size is capped by `server.body_limit_bytes` (413 beyond).
+/// A JSON body, deserialised, or why it could not be. Unknown fields are refused by the DTOs
+/// (`deny_unknown_fields`); the body size is capped by `server.body_limit_bytes` (413 beyond).
+///
+/// Its refusal waits for [`JsonBody::into_inner`]: actix answers with the first extractor
+/// that fails, and a body read at once would fail before the caller's role is checked (in a
+/// database), telling someone without the role what the route expects instead of 403.
 #[derive(Debug)]
-pub struct JsonBody<T>(pub T);
+pub struct JsonBody<T>(AppResult<T>);
 
 impl<T> JsonBody<T> {
-    pub fn into_inner(self) -> T {
+    /// The body; call it after the caller's role is known.
+    pub fn into_inner(self) -> AppResult<T> {
         self.0
-    }
-}
-
-impl<T> std::ops::Deref for JsonBody<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
     }
 }
 
@@ -44,20 +42,23 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             .unwrap_or(false);
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            if !is_json {
-                return Err(AppError::UnsupportedMediaType);
-            }
-            let bytes = bytes.await.map_err(|e| {
-                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::PayloadTooLarge
-                } else {
-                    AppError::BadRequest {
-                        code: "unreadable_body",
-                        detail: "the request body could not be read".to_owned(),
-                    }
+            let body = async {
+                if !is_json {
+                    return Err(AppError::UnsupportedMediaType);
                 }
-            })?;
-            parse(&bytes).map(JsonBody)
+                let bytes = bytes.await.map_err(|e| {
+                    if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                        AppError::PayloadTooLarge
+                    } else {
+                        AppError::BadRequest {
+                            code: "unreadable_body",
+                            detail: "the request body could not be read".to_owned(),
+                        }
+                    }
+                })?;
+                parse(&bytes)
+            };
+            Ok(JsonBody(body.await))
         })
     }
 }

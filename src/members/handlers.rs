@@ -25,7 +25,8 @@ pub async fn register(
     state: web::Data<AppState>,
     body: JsonBody<RegisterRequest>,
 ) -> AppResult<HttpResponse> {
-    let member = service::register(&state, body.into_inner()).await?;
+    let body = body.into_inner()?;
+    let member = service::register(&state, body).await?;
     Ok(HttpResponse::Created().json(member))
 }
 

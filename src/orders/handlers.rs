@@ -41,8 +41,9 @@ pub async fn place(
     request: HttpRequest,
     body: JsonBody<PlaceOrderRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let key = IdempotencyKey::from_request(&request)?;
-    Ok(place_once(&state, member.0, key, body.into_inner())
+    Ok(place_once(&state, member.0, key, body)
         .await?
         .into_response())
 }

@@ -52,10 +52,11 @@ pub async fn create(
     request_id: RequestId,
     body: JsonBody<PlanRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let (settings, actor, body) = (
         state.settings.clone(),
         actor(member.id(), &request_id),
-        body.into_inner(),
+        body,
     );
     let plan = as_supplier(&state, &member, move |conn, supplier| {
         service::create(conn, &settings, supplier.id, &body, &actor)
@@ -107,11 +108,12 @@ pub async fn suspend(
     id: web::Path<i64>,
     body: JsonBody<SuspendRequest>,
 ) -> AppResult<web::Json<PlanView>> {
+    let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
         actor(member.id(), &request_id),
         id.into_inner(),
-        body.into_inner(),
+        body,
     );
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {

@@ -34,6 +34,7 @@ pub async fn set_credit_score(
     id: web::Path<i64>,
     body: JsonBody<CreditScoreRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     body.validate()?;
     let (member, score, actor) = (
         MemberId(id.into_inner()),
@@ -64,8 +65,9 @@ pub async fn submit_verification(
     member: AuthMember,
     body: JsonBody<VerificationRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let request = body.into_inner();
+    let request = body;
     let row = state
         .db
         .write(move |conn| service::submit_verification(conn, member.0, request))
@@ -172,12 +174,9 @@ pub async fn reject_verification(
     id: web::Path<i64>,
     body: JsonBody<ReasonRequest>,
 ) -> AppResult<web::Json<VerificationView>> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let (id, actor, reason) = (
-        id.into_inner(),
-        actor(admin.id(), &request_id),
-        body.into_inner().reason,
-    );
+    let (id, actor, reason) = (id.into_inner(), actor(admin.id(), &request_id), body.reason);
     let row = state
         .db
         .write(move |conn| service::decide_verification(conn, &actor, id, false, Some(&reason)))
@@ -204,11 +203,12 @@ pub async fn open(
     member: AuthMember,
     body: JsonBody<OpenShopRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     body.validate()?;
     let score = CreditProvider::from_settings(&state.settings.shops)
         .score(&state.db, member.0)
         .await?;
-    let (request, settings) = (body.into_inner(), state.settings.clone());
+    let (request, settings) = (body, state.settings.clone());
     let row = state
         .db
         .write(move |conn| service::open(conn, &settings, member.0, score, request))
@@ -259,13 +259,9 @@ pub async fn update(
     id: web::Path<i64>,
     body: JsonBody<ShopPatch>,
 ) -> AppResult<web::Json<ShopView>> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let (id, patch, settings, owner) = (
-        id.into_inner(),
-        body.into_inner(),
-        state.settings.clone(),
-        member.id(),
-    );
+    let (id, patch, settings, owner) = (id.into_inner(), body, state.settings.clone(), member.id());
     let row = state
         .db
         .write(move |conn| service::update(conn, &settings, owner, id, patch))

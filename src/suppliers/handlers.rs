@@ -39,8 +39,9 @@ pub async fn apply(
     member: AuthMember,
     body: JsonBody<ApplicationRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     body.validate()?;
-    let request = body.into_inner();
+    let request = body;
     let settings = state.settings.clone();
     let view = state
         .db
@@ -186,10 +187,11 @@ pub async fn reject(
     id: web::Path<i64>,
     body: JsonBody<ReasonRequest>,
 ) -> AppResult<web::Json<ApplicationView>> {
+    let body = body.into_inner()?;
     body.validate()?;
     let actor = actor(admin.id(), &request_id);
     let id = id.into_inner();
-    let reason = body.into_inner().reason;
+    let reason = body.reason;
     let row = state
         .db
         .write(move |conn| service::reject(conn, &actor, id, &reason))
@@ -271,10 +273,11 @@ pub async fn record_payment(
     id: web::Path<i64>,
     body: JsonBody<DepositPaymentRequest>,
 ) -> AppResult<web::Json<DepositView>> {
+    let body = body.into_inner()?;
     body.validate()?;
     let actor = actor(admin.id(), &request_id);
     let id = id.into_inner();
-    let request = body.into_inner();
+    let request = body;
     let page = PageQuery::default().resolve(&state.settings.pagination)?;
     let view = state
         .db
@@ -312,10 +315,11 @@ pub async fn deduct(
     id: web::Path<i64>,
     body: JsonBody<DeductionRequest>,
 ) -> AppResult<web::Json<DeductionView>> {
+    let body = body.into_inner()?;
     body.validate()?;
     let actor = actor(admin.id(), &request_id);
     let id = id.into_inner();
-    let request = body.into_inner();
+    let request = body;
     let page = PageQuery::default().resolve(&state.settings.pagination)?;
     let view = state
         .db

@@ -95,11 +95,12 @@ pub async fn override_tier(
     id: web::Path<i64>,
     body: JsonBody<TierOverrideRequest>,
 ) -> AppResult<web::Json<TierDecisionView>> {
+    let body = body.into_inner()?;
     let (settings, actor, member, body) = (
         state.settings.clone(),
         actor(admin.id(), &request_id),
         MemberId(id.into_inner()),
-        body.into_inner(),
+        body,
     );
     Ok(web::Json(
         state
@@ -128,10 +129,11 @@ pub async fn record_violation(
     id: web::Path<i64>,
     body: JsonBody<ViolationRequest>,
 ) -> AppResult<actix_web::HttpResponse> {
+    let body = body.into_inner()?;
     let (actor, member, body) = (
         actor(admin.id(), &request_id),
         MemberId(id.into_inner()),
-        body.into_inner(),
+        body,
     );
     let view = state
         .db

@@ -89,6 +89,7 @@ pub async fn shopkeeper_withdraw(
     request: HttpRequest,
     body: JsonBody<WithdrawalRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let key = IdempotencyKey::from_request(&request)?;
     let payer = Payer::Shopkeeper(member.0);
     withdraw(
@@ -96,7 +97,7 @@ pub async fn shopkeeper_withdraw(
         member.0,
         SHOPKEEPER_SCOPE,
         key,
-        body.into_inner(),
+        body,
         actor(member.0, &request_id),
         move |_| Ok(payer),
     )
@@ -145,6 +146,7 @@ pub async fn supplier_withdraw(
     request: HttpRequest,
     body: JsonBody<WithdrawalRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let key = IdempotencyKey::from_request(&request)?;
     let id = member.id();
     withdraw(
@@ -152,7 +154,7 @@ pub async fn supplier_withdraw(
         id,
         SUPPLIER_SCOPE,
         key,
-        body.into_inner(),
+        body,
         actor(id, &request_id),
         move |conn| {
             let supplier = crate::suppliers::service::supplier_of(conn, id)?;

@@ -3,6 +3,7 @@
 
 mod aftersales;
 mod auth;
+mod authz;
 mod cli;
 mod curation;
 mod errors;
