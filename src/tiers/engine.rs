@@ -54,28 +54,22 @@ pub enum Outcome {
 }
 
 impl Summary {
-    /// Counts `n` shopkeepers moved from `before` (none: Rookie) to `after`.
-    fn add(&mut self, before: Option<&str>, after: &str, n: i64) {
-        let before = slot(before.and_then(Tier::parse).unwrap_or(Tier::Rookie));
-        let after = slot(Tier::parse(after).unwrap_or(Tier::Rookie));
-        self.processed += n;
-        self.before[before] += n;
-        self.after[after] += n;
-        match after.cmp(&before) {
-            std::cmp::Ordering::Greater => self.promoted += n,
-            std::cmp::Ordering::Less => self.demoted += n,
-            std::cmp::Ordering::Equal => self.unchanged += n,
-        }
-    }
-
-    fn merge(&mut self, other: &Summary) {
-        self.processed += other.processed;
-        self.promoted += other.promoted;
-        self.demoted += other.demoted;
-        self.unchanged += other.unchanged;
-        for slot in 0..4 {
-            self.before[slot] += other.before[slot];
-            self.after[slot] += other.after[slot];
+    /// Counts a batch's decisions: each shopkeeper moved from its previous tier (none:
+    /// Rookie) to its new one.
+    fn count(&mut self, rows: &[NewHistory]) {
+        for row in rows {
+            let tier = |text: Option<&str>| {
+                rules::level(text.and_then(Tier::parse).unwrap_or(Tier::Rookie)) as usize
+            };
+            let (before, after) = (tier(row.previous_tier), tier(Some(row.tier)));
+            self.processed += 1;
+            self.before[before] += 1;
+            self.after[after] += 1;
+            match after.cmp(&before) {
+                std::cmp::Ordering::Greater => self.promoted += 1,
+                std::cmp::Ordering::Less => self.demoted += 1,
+                std::cmp::Ordering::Equal => self.unchanged += 1,
+            }
         }
     }
 
@@ -100,24 +94,6 @@ impl Summary {
             ],
             duration: Duration::ZERO,
         }
-    }
-
-    /// The counts of a batch's decisions.
-    fn of_rows(rows: &[NewHistory]) -> Self {
-        let mut summary = Self::default();
-        for row in rows {
-            summary.add(row.previous_tier, row.tier, 1);
-        }
-        summary
-    }
-}
-
-fn slot(tier: Tier) -> usize {
-    match tier {
-        Tier::Rookie => 0,
-        Tier::Senior => 1,
-        Tier::Elite => 2,
-        Tier::Super => 3,
     }
 }
 
@@ -159,7 +135,7 @@ pub fn run(
     let mut summary = if options.dry_run {
         let mut summary = Summary::default();
         read_month(conn, settings, options, (0, None), &mut |batch| {
-            summary.merge(&Summary::of_rows(&batch));
+            summary.count(&batch);
             progress(summary.processed.min(total), total);
             Ok(())
         })?;
@@ -242,7 +218,7 @@ fn run_and_write(
             let mut conn = db.get()?;
             let mut counts = Summary::of_run(run);
             for batch in batches {
-                counts.merge(&Summary::of_rows(&batch));
+                counts.count(&batch);
                 write_batch(db, &mut conn, run, options, &batch, &counts)?;
                 written(counts.processed);
             }

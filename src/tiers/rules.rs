@@ -72,7 +72,8 @@ pub fn qualified(settings: &TierSettings, figures: &MonthFigures) -> Tier {
         .map_or(Tier::Rookie, |(tier, _)| tier)
 }
 
-fn level(tier: Tier) -> i32 {
+/// Rookie 0 to Super 3.
+pub(super) fn level(tier: Tier) -> i32 {
     match tier {
         Tier::Rookie => 0,
         Tier::Senior => 1,
