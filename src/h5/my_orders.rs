@@ -171,24 +171,7 @@ pub async fn confirm_payment(
         return sign_in_first(lang, &visitor, &order_url);
     };
     // The payment must be this order's: the page then shows the order that was paid.
-    let payment_no = form.payment_no.clone();
-    let of_this_order = state
-        .db
-        .read(move |conn| {
-            Ok(crate::payments::repo::find_by_no(conn, &payment_no)?
-                .is_some_and(|payment| payment.order_id == order_id))
-        })
-        .await
-        .in_lang(lang)?;
-    if !of_this_order {
-        return Err(PageError::new(
-            lang,
-            AppError::NotFound {
-                resource: "payment",
-            },
-        ));
-    }
-    crate::payments::handlers::complete_sandbox(&state, buyer, form.payment_no)
+    crate::payments::handlers::complete_sandbox(&state, buyer, form.payment_no, Some(order_id))
         .await
         .in_lang(lang)?;
     Ok(see_other(lang, &visitor, &order_url))

@@ -89,21 +89,25 @@ pub async fn sandbox_complete(
     member: AuthMember,
     payment_no: web::Path<String>,
 ) -> AppResult<web::Json<CallbackResult>> {
-    complete_sandbox(&state, member.0, payment_no.into_inner())
+    complete_sandbox(&state, member.0, payment_no.into_inner(), None)
         .await
         .map(web::Json)
 }
 
 /// Pays the buyer's open sandbox payment: what the JSON API and the H5 cashier both call.
+/// `of_order`: the order the payment must be for (404 otherwise), when the caller names one.
 pub async fn complete_sandbox(
     state: &AppState,
     buyer: MemberId,
     payment_no: String,
+    of_order: Option<i64>,
 ) -> AppResult<CallbackResult> {
     let gateways = state.gateways.clone();
     let (headers, body) = state
         .db
-        .read(move |conn| service::sandbox_completion(conn, &gateways, buyer, &payment_no))
+        .read(move |conn| {
+            service::sandbox_completion(conn, &gateways, buyer, &payment_no, of_order)
+        })
         .await?;
     let gateway = super::sandbox::NAME.to_owned();
     let event = service::verify(&state.gateways, &gateway, &headers, &body)?;

@@ -361,9 +361,11 @@ pub fn sandbox_completion(
     gateways: &Gateways,
     buyer: MemberId,
     payment_no: &str,
+    of_order: Option<i64>,
 ) -> AppResult<(HeaderMap, Vec<u8>)> {
     let payment = repo::find_by_no(conn, payment_no)?
         .filter(|p| p.gateway == super::sandbox::NAME)
+        .filter(|p| of_order.is_none_or(|order| p.order_id == order))
         .ok_or(AppError::NotFound {
             resource: "payment",
         })?;
