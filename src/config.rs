@@ -78,6 +78,7 @@ pub struct DatabaseSettings {
     pub pool_max_size: u32,
     pub checkout_timeout_ms: u64,
     pub sqlite_busy_timeout_ms: u64,
+    pub postgres_lock_timeout_ms: u64,
     pub retry_after_seconds: u32,
 }
 
@@ -390,6 +391,13 @@ impl Settings {
         if self.database.checkout_timeout_ms == 0 {
             return Err(ConfigError::new(
                 "database.checkout_timeout_ms",
+                "must be at least 1",
+            ));
+        }
+        if self.database.postgres_lock_timeout_ms == 0 {
+            // 0 is PostgreSQL's "wait forever": the hang this setting exists to prevent.
+            return Err(ConfigError::new(
+                "database.postgres_lock_timeout_ms",
                 "must be at least 1",
             ));
         }

@@ -231,11 +231,12 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-/// Passing lock trouble a retry gets past: SQLite's lock held past busy_timeout, or a
-/// PostgreSQL deadlock (one of the two transactions was rolled back).
+/// Passing lock trouble a retry gets past: SQLite's lock held past busy_timeout, a PostgreSQL
+/// lock held past lock_timeout, or a deadlock (one of the two transactions was rolled back).
 fn is_passing_lock_trouble(message: &str) -> bool {
     message.contains("database is locked")
         || message.contains("database is busy")
+        || message.contains("canceling statement due to lock timeout")
         || message.contains("deadlock detected")
 }
 

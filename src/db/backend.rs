@@ -95,20 +95,31 @@ thread_local! {
     static CURRENT_WRITER: RefCell<Option<SqliteWriter>> = const { RefCell::new(None) };
 }
 
-/// Serialises start-up migrations when several servers share one PostgreSQL database.
+/// Serialises start-up migrations when several servers share one PostgreSQL database. A server
+/// waits for another's migrations however long they take: no lock_timeout meanwhile, the
+/// connection's own restored afterwards (it goes back to the pool).
 pub fn with_migration_lock<T>(conn: &mut DbConn, work: impl FnOnce(&mut DbConn) -> T) -> T {
     const MIGRATION_LOCK_KEY: i64 = 0x7869_616f_7075; // "xiaopu"
     let is_postgres = matches!(conn, DbConn::Postgres(_));
+    let run = |sql: String, conn: &mut DbConn| {
+        let _ = diesel::connection::SimpleConnection::batch_execute(conn, &sql);
+    };
     if is_postgres {
-        let _ = diesel::RunQueryDsl::execute(
-            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")),
+        run(
+            format!(
+                "SELECT set_config('xiaopu.lock_timeout', current_setting('lock_timeout'), false); \
+                 SET lock_timeout = 0; SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"
+            ),
             conn,
         );
     }
     let result = work(conn);
     if is_postgres {
-        let _ = diesel::RunQueryDsl::execute(
-            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")),
+        run(
+            format!(
+                "SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY}); \
+                 SELECT set_config('lock_timeout', current_setting('xiaopu.lock_timeout'), false)"
+            ),
             conn,
         );
     }

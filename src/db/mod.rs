@@ -56,21 +56,32 @@ impl DatabaseUrl {
 pub struct DbConnectionManager {
     url: DatabaseUrl,
     sqlite_busy_timeout_ms: u64,
+    postgres_lock_timeout_ms: u64,
 }
 
 impl DbConnectionManager {
-    pub fn new(url: DatabaseUrl, sqlite_busy_timeout_ms: u64) -> Self {
+    pub fn new(url: DatabaseUrl, settings: &DatabaseSettings) -> Self {
         Self {
             url,
-            sqlite_busy_timeout_ms,
+            sqlite_busy_timeout_ms: settings.sqlite_busy_timeout_ms,
+            postgres_lock_timeout_ms: settings.postgres_lock_timeout_ms,
         }
     }
 
     pub fn connect_now(&self) -> Result<DbConn, r2d2::Error> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConn::Postgres)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn =
+                    PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                // A lock held elsewhere fails the statement (503) instead of holding the
+                // request, and its pooled connection, for as long as the holder likes.
+                diesel::connection::SimpleConnection::batch_execute(
+                    &mut conn,
+                    &format!("SET lock_timeout = {}", self.postgres_lock_timeout_ms),
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Postgres(conn))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let path = path.to_string_lossy();
                 let mut conn =
@@ -129,7 +140,7 @@ impl Db {
                     .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             }
         }
-        let manager = DbConnectionManager::new(url.clone(), settings.sqlite_busy_timeout_ms);
+        let manager = DbConnectionManager::new(url.clone(), settings);
         let pool = r2d2::Pool::builder()
             .max_size(settings.pool_max_size)
             .min_idle(Some(0))

@@ -62,6 +62,7 @@ async fn an_unreachable_database_gives_503_within_the_timeout() {
         pool_max_size: 2,
         checkout_timeout_ms: 500,
         sqlite_busy_timeout_ms: 100,
+        postgres_lock_timeout_ms: 100,
         retry_after_seconds: 1,
     })
     .unwrap();
@@ -75,5 +76,52 @@ async fn an_unreachable_database_gives_503_within_the_timeout() {
         started.elapsed() < Duration::from_secs(3),
         "{:?}",
         started.elapsed()
+    );
+}
+
+/// A lock held by someone else (an operator's open transaction, another process's writer)
+/// turns into 503 with Retry-After once the configured wait is over, never a hung request, and
+/// nothing is written.
+#[actix_web::test]
+async fn a_lock_held_elsewhere_gives_503_after_the_lock_timeout() {
+    let app = TestApp::builder()
+        .with_settings(|s| {
+            s.database.sqlite_busy_timeout_ms = 300;
+            s.database.postgres_lock_timeout_ms = 300;
+            s.database.retry_after_seconds = 2;
+        })
+        .start()
+        .await;
+    let mut holder = app.state.db.get().expect("a connection");
+    let lock = if app.database.is_postgres() {
+        "BEGIN; LOCK TABLE members IN ACCESS EXCLUSIVE MODE"
+    } else {
+        "BEGIN IMMEDIATE"
+    };
+    diesel::connection::SimpleConnection::batch_execute(&mut *holder, lock).unwrap();
+
+    let late =
+        serde_json::json!({"email": "late@b.cn", "password": "Passw0rd!x", "display_name": "Late"});
+    let started = Instant::now();
+    let reply = app.post("/api/v1/auth/register", &late, None).await;
+    let waited = started.elapsed();
+    assert_eq!(reply.status, 503, "{}", reply.text);
+    assert_eq!(reply.code(), "service_unavailable");
+    assert_eq!(reply.header("retry-after"), Some("2"));
+    assert!(
+        !reply.text.contains("lock"),
+        "no database text: {}",
+        reply.text
+    );
+    assert!(waited >= Duration::from_millis(250), "{waited:?}");
+    assert!(waited < Duration::from_secs(3), "{waited:?}");
+
+    diesel::connection::SimpleConnection::batch_execute(&mut *holder, "ROLLBACK").unwrap();
+    drop(holder);
+    let retried = app.post("/api/v1/auth/register", &late, None).await;
+    assert_eq!(
+        retried.status, 201,
+        "the first attempt wrote nothing: {}",
+        retried.text
     );
 }
