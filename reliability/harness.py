@@ -22,8 +22,9 @@ PASSWORD = "Crash-Passw0rd!"
 STOCK_PER_SKU = 1_000_000
 
 
-class Unreachable(Exception):
-    """The server did not answer (killed, restarting, or the connection dropped mid-request)."""
+class Unanswered(Exception):
+    """The server did not do it: no answer (killed, restarting, the connection dropped
+    mid-request), or 503, its way of saying "not now, retry"."""
 
 
 def free_port():
@@ -42,13 +43,13 @@ class Database:
             self.name = f"xiaopu_crash_{uuid.uuid4().hex[:10]}"
             self.admin_url = postgres_url
             self.url = urllib.parse.urlunsplit(parts._replace(path="/" + self.name))
-            self._psql(self.admin_url, f'CREATE DATABASE "{self.name}"')
+            self.psql_on(self.admin_url, f'CREATE DATABASE "{self.name}"')
         else:
             self.path = os.path.join(work, "crash.db")
             self.url = f"sqlite://{self.path}"
 
     @staticmethod
-    def _psql(url, sql):
+    def psql_on(url, sql):
         out = subprocess.run(
             ["psql", url, "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
             check=True, capture_output=True, text=True,
@@ -57,7 +58,7 @@ class Database:
 
     def rows(self, sql):
         if self.postgres_url:
-            return self._psql(self.url, sql)
+            return self.psql_on(self.url, sql)
         with sqlite3.connect(self.path) as conn:
             return [[str(v) for v in row] for row in conn.execute(sql).fetchall()]
 
@@ -66,7 +67,7 @@ class Database:
 
     def drop(self):
         if self.postgres_url:
-            self._psql(self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self.psql_on(self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 class Server:
@@ -109,24 +110,43 @@ class Server:
 
 
 class Api:
-    def __init__(self, port):
+    """JSON over HTTP to the server. `observer(path, status, seconds, retry_after)`, when set,
+    sees every exchange (status None: no answer)."""
+
+    def __init__(self, port, observer=None):
         self.port = port
+        self.observer = observer
 
     def call(self, method, path, body=None, token=None, headers=None, timeout=15):
         all_headers = {"content-type": "application/json", **(headers or {})}
         if token:
             all_headers["authorization"] = f"Bearer {token}"
         payload = None if body is None else json.dumps(body)
+        started = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
             conn.request(method, path, body=payload, headers=all_headers)
             response = conn.getresponse()
             text = response.read().decode()
         except (OSError, http.client.HTTPException) as error:
-            raise Unreachable(str(error)) from error
+            if self.observer:
+                self.observer(path, None, time.monotonic() - started, None)
+            raise Unanswered(str(error)) from error
         finally:
             conn.close()
+        if self.observer:
+            self.observer(path, response.status, time.monotonic() - started,
+                          response.getheader("retry-after"))
         return response.status, (json.loads(text) if text else None)
+
+    def expect(self, wanted, method, path, body=None, token=None, headers=None):
+        """The reply of a call that must answer `wanted`; 503 raises Unanswered."""
+        status, reply = self.call(method, path, body, token, headers)
+        if status == 503:
+            raise Unanswered(f"{method} {path}: 503")
+        if status != wanted:
+            raise RuntimeError(f"{method} {path}: {status} {reply}")
+        return reply
 
     def ok(self, method, path, body=None, token=None):
         status, reply = self.call(method, path, body, token)
@@ -192,7 +212,7 @@ def seed(api, admin, buyers):
                       {"goods_id": g["id"], "recommendation": "Survives a crash."}, keeper)
         pairs += [(item["id"], sku["id"]) for sku in g["skus"]]
     tokens = [api.member(f"buyer{n}@crash.cn") for n in range(buyers)]
-    return pairs, tokens
+    return pairs, tokens, shop["shop_no"]
 
 
 class Attempt:
@@ -214,7 +234,7 @@ class Load:
         self.api, self.pairs, self.tokens = api, pairs, tokens
         self.attempts, self.lock = [], threading.Lock()
         self.stop = threading.Event()
-        self.unreachable = 0
+        self.unanswered = 0
         self.failures = []
 
     def order_body(self, rng):
@@ -231,9 +251,9 @@ class Load:
                 self.attempts.append(attempt)
             try:
                 self.complete(attempt)
-            except Unreachable:
+            except Unanswered:
                 with self.lock:
-                    self.unreachable += 1
+                    self.unanswered += 1
                 time.sleep(0.05)
             except RuntimeError as error:
                 with self.lock:
@@ -242,26 +262,24 @@ class Load:
     def complete(self, attempt):
         """Places (or replays) the attempt's order and pays it."""
         token = self.tokens[attempt.buyer]
-        status, reply = self.api.call("POST", "/api/v1/orders", attempt.body, token,
-                                      {"Idempotency-Key": attempt.key})
-        if status != 201:
-            raise RuntimeError(f"placing {attempt.key}: {status} {reply}")
+        reply = self.api.expect(201, "POST", "/api/v1/orders", attempt.body, token,
+                                {"Idempotency-Key": attempt.key})
         if attempt.order_id is not None and attempt.order_id != reply["id"]:
             raise RuntimeError(f"key {attempt.key} answered order {attempt.order_id}, now {reply['id']}")
         attempt.order_id = reply["id"]
-        status, payment = self.api.call("POST", f"/api/v1/orders/{attempt.order_id}/pay", None, token)
+        order = f"/api/v1/orders/{attempt.order_id}"
+        status, payment = self.api.call("POST", f"{order}/pay", None, token)
         if status == 409 and payment["code"] == "illegal_transition":
             # Paid before the crash (the answer to the completion was lost): nothing to do.
-            _, order = self.api.call("GET", f"/api/v1/orders/{attempt.order_id}", None, token)
-            if order["status"] == "paid":
+            if self.api.expect(200, "GET", order, token=token)["status"] == "paid":
                 attempt.paid = True
                 return
+        if status == 503:
+            raise Unanswered(f"POST {order}/pay: 503")
         if status != 200:
             raise RuntimeError(f"paying order {attempt.order_id}: {status} {payment}")
-        status, reply = self.api.call(
-            "POST", f"/api/v1/payments/sandbox/{payment['payment_no']}/complete", None, token)
-        if status != 200:
-            raise RuntimeError(f"completing {payment['payment_no']}: {status} {reply}")
+        self.api.expect(200, "POST", f"/api/v1/payments/sandbox/{payment['payment_no']}/complete",
+                        token=token)
         attempt.paid = True
 
     def recover(self):
@@ -272,7 +290,7 @@ class Load:
                 try:
                     self.complete(attempt)
                     break
-                except Unreachable:
+                except Unanswered:
                     time.sleep(0.1)
             else:
                 raise RuntimeError(f"the server stays unreachable for {attempt.key}")
@@ -324,14 +342,16 @@ def check(market, attempts):
 
 
 
-def common_arguments(parser):
-    """The options every reliability script takes."""
+def common_arguments(parser, postgres=True):
+    """The options every reliability script takes; --postgres URL where a script runs on any
+    PostgreSQL server."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(root, "target"))
     parser.add_argument("--bin", default=os.path.join(target, "debug", "xiaopu"),
                         help="the xiaopu binary (default: the debug build)")
-    parser.add_argument("--postgres", metavar="URL",
-                        help="run on a new database on this PostgreSQL server (default: SQLite)")
+    if postgres:
+        parser.add_argument("--postgres", metavar="URL",
+                            help="run on a new database on this PostgreSQL server (default: SQLite)")
     parser.add_argument("--clients", type=int, default=6, help="client threads, one buyer each")
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
 
@@ -342,7 +362,7 @@ class Market:
     def __init__(self, args, postgres_url=None, settings=None):
         self.binary = args.bin
         self.work = tempfile.mkdtemp(prefix="xiaopu-reliability-")
-        self.db = Database(self.work, postgres_url or args.postgres)
+        self.db = Database(self.work, postgres_url or getattr(args, "postgres", None))
         self.port = free_port()
         self.env = {**os.environ, "DATABASE_URL": self.db.url, "XIAOPU__ENVIRONMENT": "test",
                     "XIAOPU__SERVER__HOST": "127.0.0.1", "XIAOPU__SERVER__PORT": str(self.port),
@@ -359,7 +379,7 @@ class Market:
             subprocess.run([self.binary, "admin", "create", "--email", admin_email, "--password-stdin"],
                            env=self.env, input=PASSWORD, text=True, check=True, capture_output=True)
             self.server.start(self.port)
-            self.pairs, self.tokens = seed(self.api, self.api.login(admin_email), self.clients)
+            self.pairs, self.tokens, self.shop_no = seed(self.api, self.api.login(admin_email), self.clients)
         except BaseException:
             self.__exit__(*sys.exc_info())
             raise
