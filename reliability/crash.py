@@ -12,7 +12,7 @@ Idempotency-Key, every order is paid, and the database is checked:
   - no order without its lines and supplier part, lines that add up to the order's total;
   - every paid order has its succeeded payment and that payment's ledger posting;
   - `xiaopu ledger check` passes;
-  - stock at the start = stock now + pieces sold (no order is cancelled here, so none return).
+  - stock at the start = stock now + pieces sold (no order is cancelled here).
 
 Exit status 0 when all hold; the figures go to stdout (and --json FILE).
 

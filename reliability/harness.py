@@ -128,6 +128,7 @@ class Api:
             conn.request(method, path, body=payload, headers=all_headers)
             response = conn.getresponse()
             text = response.read().decode()
+            is_json = "json" in (response.getheader("content-type") or "")
         except (OSError, http.client.HTTPException) as error:
             if self.observer:
                 self.observer(path, None, time.monotonic() - started, None)
@@ -137,7 +138,7 @@ class Api:
         if self.observer:
             self.observer(path, response.status, time.monotonic() - started,
                           response.getheader("retry-after"))
-        return response.status, (json.loads(text) if text else None)
+        return response.status, (json.loads(text) if text and is_json else None)
 
     def expect(self, wanted, method, path, body=None, token=None, headers=None):
         """The reply of a call that must answer `wanted`; 503 raises Unanswered."""
@@ -172,7 +173,8 @@ def id_number(seq):
 
 def seed(api, admin, buyers):
     """A supplier with three goods (two SKUs each), one shop curating them, and buyers.
-    Returns the orderable (shop item, SKU) pairs and the buyers' tokens."""
+    Returns the orderable (shop item, SKU) pairs, the buyers' tokens, the shop's number and the
+    supplier's token."""
     supplier = api.member("supplier@crash.cn")
     application = api.ok("POST", "/api/v1/supplier/applications", {
         "company_name": "Crash Test Foods", "credit_code": "91350100M000100Y43",
@@ -212,7 +214,7 @@ def seed(api, admin, buyers):
                       {"goods_id": g["id"], "recommendation": "Survives a crash."}, keeper)
         pairs += [(item["id"], sku["id"]) for sku in g["skus"]]
     tokens = [api.member(f"buyer{n}@crash.cn") for n in range(buyers)]
-    return pairs, tokens, shop["shop_no"]
+    return pairs, tokens, shop["shop_no"], supplier
 
 
 class Attempt:
@@ -260,13 +262,15 @@ class Load:
                     self.failures.append(str(error))
 
     def complete(self, attempt):
-        """Places (or replays) the attempt's order and pays it."""
+        """Places (or replays) the attempt's order and pays it, unless it was paid already."""
         token = self.tokens[attempt.buyer]
         reply = self.api.expect(201, "POST", "/api/v1/orders", attempt.body, token,
                                 {"Idempotency-Key": attempt.key})
         if attempt.order_id is not None and attempt.order_id != reply["id"]:
             raise RuntimeError(f"key {attempt.key} answered order {attempt.order_id}, now {reply['id']}")
         attempt.order_id = reply["id"]
+        if attempt.paid:
+            return
         order = f"/api/v1/orders/{attempt.order_id}"
         status, payment = self.api.call("POST", f"{order}/pay", None, token)
         if status == 409 and payment["code"] == "illegal_transition":
@@ -315,19 +319,24 @@ def check(market, attempts):
         ("orders whose lines do not add up to the total",
          "SELECT COUNT(*) FROM orders o WHERE o.total_fen <> "
          "(SELECT COALESCE(SUM(l.amount_fen), 0) FROM order_lines l WHERE l.order_id = o.id)"),
-        ("orders not paid after recovery", "SELECT COUNT(*) FROM orders WHERE status <> 'paid'"),
+        ("orders still awaiting payment after recovery",
+         "SELECT COUNT(*) FROM orders WHERE status = 'pending_payment' OR paid_at IS NULL"),
         ("paid orders without a succeeded payment and its ledger posting",
          "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM payments p "
          "JOIN ledger_postings lp ON lp.business_key = 'payment:' || p.payment_no "
-         "WHERE p.order_id = o.id AND p.status = 'succeeded')"),
+         "WHERE p.order_id = o.id AND p.status IN ('succeeded', 'refunded'))"),
+        ("orders cancelled after payment without a refund and its ledger posting",
+         "SELECT COUNT(*) FROM orders o WHERE o.status = 'cancelled' AND NOT EXISTS ("
+         "SELECT 1 FROM refunds r JOIN ledger_postings lp ON lp.business_key = 'refund:' || r.refund_no "
+         "WHERE r.order_id = o.id)"),
         ("orders with more than one succeeded payment",
-         "SELECT COUNT(*) FROM (SELECT order_id FROM payments WHERE status = 'succeeded' "
+         "SELECT COUNT(*) FROM (SELECT order_id FROM payments WHERE status IN ('succeeded', 'refunded') "
          "GROUP BY order_id HAVING COUNT(*) > 1) twice"),
     ]:
         count = db.scalar(sql)
         if count:
             problems.append(f"{label}: {count}")
-    # No order is cancelled in this run, so none of its stock comes back.
+    # A cancelled order's stock comes back; every other order's stays sold.
     for sku, stock, sold in db.rows(
             "SELECT s.id, s.stock, (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l "
             "JOIN orders o ON o.id = l.order_id WHERE l.sku_id = s.id AND o.status <> 'cancelled') "
@@ -379,7 +388,7 @@ class Market:
             subprocess.run([self.binary, "admin", "create", "--email", admin_email, "--password-stdin"],
                            env=self.env, input=PASSWORD, text=True, check=True, capture_output=True)
             self.server.start(self.port)
-            self.pairs, self.tokens, self.shop_no = seed(self.api, self.api.login(admin_email), self.clients)
+            self.pairs, self.tokens, self.shop_no, self.supplier = seed(self.api, self.api.login(admin_email), self.clients)
         except BaseException:
             self.__exit__(*sys.exc_info())
             raise
