@@ -38,7 +38,7 @@ def main():
 
     started = time.monotonic()
     with Market(args) as market:
-        load = Load(market.api, market.pairs, market.tokens)
+        load = Load(market.api, market.seeded.pairs, market.seeded.tokens)
         clients = [threading.Thread(target=load.client, args=(n,)) for n in range(args.clients)]
         for thread in clients:
             thread.start()

@@ -173,10 +173,10 @@ def main():
         observations = Observations()
         with Market(args, cluster.url if cluster else None, SETTINGS) as market:
             market.api.observer = observations.observe
-            load = Load(market.api, market.pairs, market.tokens)
+            load = Load(market.api, market.seeded.pairs, market.seeded.tokens)
             stop = threading.Event()
             threads = [threading.Thread(target=load.client, args=(n,)) for n in range(args.clients)]
-            threads += [threading.Thread(target=browse, args=(market.api, market.shop_no, stop)),
+            threads += [threading.Thread(target=browse, args=(market.api, market.seeded.shop_no, stop)),
                         threading.Thread(target=monitor, args=(market.port, observations, stop))]
             for thread in threads:
                 thread.start()

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 import urllib.parse
 import uuid
 
@@ -172,9 +173,8 @@ def id_number(seq):
 
 
 def seed(api, admin, buyers):
-    """A supplier with three goods (two SKUs each), one shop curating them, and buyers.
-    Returns the orderable (shop item, SKU) pairs, the buyers' tokens, the shop's number and the
-    supplier's token."""
+    """A supplier with three goods (two SKUs each), one shop curating them, and buyers: the
+    orderable (shop item, SKU) pairs, the shop, and a token for each role."""
     supplier = api.member("supplier@crash.cn")
     application = api.ok("POST", "/api/v1/supplier/applications", {
         "company_name": "Crash Test Foods", "credit_code": "91350100M000100Y43",
@@ -214,7 +214,8 @@ def seed(api, admin, buyers):
                       {"goods_id": g["id"], "recommendation": "Survives a crash."}, keeper)
         pairs += [(item["id"], sku["id"]) for sku in g["skus"]]
     tokens = [api.member(f"buyer{n}@crash.cn") for n in range(buyers)]
-    return pairs, tokens, shop["shop_no"], supplier
+    return types.SimpleNamespace(pairs=pairs, tokens=tokens, shop_no=shop["shop_no"],
+                                 shop_id=shop["id"], admin=admin, supplier=supplier, keeper=keeper)
 
 
 class Attempt:
@@ -388,7 +389,7 @@ class Market:
             subprocess.run([self.binary, "admin", "create", "--email", admin_email, "--password-stdin"],
                            env=self.env, input=PASSWORD, text=True, check=True, capture_output=True)
             self.server.start(self.port)
-            self.pairs, self.tokens, self.shop_no, self.supplier = seed(self.api, self.api.login(admin_email), self.clients)
+            self.seeded = seed(self.api, self.api.login(admin_email), self.clients)
         except BaseException:
             self.__exit__(*sys.exc_info())
             raise

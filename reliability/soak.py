@@ -38,7 +38,7 @@ class Workload:
 
     def __init__(self, market):
         self.market = market
-        self.load = Load(market.api, market.pairs, market.tokens)
+        self.load = Load(market.api, market.seeded.pairs, market.seeded.tokens)
         self.lock = threading.Lock()
         self.exchanges = []
         self.operations = 0
@@ -50,10 +50,10 @@ class Workload:
             self.exchanges.append((time.monotonic() - seconds, path, status, seconds))
 
     def browse(self, rng):
-        shop = f"/api/v1/shops/{self.market.shop_no}"
-        item, _ = rng.choice(self.market.pairs)
+        shop = f"/api/v1/shops/{self.market.seeded.shop_no}"
+        item, _ = rng.choice(self.market.seeded.pairs)
         path = rng.choice([shop, f"{shop}/items", f"{shop}/items/{item}",
-                           f"/shop/{self.market.shop_no}"])
+                           f"/shop/{self.market.seeded.shop_no}"])
         self.market.api.call("GET", path)
 
     def order(self, rng, buyer):
@@ -61,7 +61,7 @@ class Workload:
         self.load.attempts.append(attempt)
         self.load.complete(attempt)
         view = self.market.api.expect(200, "GET", f"/api/v1/orders/{attempt.order_id}",
-                                      token=self.market.tokens[buyer])
+                                      token=self.market.seeded.tokens[buyer])
         with self.lock:
             self.paid.append((buyer, attempt.order_id, view["parts"][0]["id"]))
 
@@ -70,10 +70,10 @@ class Workload:
             if not self.paid:
                 return False
             buyer, order_id, part_id = self.paid.popleft()
-        api, token = self.market.api, self.market.tokens[buyer]
+        api, token = self.market.api, self.market.seeded.tokens[buyer]
         if rng.random() < 0.5:
             api.expect(200, "POST", f"/api/v1/supplier/orders/{part_id}/ship",
-                       {"carrier": "SF", "tracking_no": f"SF{order_id:010d}"}, self.market.supplier)
+                       {"carrier": "SF", "tracking_no": f"SF{order_id:010d}"}, self.market.seeded.supplier)
             api.expect(200, "POST", f"/api/v1/orders/{order_id}/confirm-receipt", token=token)
         else:
             api.expect(200, "POST", f"/api/v1/orders/{order_id}/cancel", token=token)

@@ -23,7 +23,13 @@ pub const BEARER: &str = "bearer";
                        shopkeepers curate and share them, buyers order through the shop.",
         license(name = "MIT OR Apache-2.0")
     ),
-    components(schemas(Problem, FieldError)),
+    // Schemas only query parameters name: the derive collects those of bodies by itself.
+    components(schemas(
+        Problem,
+        FieldError,
+        crate::suppliers::dto::ApplicationStatus,
+        crate::goods::dto::GoodsStatus
+    )),
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Accounts and tokens"),

@@ -1,4 +1,4 @@
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -126,7 +126,7 @@ pub struct CaseMessageView {
     pub action: String,
     pub body: String,
     pub image_urls: Vec<String>,
-    pub at: NaiveDateTime,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -149,15 +149,15 @@ pub struct CaseView {
     /// Whoever acts next does so by then: the supplier answers (silence approves), the buyer
     /// sends an approved return back (else the case closes), the supplier confirms the return
     /// arrived (else the buyer is refunded).
-    pub respond_by: NaiveDateTime,
+    pub respond_by: DateTime<Utc>,
     /// A rejected case may be escalated until then.
-    pub escalate_by: Option<NaiveDateTime>,
+    pub escalate_by: Option<DateTime<Utc>>,
     pub decision_note: Option<String>,
     pub compensation_fen: Fen,
     pub lines: Vec<CaseLineView>,
     pub messages: Vec<CaseMessageView>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -973,7 +973,7 @@ fn view(case: CaseRow, lines: &[CaseLineRow], messages: &[MessageRow]) -> CaseVi
                 action: message.action.clone(),
                 body: message.body.clone(),
                 image_urls: parse_images(&message.image_urls),
-                at: message.created_at,
+                at: message.created_at.and_utc(),
             })
             .collect(),
         case_no: case.case_no,
@@ -985,10 +985,10 @@ fn view(case: CaseRow, lines: &[CaseLineRow], messages: &[MessageRow]) -> CaseVi
         return_carrier: case.return_carrier,
         return_tracking_no: case.return_tracking_no,
         supplier_note: case.supplier_note,
-        respond_by: case.respond_by,
-        escalate_by: case.escalate_by,
+        respond_by: case.respond_by.and_utc(),
+        escalate_by: case.escalate_by.map(|at| at.and_utc()),
         decision_note: case.decision_note,
-        created_at: case.created_at,
-        updated_at: case.updated_at,
+        created_at: case.created_at.and_utc(),
+        updated_at: case.updated_at.and_utc(),
     }
 }

@@ -1,4 +1,4 @@
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -41,7 +41,7 @@ pub struct CatalogueQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UpcomingCommission {
     pub commission_bps: i32,
-    pub effective_at: NaiveDateTime,
+    pub effective_at: DateTime<Utc>,
     /// What the shopkeeper will earn per sale at the lowest price from then on.
     pub earn_fen: i64,
 }
@@ -63,7 +63,7 @@ pub struct CatalogueItem {
     #[schema(example = "赚¥6.27")]
     pub earn_text: String,
     pub upcoming_commission: Option<UpcomingCommission>,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -89,10 +89,10 @@ pub fn browse(
                 earn_text: format!("赚{}", earn.yuan_display()),
                 upcoming_commission: upcoming.map(|(rate, at)| UpcomingCommission {
                     commission_bps: rate.0,
-                    effective_at: at,
+                    effective_at: at.and_utc(),
                     earn_fen: shopkeeper_earning(price, rate, bonus).0,
                 }),
-                created_at: row.created_at,
+                created_at: row.created_at.and_utc(),
             }
         })
         .collect();

@@ -1,4 +1,4 @@
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -41,8 +41,8 @@ pub struct ShopItemView {
     pub recommendation: String,
     pub position: i64,
     pub pinned: bool,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<ShopItemRow> for ShopItemView {
@@ -54,8 +54,8 @@ impl From<ShopItemRow> for ShopItemView {
             recommendation: row.recommendation,
             position: row.position,
             pinned: row.pinned,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
         }
     }
 }

@@ -1,4 +1,4 @@
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -32,11 +32,11 @@ pub struct FulfilmentView {
     pub total_fen: Fen,
     pub address: AddressView,
     pub note: Option<String>,
-    pub placed_at: NaiveDateTime,
-    pub paid_at: Option<NaiveDateTime>,
+    pub placed_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
     pub carrier: Option<String>,
     pub tracking_no: Option<String>,
-    pub shipped_at: Option<NaiveDateTime>,
+    pub shipped_at: Option<DateTime<Utc>>,
     pub lines: Vec<OrderLineView>,
 }
 

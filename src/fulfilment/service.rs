@@ -92,11 +92,11 @@ fn view(part: SupplierOrderRow, order: OrderRow, lines: &[OrderLineRow]) -> Fulf
             detail: order.address_detail,
         },
         note: order.buyer_note,
-        placed_at: order.created_at,
-        paid_at: order.paid_at,
+        placed_at: order.created_at.and_utc(),
+        paid_at: order.paid_at.map(|at| at.and_utc()),
         carrier: part.carrier,
         tracking_no: part.tracking_no,
-        shipped_at: part.shipped_at,
+        shipped_at: part.shipped_at.map(|at| at.and_utc()),
         lines: lines
             .iter()
             .filter(|line| line.supplier_order_id == part.id)

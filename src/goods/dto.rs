@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -173,7 +173,7 @@ impl From<SkuRow> for SkuView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UpcomingCommission {
     pub commission_bps: Bps,
-    pub effective_at: NaiveDateTime,
+    pub effective_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -197,8 +197,8 @@ pub struct GoodsView {
     pub orderable: bool,
     pub takedown_reason: Option<String>,
     pub skus: Vec<SkuView>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl GoodsView {
@@ -225,14 +225,14 @@ impl GoodsView {
             upcoming_commission: upcoming.map(|(commission_bps, effective_at)| {
                 UpcomingCommission {
                     commission_bps,
-                    effective_at,
+                    effective_at: effective_at.and_utc(),
                 }
             }),
             status: row.status,
             takedown_reason: row.takedown_reason,
             skus: skus.into_iter().map(SkuView::from).collect(),
-            created_at: row.created_at,
-            updated_at: row.updated_at,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! texts, titles); nothing here is marked safe.
 
 use askama::Template;
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 
 use super::i18n::{self, Lang};
 use super::page::Chrome;
@@ -36,9 +36,8 @@ pub fn absolute(settings: &Settings, path: &str) -> String {
 }
 
 /// Time in the business time zone, to the minute.
-pub fn local_time(settings: &Settings, at: NaiveDateTime) -> String {
-    at.and_utc()
-        .with_timezone(&settings.tiers.time_zone)
+pub fn local_time(settings: &Settings, at: DateTime<Utc>) -> String {
+    at.with_timezone(&settings.tiers.time_zone)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }

@@ -1,4 +1,4 @@
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -45,7 +45,7 @@ pub struct MemberView {
     pub roles: Vec<Role>,
     /// `active` or `disabled`.
     pub status: String,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }
 
 impl MemberView {
@@ -57,7 +57,7 @@ impl MemberView {
             phone: row.phone,
             display_name: row.display_name,
             status: row.status,
-            created_at: row.created_at,
+            created_at: row.created_at.and_utc(),
         }
     }
 }

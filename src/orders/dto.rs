@@ -1,4 +1,4 @@
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -58,11 +58,11 @@ pub struct OrderView {
     pub address: AddressView,
     pub note: Option<String>,
     /// Unpaid orders are cancelled at this time.
-    pub payment_due_at: NaiveDateTime,
-    pub paid_at: Option<NaiveDateTime>,
-    pub cancelled_at: Option<NaiveDateTime>,
+    pub payment_due_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
     pub cancel_reason: Option<String>,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
     /// One per supplier: each ships its own part.
     pub parts: Vec<SupplierOrderView>,
     /// Every change of state, oldest first, starting with the placement.
@@ -86,8 +86,8 @@ pub struct SupplierOrderView {
     pub total_fen: Fen,
     pub carrier: Option<String>,
     pub tracking_no: Option<String>,
-    pub shipped_at: Option<NaiveDateTime>,
-    pub received_at: Option<NaiveDateTime>,
+    pub shipped_at: Option<DateTime<Utc>>,
+    pub received_at: Option<DateTime<Utc>>,
     pub lines: Vec<OrderLineView>,
 }
 
@@ -109,7 +109,7 @@ pub struct OrderLineView {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TimelineEntry {
-    pub at: NaiveDateTime,
+    pub at: DateTime<Utc>,
     /// The supplier order concerned; none for the whole order.
     pub supplier_order_id: Option<i64>,
     pub from: Option<OrderStatus>,
@@ -149,6 +149,6 @@ pub struct ShopOrderView {
     pub buyer_phone: String,
     /// Province, city and district; never the street address.
     pub region: String,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
     pub lines: Vec<ShopOrderLineView>,
 }

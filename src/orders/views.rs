@@ -18,7 +18,7 @@ pub fn order_view(
     events: &[OrderEventRow],
 ) -> OrderView {
     let mut timeline = vec![TimelineEntry {
-        at: order.created_at,
+        at: order.created_at.and_utc(),
         supplier_order_id: None,
         from: None,
         to: OrderStatus::PendingPayment,
@@ -30,7 +30,7 @@ pub fn order_view(
             .iter()
             .filter(|e| e.order_id == order.id)
             .map(|event| TimelineEntry {
-                at: event.created_at,
+                at: event.created_at.and_utc(),
                 supplier_order_id: event.supplier_order_id,
                 from: Some(state::stored(&event.from_status)),
                 to: state::stored(&event.to_status),
@@ -51,11 +51,11 @@ pub fn order_view(
             detail: order.address_detail.clone(),
         },
         note: order.buyer_note.clone(),
-        payment_due_at: order.payment_due_at,
-        paid_at: order.paid_at,
-        cancelled_at: order.cancelled_at,
+        payment_due_at: order.payment_due_at.and_utc(),
+        paid_at: order.paid_at.map(|at| at.and_utc()),
+        cancelled_at: order.cancelled_at.map(|at| at.and_utc()),
         cancel_reason: order.cancel_reason.clone(),
-        created_at: order.created_at,
+        created_at: order.created_at.and_utc(),
         parts: parts
             .iter()
             .filter(|part| part.order_id == order.id)
@@ -66,8 +66,8 @@ pub fn order_view(
                 total_fen: Fen(part.total_fen),
                 carrier: part.carrier.clone(),
                 tracking_no: part.tracking_no.clone(),
-                shipped_at: part.shipped_at,
-                received_at: part.received_at,
+                shipped_at: part.shipped_at.map(|at| at.and_utc()),
+                received_at: part.received_at.map(|at| at.and_utc()),
                 lines: lines
                     .iter()
                     .filter(|line| line.supplier_order_id == part.id)
@@ -104,7 +104,7 @@ pub fn shop_order_view(order: &OrderRow, lines: &[OrderLineRow]) -> ShopOrderVie
         buyer_name: mask_name(&order.recipient_name),
         buyer_phone: mask_phone(&order.recipient_phone),
         region: order.region.clone(),
-        created_at: order.created_at,
+        created_at: order.created_at.and_utc(),
         lines: lines
             .iter()
             .filter(|line| line.order_id == order.id)

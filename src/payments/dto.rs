@@ -1,4 +1,4 @@
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -38,7 +38,7 @@ pub struct PaymentEventView {
     pub outcome: String,
     /// The callback body as the gateway sent it.
     pub payload: String,
-    pub received_at: NaiveDateTime,
+    pub received_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -195,7 +195,7 @@ pub async fn list_events(
                 amount_fen: crate::money::Fen(row.amount_fen),
                 outcome: row.outcome,
                 payload: row.payload,
-                received_at: row.created_at,
+                received_at: row.created_at.and_utc(),
             })
             .collect(),
         page,

@@ -1,4 +1,4 @@
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -16,9 +16,9 @@ pub struct PlanRequest {
     /// The exclusive rate, in basis points (at most `goods.commission_ceiling_bps`).
     pub commission_bps: Bps,
     /// When it starts (UTC; default now).
-    pub starts_at: Option<NaiveDateTime>,
+    pub starts_at: Option<DateTime<Utc>>,
     /// When it ends (UTC), after the start.
-    pub ends_at: NaiveDateTime,
+    pub ends_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
@@ -33,14 +33,14 @@ pub struct PlanView {
     pub id: i64,
     pub name: String,
     pub commission_bps: Bps,
-    pub starts_at: NaiveDateTime,
-    pub ends_at: NaiveDateTime,
-    pub suspended_until: Option<NaiveDateTime>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub suspended_until: Option<DateTime<Utc>>,
     /// Whether new orders get its rate now.
     pub in_force: bool,
     pub shop_ids: Vec<i64>,
     pub goods_ids: Vec<i64>,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A shop that sold the supplier's goods, with its last 90 days.

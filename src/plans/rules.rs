@@ -45,8 +45,8 @@ pub fn check(
             format!("commission_bps must be between 1 and {ceiling}"),
         ));
     }
-    let starts_at = request.starts_at.unwrap_or(now);
-    if request.ends_at <= starts_at || request.ends_at <= now {
+    let starts_at = request.starts_at.unwrap_or(now.and_utc());
+    if request.ends_at <= starts_at || request.ends_at <= now.and_utc() {
         errors.push(FieldError::new(
             "ends_at",
             "before_start",
@@ -54,7 +54,7 @@ pub fn check(
         ));
     }
     if errors.is_empty() {
-        Ok(starts_at)
+        Ok(starts_at.naive_utc())
     } else {
         Err(AppError::Validation(errors))
     }

@@ -72,7 +72,7 @@ pub fn create(
             name: request.name.trim(),
             commission_bps: request.commission_bps.0,
             starts_at,
-            ends_at: request.ends_at,
+            ends_at: request.ends_at.naive_utc(),
             created_by_member_id: member.0,
             created_at: now,
             updated_at: now,
@@ -191,12 +191,12 @@ fn view(plan: PlanRow, targets: &[TargetRow]) -> PlanView {
         in_force: plan.in_force(crate::clock::now()),
         name: plan.name,
         commission_bps: Bps(plan.commission_bps),
-        starts_at: plan.starts_at,
-        ends_at: plan.ends_at,
-        suspended_until: plan.suspended_until,
+        starts_at: plan.starts_at.and_utc(),
+        ends_at: plan.ends_at.and_utc(),
+        suspended_until: plan.suspended_until.map(|at| at.and_utc()),
         shop_ids,
         goods_ids,
-        created_at: plan.created_at,
+        created_at: plan.created_at.and_utc(),
     }
 }
 

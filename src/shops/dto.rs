@@ -1,4 +1,4 @@
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -44,7 +44,7 @@ pub struct VerificationView {
     /// `pending`, `approved` or `rejected`.
     pub status: String,
     pub reject_reason: Option<String>,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }
 
 impl From<VerificationRow> for VerificationView {
@@ -56,7 +56,7 @@ impl From<VerificationRow> for VerificationView {
             id_number: row.id_number_masked,
             status: row.status,
             reject_reason: row.reject_reason,
-            created_at: row.created_at,
+            created_at: row.created_at.and_utc(),
         }
     }
 }
@@ -116,7 +116,7 @@ pub struct ShopView {
     /// `open` or `closed`.
     pub status: String,
     pub item_count: i32,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }
 
 impl ShopView {
@@ -130,7 +130,7 @@ impl ShopView {
             description: row.description,
             status: row.status,
             item_count: row.item_count,
-            created_at: row.created_at,
+            created_at: row.created_at.and_utc(),
         }
     }
 }

@@ -1,4 +1,4 @@
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -92,8 +92,8 @@ pub struct ApplicationView {
     /// `pending`, `approved` or `rejected`.
     pub status: String,
     pub reject_reason: Option<String>,
-    pub decided_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
 }
 
 impl From<ApplicationRow> for ApplicationView {
@@ -116,8 +116,8 @@ impl From<ApplicationRow> for ApplicationView {
                 .unwrap_or_default(),
             status: row.status,
             reject_reason: row.reject_reason,
-            decided_at: row.decided_at,
-            created_at: row.created_at,
+            decided_at: row.decided_at.map(|at| at.and_utc()),
+            created_at: row.created_at.and_utc(),
         }
     }
 }
@@ -183,8 +183,8 @@ pub struct SupplierView {
     /// Approved with its deposit at least the required one: may list goods, goods orderable.
     pub active: bool,
     pub required_deposit_fen: Fen,
-    pub exit_due_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
+    pub exit_due_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
 }
 
 impl From<SupplierRow> for SupplierView {
@@ -197,8 +197,8 @@ impl From<SupplierRow> for SupplierView {
             status: row.status,
             active: row.is_active,
             required_deposit_fen: Fen(row.required_deposit_fen),
-            exit_due_at: row.exit_due_at,
-            created_at: row.created_at,
+            exit_due_at: row.exit_due_at.map(|at| at.and_utc()),
+            created_at: row.created_at.and_utc(),
         }
     }
 }
@@ -212,7 +212,7 @@ pub struct DepositEntryView {
     pub amount_fen: Fen,
     pub memo: String,
     pub reference: String,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -208,7 +208,7 @@ pub fn deposit_view(
             amount_fen: Fen(-entry.amount_fen),
             memo: entry.memo,
             reference: entry.business_key,
-            created_at: entry.created_at,
+            created_at: entry.created_at.and_utc(),
         })
         .collect();
     Ok(DepositView {

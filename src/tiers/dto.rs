@@ -1,4 +1,4 @@
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -60,8 +60,8 @@ pub struct TierRunView {
     pub promoted: i64,
     pub demoted: i64,
     pub unchanged: i64,
-    pub started_at: NaiveDateTime,
-    pub finished_at: Option<NaiveDateTime>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
     /// Seconds from start to finish (or to the last checkpoint while running).
     pub duration_seconds: f64,
 }
@@ -108,5 +108,5 @@ pub struct ViolationView {
     pub member_id: i64,
     pub serious: bool,
     pub reason: String,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }

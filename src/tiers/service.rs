@@ -159,8 +159,8 @@ pub fn runs(conn: &mut DbConn, page: Page) -> AppResult<Paginated<TierRunView>> 
                 promoted: run.promoted,
                 demoted: run.demoted,
                 unchanged: run.unchanged,
-                started_at: run.started_at,
-                finished_at: run.finished_at,
+                started_at: run.started_at.and_utc(),
+                finished_at: run.finished_at.map(|at| at.and_utc()),
             })
             .collect(),
         page,
@@ -311,6 +311,6 @@ pub fn record_violation(
         member_id: member.0,
         serious: request.serious,
         reason: reason.to_owned(),
-        created_at: now,
+        created_at: now.and_utc(),
     })
 }

@@ -304,8 +304,8 @@ fn view(row: WithdrawalRow) -> WithdrawalView {
         status: row.status,
         account_kind: row.account_kind,
         failure_reason: row.failure_reason,
-        created_at: row.created_at,
-        finished_at: row.finished_at,
+        created_at: row.created_at.and_utc(),
+        finished_at: row.finished_at.map(|at| at.and_utc()),
     }
 }
 

@@ -204,14 +204,14 @@ async fn a_commission_fall_waits_for_the_notice_period_and_a_rise_does_not() {
         "the old rate holds during the notice period"
     );
     assert_eq!(fall["upcoming_commission"]["commission_bps"], 1800);
-    let effective_at = chrono::NaiveDateTime::parse_from_str(
+    // RFC 3339 with its zone, as the OpenAPI document says.
+    let effective_at = chrono::DateTime::parse_from_rfc3339(
         fall["upcoming_commission"]["effective_at"]
             .as_str()
             .unwrap(),
-        "%Y-%m-%dT%H:%M:%S%.f",
     )
     .unwrap();
-    let notice = effective_at - xiaopu::clock::now();
+    let notice = effective_at.naive_utc() - xiaopu::clock::now();
     assert!(
         notice > chrono::Duration::days(6) && notice <= chrono::Duration::days(7),
         "{notice:?}"

@@ -18,7 +18,7 @@ async fn create_plan(m: &Market, body: Value) -> Reply {
 }
 
 fn plan_body(m: &Market, bps: i32, starts_in_hours: i64) -> Value {
-    let now = xiaopu::clock::now();
+    let now = xiaopu::clock::now().and_utc();
     json!({
         "name": "爆款合作 star sellers",
         "shop_ids": [m.shop_id],
