@@ -101,6 +101,8 @@ pub struct AuthSettings {
 pub struct RateLimitSettings {
     pub auth_max_requests: u64,
     pub auth_window_seconds: u64,
+    pub share_lookup_max_misses: u64,
+    pub share_lookup_window_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -465,17 +467,27 @@ impl Settings {
                 "must be at least 1",
             ));
         }
-        if self.rate_limit.auth_max_requests == 0 {
-            return Err(ConfigError::new(
+        for (key, value) in [
+            (
                 "rate_limit.auth_max_requests",
-                "must be at least 1",
-            ));
-        }
-        if self.rate_limit.auth_window_seconds == 0 {
-            return Err(ConfigError::new(
+                self.rate_limit.auth_max_requests,
+            ),
+            (
                 "rate_limit.auth_window_seconds",
-                "must be at least 1",
-            ));
+                self.rate_limit.auth_window_seconds,
+            ),
+            (
+                "rate_limit.share_lookup_max_misses",
+                self.rate_limit.share_lookup_max_misses,
+            ),
+            (
+                "rate_limit.share_lookup_window_seconds",
+                self.rate_limit.share_lookup_window_seconds,
+            ),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::new(key, "must be at least 1"));
+            }
         }
         self.validate_marketplace()?;
         self.validate_orders()?;

@@ -11,10 +11,9 @@ use crate::error::{AppError, AppResult};
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
     pub page: Option<u32>,
-    /// Items per page (default and maximum from `pagination` in the configuration).
-    #[param(minimum = 1)]
+    /// Items per page (default and maximum from `pagination` in the configuration: see
+    /// [`document_bounds`]).
     pub per_page: Option<u32>,
 }
 
@@ -65,6 +64,42 @@ pub fn cursor_limit(limit: Option<u32>, settings: &PaginationSettings) -> AppRes
         ));
     }
     Ok(limit)
+}
+
+/// Writes the configured bounds into every list operation's `page`, `per_page` and `limit`
+/// parameters: the parameter attributes cannot read configuration, and clients should learn the
+/// cap from the document rather than from a 422.
+pub fn document_bounds(document: &mut utoipa::openapi::OpenApi, settings: &PaginationSettings) {
+    use utoipa::openapi::{schema::Schema, RefOr};
+    let operations = document
+        .paths
+        .paths
+        .values_mut()
+        .filter_map(|item| item.get.as_mut());
+    let parameters = operations
+        .flat_map(|op| op.parameters.iter_mut().flatten())
+        .filter_map(|parameter| match parameter {
+            RefOr::T(parameter) => Some(parameter),
+            RefOr::Ref(_) => None,
+        });
+    for parameter in parameters {
+        let (maximum, description) = match parameter.name.as_str() {
+            "page" => (None, "1-based page number (default 1).".to_owned()),
+            "per_page" | "limit" => (
+                Some(settings.max_page_size),
+                format!(
+                    "Items per page: default {}, at most {} (422 naming this parameter beyond).",
+                    settings.default_page_size, settings.max_page_size
+                ),
+            ),
+            _ => continue,
+        };
+        if let Some(RefOr::T(Schema::Object(schema))) = &mut parameter.schema {
+            schema.minimum = Some(1u32.into());
+            schema.maximum = maximum.map(Into::into);
+        }
+        parameter.description = Some(description);
+    }
 }
 
 /// One page of a list.

@@ -60,6 +60,7 @@ pub struct ApproveRequest {
     /// For a return: whether the goods go back into stock when they arrive (default from
     /// `aftersales.restock_returns`).
     pub restock: Option<bool>,
+    /// At most 500 characters.
     pub note: Option<String>,
 }
 

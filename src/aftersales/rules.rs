@@ -25,6 +25,18 @@ pub fn check_text(field: &str, text: &str) -> Option<FieldError> {
     })
 }
 
+/// An optional free-text field: at most 500 characters.
+pub fn check_optional_text(field: &str, text: Option<&str>) -> Option<FieldError> {
+    text.filter(|text| text.trim().chars().count() > TEXT_MAX_CHARS)
+        .map(|_| {
+            FieldError::new(
+                field,
+                "length",
+                format!("{field} must have at most {TEXT_MAX_CHARS} characters"),
+            )
+        })
+}
+
 /// Image URLs: https, and not too many.
 pub fn check_images(
     settings: &AftersalesSettings,

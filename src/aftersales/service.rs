@@ -266,6 +266,11 @@ pub fn approve(
     actor: &Actor,
 ) -> AppResult<CaseView> {
     let case = suppliers_case(conn, supplier_id, case_id)?;
+    rules::join_errors(
+        rules::check_optional_text("note", request.note.as_deref())
+            .into_iter()
+            .collect(),
+    )?;
     approve_case(conn, settings, &case, request, Party::Supplier, actor)?;
     view_of(conn, case_id)
 }

@@ -15,8 +15,12 @@ use crate::suppliers::SupplierId;
 pub struct SkuInput {
     /// An existing SKU to update (PATCH only); absent for a new SKU.
     pub id: Option<i64>,
-    /// e.g. {"colour": "red", "size": "M"}
-    #[validate(length(max = 5, code = "too_many", message = "at most 5 attributes"))]
+    /// e.g. {"colour": "red", "size": "M"}: at most 5, names of 1 to 20 characters, values of
+    /// 1 to 50.
+    #[validate(
+        length(max = 5, code = "too_many", message = "at most 5 attributes"),
+        custom(function = "rules::check_attributes")
+    )]
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
     #[validate(range(

@@ -64,6 +64,26 @@ pub fn check_price(price_fen: i64, reference_price_fen: i64, field: &str) -> Opt
     })
 }
 
+pub const ATTRIBUTE_NAME_MAX_CHARS: usize = 20;
+pub const ATTRIBUTE_VALUE_MAX_CHARS: usize = 50;
+
+/// A SKU's attributes (`{"colour": "red"}`): names of 1 to 20 characters, values of 1 to 50.
+pub fn check_attributes(
+    attributes: &std::collections::BTreeMap<String, String>,
+) -> Result<(), validator::ValidationError> {
+    let fits = |text: &str, max: usize| (1..=max).contains(&text.trim().chars().count());
+    if attributes.iter().all(|(name, value)| {
+        fits(name, ATTRIBUTE_NAME_MAX_CHARS) && fits(value, ATTRIBUTE_VALUE_MAX_CHARS)
+    }) {
+        Ok(())
+    } else {
+        let (names, values) = (ATTRIBUTE_NAME_MAX_CHARS, ATTRIBUTE_VALUE_MAX_CHARS);
+        Err(validator::ValidationError::new("length").with_message(
+            format!("attribute names have 1 to {names} characters, values 1 to {values}").into(),
+        ))
+    }
+}
+
 /// Image URLs: https only, well formed, never fetched by the server.
 pub fn check_image_url(url: &str, field: &str) -> Option<FieldError> {
     let valid = url.len() <= 1000
@@ -137,6 +157,15 @@ mod tests {
         // ¥29.90 at 20% is ¥5.98; Senior's +5% of that is 29.9 fen, rounded down.
         assert_eq!(shopkeeper_earning(Fen(2990), Bps(2000), Bps(0)), Fen(598));
         assert_eq!(shopkeeper_earning(Fen(2990), Bps(2000), Bps(500)), Fen(627));
+    }
+
+    #[test]
+    fn sku_attribute_names_and_values_are_bounded() {
+        let attributes = |name: &str, value: &str| [(name.to_owned(), value.to_owned())].into();
+        assert!(check_attributes(&attributes(&"色".repeat(20), &"红".repeat(50))).is_ok());
+        assert!(check_attributes(&attributes(&"色".repeat(21), "红")).is_err());
+        assert!(check_attributes(&attributes("色", &"红".repeat(51))).is_err());
+        assert!(check_attributes(&attributes("色", " ")).is_err());
     }
 
     #[test]

@@ -28,6 +28,7 @@ use actix_web::{web, HttpRequest};
 use crate::auth::rate_limit::auth_rate_limiter;
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::sharing::rate_limit::share_lookup_limiter;
 use i18n::Lang;
 use page::PageError;
 
@@ -39,8 +40,9 @@ fn page_error(req: &HttpRequest, error: AppError) -> actix_web::Error {
 }
 
 /// The pages' routes. Extractor failures answer as pages too; the account forms share the
-/// sign-in endpoints' rate limit. The scope has no prefix (the pages live at `/s`, `/shop`,
-/// `/my`…) and so matches every path: it must be registered after every other service.
+/// sign-in endpoints' rate limit, and share links the API's limit on share-code misses. The
+/// scope has no prefix (the pages live at `/s`, `/shop`, `/my`…) and so matches every path: it
+/// must be registered after every other service.
 pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings, rate_limits: InMemoryBackend) {
     cfg.service(
         web::scope("")
@@ -73,7 +75,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings, rate_limits: In
             )
             .service(assets::stylesheet)
             .service(assets::script)
-            .service(shop_pages::share)
+            .service(
+                web::scope("/s")
+                    .wrap(share_lookup_limiter(rate_limits.clone(), settings))
+                    .service(shop_pages::share),
+            )
             .service(shop_pages::shop_page)
             .service(shop_pages::item_page)
             .service(checkout::open)

@@ -16,9 +16,9 @@ use crate::storefront::service;
 /// Length of a link card's description.
 const CARD_TEXT_CHARS: usize = 120;
 
-/// A share link: counts the visit and shows the item inside its shop. An unknown or revoked
-/// code is a page saying so, with status 404 (never a detour to some other page).
-#[get("/s/{code}")]
+/// A share link (`/s/{code}`): counts the visit and shows the item inside its shop. An unknown
+/// or revoked code is a page saying so, with status 404 (never a detour to some other page).
+#[get("/{code}")]
 pub async fn share(
     state: web::Data<AppState>,
     lang: Lang,

@@ -2,4 +2,5 @@
 
 pub mod json;
 pub mod middleware;
+pub mod rate_limit;
 pub mod server;

@@ -16,6 +16,7 @@ use crate::config::Settings;
 use crate::error::AppError;
 use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
+use crate::sharing::rate_limit::share_lookup_limiter;
 use crate::state::AppState;
 use crate::{
     aftersales, auth, catalogue, curation, finance, fulfilment, goods, h5, members, ops, orders,
@@ -29,7 +30,7 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
         .service(ops::handlers::metrics)
         .service(
             scope::scope("/api/v1/auth")
-                .wrap(auth_rate_limiter(rate_limits, settings))
+                .wrap(auth_rate_limiter(rate_limits.clone(), settings))
                 .service(members::handlers::register)
                 .service(auth::handlers::login)
                 .service(auth::handlers::refresh)
@@ -91,6 +92,12 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(plans::handlers::suspend)
                 .service(finance::handlers::supplier_finance),
         )
+        .service(
+            scope::scope("/api/v1/share")
+                .wrap(share_lookup_limiter(rate_limits, settings))
+                .service(sharing::handlers::open)
+                .service(sharing::handlers::poster),
+        )
         // Last: a scope answers 404 for what it does not hold, so the widest prefix goes last.
         .service(
             scope::scope("/api/v1")
@@ -111,8 +118,6 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(storefront::handlers::get_shop)
                 .service(storefront::handlers::list_items)
                 .service(storefront::handlers::get_item)
-                .service(sharing::handlers::open)
-                .service(sharing::handlers::poster)
                 .service(orders::handlers::place)
                 .service(orders::handlers::list)
                 .service(orders::handlers::get)
@@ -138,7 +143,7 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
 
 /// The OpenAPI document, as served at `/openapi.json` and printed by `xiaopu openapi`.
 pub fn openapi_document(settings: &Settings) -> utoipa::openapi::OpenApi {
-    let (_, document) = App::new()
+    let (_, mut document) = App::new()
         .into_utoipa_app()
         .openapi(BaseDoc::openapi())
         .configure(|cfg| {
@@ -149,6 +154,7 @@ pub fn openapi_document(settings: &Settings) -> utoipa::openapi::OpenApi {
             )
         })
         .split_for_parts();
+    crate::pagination::document_bounds(&mut document, &settings.pagination);
     document
 }
 
@@ -164,7 +170,7 @@ pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Resu
     };
     let body_limit = settings.server.body_limit_bytes;
     let server = HttpServer::new(move || {
-        let (app, document) = App::new()
+        let (app, mut document) = App::new()
             .into_utoipa_app()
             .openapi(BaseDoc::openapi())
             .app_data(state.clone())
@@ -185,6 +191,7 @@ pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Resu
             }))
             .configure(|cfg| routes(cfg, &settings, rate_limits.clone()))
             .split_for_parts();
+        crate::pagination::document_bounds(&mut document, &settings.pagination);
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document))
             .service(web::redirect("/docs", "/docs/"))
             // HTML pages, not API: outside the OpenAPI document. Last: their scope matches

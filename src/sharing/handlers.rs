@@ -4,7 +4,7 @@ use super::dto::{ShareResolution, ShareView};
 use super::service;
 use crate::auth::ShopkeeperMember;
 use crate::error::AppResult;
-use crate::openapi::{CommonErrors, NotFoundErrors, RoleErrors};
+use crate::openapi::{CommonErrors, NotFoundErrors, RateLimitErrors, RoleErrors};
 use crate::state::AppState;
 
 /// Share an item: its share code (the same one until revoked), link, copy text and poster.
@@ -71,13 +71,14 @@ pub async fn revoke(
 
 /// Open a share code (public): the item inside its shop; counts the visit. An unknown or
 /// revoked code, a removed item or a closed shop → 404 `not_found` ("share link not found").
+/// A client with `rate_limit.share_lookup_max_misses` such 404s in the window gets 429.
 #[utoipa::path(
     tag = "sharing",
     params(("code" = String, Path, description = "Share code")),
-    responses((status = 200, description = "The shared item", body = ShareResolution), CommonErrors, NotFoundErrors),
+    responses((status = 200, description = "The shared item", body = ShareResolution), CommonErrors, NotFoundErrors, RateLimitErrors),
     security(())
 )]
-#[get("/share/{code}")]
+#[get("/{code}")]
 pub async fn open(
     state: web::Data<AppState>,
     code: web::Path<String>,
@@ -91,16 +92,17 @@ pub async fn open(
 }
 
 /// The share poster (public): title, price, recommendation, shop name and a QR code of the link.
+/// Its 404s count towards the same limit as opening codes.
 #[utoipa::path(
     tag = "sharing",
     params(("code" = String, Path, description = "Share code")),
     responses(
         (status = 200, description = "The poster", body = String, content_type = "image/svg+xml"),
-        CommonErrors, NotFoundErrors
+        CommonErrors, NotFoundErrors, RateLimitErrors
     ),
     security(())
 )]
-#[get("/share/{code}/poster.svg")]
+#[get("/{code}/poster.svg")]
 pub async fn poster(
     state: web::Data<AppState>,
     code: web::Path<String>,

@@ -4,6 +4,7 @@
 pub mod dto;
 pub mod handlers;
 pub mod poster;
+pub mod rate_limit;
 pub mod repo;
 pub mod rules;
 pub mod service;

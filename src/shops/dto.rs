@@ -74,7 +74,10 @@ pub struct VerificationFilter {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenShopRequest {
-    /// 2–30 characters; no word claiming brand status (flagship, official, …).
+    /// 2–30 characters (Unicode characters, not bytes); no word claiming brand status
+    /// (flagship, official, …), also spelt with look-alike letters; no invisible or
+    /// direction-changing characters (zero-width spaces, direction marks: 422
+    /// `invisible_character`). Unique once case, width, spacing and punctuation are folded.
     #[schema(example = "阿明的零食铺")]
     pub name: String,
     #[validate(length(max = 1000, code = "too_long", message = "logo_url is too long"))]
@@ -91,6 +94,7 @@ pub struct OpenShopRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShopPatch {
+    /// The rules of a new shop's name.
     pub name: Option<String>,
     #[validate(length(max = 1000, code = "too_long", message = "logo_url is too long"))]
     pub logo_url: Option<String>,

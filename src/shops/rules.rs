@@ -1,6 +1,7 @@
 //! Shop rules: names, shop numbers, ID numbers, and who may open a shop.
 
 use rand::Rng;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::config::ShopSettings;
 use crate::tiers::Tier;
@@ -18,33 +19,71 @@ pub const MULTI_SHOP_CLEAN_DAYS: i64 = 90;
 /// Tiers whose holders, month after month, may open more than one shop.
 pub const MULTI_SHOP_TIERS: [Tier; 2] = [Tier::Elite, Tier::Super];
 
-/// Folds a name for comparison: full-width forms to ASCII, lower case, and only letters and
-/// digits kept (spaces, punctuation, symbols and zero-width characters dropped), so that
-/// "官 方", "O.F.F.I.C.I.A.L" and "ｏｆｆｉｃｉａｌ" all fold to a forbidden word.
+/// Folds a name for comparison: NFKC (full-width, mathematical and circled letters become
+/// plain ones), lower case, and only letters and digits kept (spaces, punctuation, symbols and
+/// invisible characters dropped), so that "官 方", "O.F.F.I.C.I.A.L", "ｏｆｆｉｃｉａｌ" and
+/// "𝐎𝐟𝐟𝐢𝐜𝐢𝐚𝐥" all fold to a forbidden word, and names differing only so are one name.
 pub fn fold_name(name: &str) -> String {
-    name.chars()
-        .map(|c| match c as u32 {
-            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
+    name.nfkc()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
 }
 
+/// Characters that show nothing or reorder the text around them: zero-width spaces and
+/// joiners, direction marks, embeddings, overrides and isolates (U+202E can make "laiciffo"
+/// read "official"), the byte-order mark, soft hyphen, invisible operators, fillers, controls.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+        )
+}
+
+/// The first invisible character of a name, except a zero-width joiner inside an emoji
+/// sequence (👨‍👩‍👧, 🏳️‍🌈), where it joins two symbols rather than hiding between letters.
+fn first_invisible(name: &str) -> Option<char> {
+    let chars: Vec<char> = name.chars().collect();
+    let is_symbol = |c: Option<&char>| {
+        c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace() && !is_invisible(*c))
+    };
+    chars.iter().enumerate().find_map(|(i, &c)| {
+        let joins_emoji =
+            c == '\u{200D}' && i > 0 && is_symbol(chars.get(i - 1)) && is_symbol(chars.get(i + 1));
+        (is_invisible(c) && !joins_emoji).then_some(c)
+    })
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum NameProblem {
+    Invisible(char),
     Length,
     ForbiddenWord(String),
 }
 
-/// A shop name: 2–30 characters after trimming, and no word claiming brand status.
+/// A shop name: no invisible characters, 2–30 characters after trimming (counted as Unicode
+/// characters, not bytes: 🍓 is one), and no word claiming brand status.
 pub fn check_name(name: &str, settings: &ShopSettings) -> Result<(), NameProblem> {
+    if let Some(c) = first_invisible(name) {
+        return Err(NameProblem::Invisible(c));
+    }
     let chars = name.trim().chars().count();
-    if !(NAME_MIN_CHARS..=NAME_MAX_CHARS).contains(&chars) || fold_name(name).is_empty() {
+    let folded = fold_name(name);
+    if !(NAME_MIN_CHARS..=NAME_MAX_CHARS).contains(&chars) || folded.is_empty() {
         return Err(NameProblem::Length);
     }
-    let folded = fold_name(name);
     match settings
         .forbidden_name_words
         .iter()
@@ -107,8 +146,9 @@ mod tests {
             "Apple Official",
             "apple o.f.f.i.c.i.a.l",
             "ＯＦＦＩＣＩＡＬ store",
-            "旗\u{200B}舰店",
             "Best FLAGSHIP",
+            "𝐎𝐟𝐟𝐢𝐜𝐢𝐚𝐥 store",
+            "ⓞⓕⓕⓘⓒⓘⓐⓛ store",
         ] {
             assert!(
                 matches!(check_name(name, &s), Err(NameProblem::ForbiddenWord(_))),
@@ -122,6 +162,41 @@ mod tests {
         assert_eq!(check_name(&"长".repeat(31), &s), Err(NameProblem::Length));
         assert_eq!(check_name("!!", &s), Err(NameProblem::Length));
         assert_eq!(fold_name("Lin 的 Shop!"), fold_name("lin的shop"));
+        // Should an invisible character get past the name rule, the fold still drops it.
+        assert_eq!(fold_name("官\u{200B}\u{200F}方"), fold_name("官方"));
+    }
+
+    #[test]
+    fn invisible_characters_are_refused_but_emoji_sequences_kept() {
+        let s = settings();
+        for (name, c) in [
+            ("旗\u{200B}舰店", '\u{200B}'),
+            ("阿明\u{200C}小铺", '\u{200C}'),
+            ("Lin\u{200D}Shop", '\u{200D}'),
+            ("\u{FEFF}阿明小铺", '\u{FEFF}'),
+            ("阿明\u{200F}小铺", '\u{200F}'),
+            ("shop\u{202E}laiciffo", '\u{202E}'),
+            ("阿\u{0007}明", '\u{0007}'),
+        ] {
+            assert_eq!(
+                check_name(name, &s),
+                Err(NameProblem::Invisible(c)),
+                "{name:?}"
+            );
+        }
+        for name in [
+            "阿明的👨\u{200D}👩\u{200D}👧",
+            "🏳\u{FE0F}\u{200D}🌈小铺",
+            "阿明❤️",
+        ] {
+            assert_eq!(check_name(name, &s), Ok(()), "{name:?}");
+        }
+        // Characters, not bytes: 30 four-byte emoji after one letter is 31.
+        assert_eq!(check_name(&format!("铺{}", "🍓".repeat(29)), &s), Ok(()));
+        assert_eq!(
+            check_name(&format!("铺{}", "🍓".repeat(30)), &s),
+            Err(NameProblem::Length)
+        );
     }
 
     #[test]

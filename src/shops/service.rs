@@ -110,6 +110,14 @@ pub fn decide_verification(
 
 fn check_name(name: &str, settings: &Settings) -> Result<(), FieldError> {
     rules::check_name(name, &settings.shops).map_err(|problem| match problem {
+        NameProblem::Invisible(c) => FieldError::new(
+            "name",
+            "invisible_character",
+            format!(
+                "a shop name must not contain invisible or direction-changing characters (U+{:04X})",
+                u32::from(c)
+            ),
+        ),
         NameProblem::Length => FieldError::new(
             "name",
             "length",

@@ -35,7 +35,7 @@ pub struct BrandAuthorisationInput {
     ))]
     pub brand: String,
     /// The authorisers from the brand owner down to (not including) the supplier: at most
-    /// `suppliers.max_authorisation_chain` levels.
+    /// `suppliers.max_authorisation_chain` levels, each name of 1 to 100 characters.
     #[validate(length(max = 20, code = "too_long", message = "chain is too long"))]
     pub chain: Vec<String>,
     pub valid_from: NaiveDate,
@@ -71,7 +71,7 @@ pub struct ApplicationRequest {
     )]
     #[serde(default)]
     pub brand_authorisations: Vec<BrandAuthorisationInput>,
-    /// References of procurement vouchers for unbranded goods.
+    /// References of procurement vouchers for unbranded goods, each of 1 to 100 characters.
     #[validate(length(max = 100, code = "too_many", message = "at most 100 vouchers"))]
     #[serde(default)]
     pub procurement_vouchers: Vec<String>,

@@ -42,6 +42,21 @@ pub fn credit_code_is_valid(code: &str) -> bool {
     values[17] == check
 }
 
+/// Longest name of an authoriser in a brand-authorisation chain, and of a voucher reference.
+pub const REFERENCE_MAX_CHARS: usize = 100;
+
+/// A name or reference of 1 to 100 characters.
+fn check_reference(field: &str, text: &str) -> Option<FieldError> {
+    let chars = text.trim().chars().count();
+    (!(1..=REFERENCE_MAX_CHARS).contains(&chars)).then(|| {
+        FieldError::new(
+            field,
+            "length",
+            format!("{field} must have 1 to {REFERENCE_MAX_CHARS} characters"),
+        )
+    })
+}
+
 /// Checks an application against the entry rules, reporting every field at fault.
 pub fn check_application(
     request: &ApplicationRequest,
@@ -97,8 +112,20 @@ pub fn check_application(
             "give a brand authorisation or procurement-voucher references",
         ));
     }
+    for (index, voucher) in request.procurement_vouchers.iter().enumerate() {
+        errors.extend(check_reference(
+            &format!("procurement_vouchers[{index}]"),
+            voucher,
+        ));
+    }
     for (index, authorisation) in request.brand_authorisations.iter().enumerate() {
         let field = |name: &str| format!("brand_authorisations[{index}].{name}");
+        for (level, authoriser) in authorisation.chain.iter().enumerate() {
+            errors.extend(check_reference(
+                &field(&format!("chain[{level}]")),
+                authoriser,
+            ));
+        }
         if authorisation.chain.is_empty()
             || authorisation.chain.len() > rules.max_authorisation_chain
         {

@@ -1,6 +1,7 @@
 //! The one integration test binary. Every test starts from a fresh database; set
 //! TEST_DATABASE_URL=postgres://… to run them all against PostgreSQL instead of SQLite.
 
+mod abuse;
 mod aftersales;
 mod auth;
 mod authz;

@@ -107,7 +107,8 @@ impl Drop for TestDatabase {
     }
 }
 
-/// Settings for a test: the defaults, with this test's database and room for many sign-ins.
+/// Settings for a test: the defaults, with this test's database and room for many sign-ins
+/// and share-code misses.
 pub fn test_settings(database_url: &str) -> Settings {
     let vars: HashMap<String, String> = [("XIAOPU__ENVIRONMENT", "test")]
         .into_iter()
@@ -119,6 +120,7 @@ pub fn test_settings(database_url: &str) -> Settings {
     settings.server.workers = 1;
     settings.auth.jwt_secret = TEST_JWT_SECRET.to_owned();
     settings.rate_limit.auth_max_requests = 10_000;
+    settings.rate_limit.share_lookup_max_misses = 10_000;
     settings
 }
 
