@@ -9,6 +9,7 @@ pub mod commission;
 pub mod config;
 pub mod curation;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod finance;
 pub mod fulfilment;

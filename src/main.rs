@@ -53,11 +53,17 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
-    /// Fill an empty database with a reproducible dataset for the tier engine's benchmark:
-    /// shopkeepers with a shop each, as many buyers, settled orders spread over a month.
+    /// Fill an empty database: with --demo, the small dataset of the README's "First ten
+    /// minutes"; with --shopkeepers N, a reproducible dataset for the tier engine's benchmark
+    /// (shopkeepers with a shop each, as many buyers, settled orders spread over a month).
     Seed {
-        #[arg(long)]
-        shopkeepers: i64,
+        /// An admin, a supplier with listed goods, a shopkeeper with an open shop and a buyer,
+        /// all with the password Demo-Passw0rd. A second run changes nothing; a database with
+        /// other members is refused.
+        #[arg(long, conflicts_with_all = ["shopkeepers", "orders_per_shopkeeper", "month", "seed", "refund_percent"])]
+        demo: bool,
+        #[arg(long, required_unless_present = "demo")]
+        shopkeepers: Option<i64>,
         /// On average: a few shops sell thousands of orders, most a few, some none.
         #[arg(long, default_value_t = 10)]
         orders_per_shopkeeper: i64,
@@ -158,12 +164,18 @@ fn main() -> ExitCode {
         Command::Jobs {
             command: JobsCommand::Run { job },
         } => run_job(&settings, job),
+        Command::Seed { demo: true, .. } => seed_demo(&settings),
+        // clap requires one of them: this is for the compiler.
         Command::Seed {
-            shopkeepers,
+            shopkeepers: None, ..
+        } => Err("give --demo or --shopkeepers N".to_owned()),
+        Command::Seed {
+            shopkeepers: Some(shopkeepers),
             orders_per_shopkeeper,
             month,
             seed,
             refund_percent,
+            ..
         } => seed_database(
             &settings,
             shopkeepers,
@@ -357,6 +369,28 @@ fn seed_database(
         month.label(),
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+fn seed_demo(settings: &Settings) -> Result<(), String> {
+    use xiaopu::demo;
+    let db = migrate(settings)?;
+    let mut conn = db.get().map_err(describe)?;
+    let shop_no = match demo::load(&mut conn, settings).map_err(describe)? {
+        demo::Outcome::Loaded { shop_no } => {
+            println!("demo data loaded");
+            shop_no
+        }
+        demo::Outcome::AlreadyLoaded { shop_no } => {
+            println!("demo data already loaded: nothing changed");
+            shop_no
+        }
+    };
+    println!("password of every demo account: {}", demo::PASSWORD);
+    println!("  admin       {}", demo::ADMIN_EMAIL);
+    println!("  supplier    {}", demo::SUPPLIER_EMAIL);
+    println!("  shopkeeper  {} (shop {shop_no})", demo::SHOPKEEPER_EMAIL);
+    println!("  buyer       {}", demo::BUYER_EMAIL);
     Ok(())
 }
 

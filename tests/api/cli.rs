@@ -328,3 +328,113 @@ fn a_seeded_month_is_reproducible_and_the_engine_decides_every_shopkeeper() {
     let check = run(&first, &["ledger", "check"]);
     assert!(!check.is_empty());
 }
+
+#[actix_web::test]
+async fn seed_demo_fills_an_empty_database_once_and_refuses_one_with_other_members() {
+    use xiaopu::demo;
+    let app = crate::support::TestApp::start().await;
+    let seed = |url: &str| {
+        xiaopu()
+            .args(["seed", "--demo"])
+            .env("DATABASE_URL", url)
+            .output()
+            .unwrap()
+    };
+    let first = seed(&app.database.url);
+    let stdout = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(stdout.starts_with("demo data loaded\n"), "{stdout}");
+    assert!(stdout.contains(demo::PASSWORD), "{stdout}");
+
+    // What the README's walkthrough relies on, through the API: every account signs in with
+    // the printed password, the shopkeeper's open shop sells the supplier's goods.
+    let token = |email: &'static str| {
+        let app = &app;
+        async move {
+            let login = app.login(email, demo::PASSWORD).await;
+            assert_eq!(login.status, 200, "{email}: {}", login.text);
+            login.json()["access_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let admin = token(demo::ADMIN_EMAIL).await;
+    assert_eq!(
+        app.get("/api/v1/admin/members", Some(&admin)).await.status,
+        200
+    );
+    token(demo::BUYER_EMAIL).await;
+    let supplier = token(demo::SUPPLIER_EMAIL).await;
+    let deposit = app.get("/api/v1/supplier/deposit", Some(&supplier)).await;
+    assert_eq!(
+        deposit.json()["supplier"]["active"],
+        true,
+        "{}",
+        deposit.text
+    );
+    let keeper = token(demo::SHOPKEEPER_EMAIL).await;
+    let shops = app.get("/api/v1/me/shops", Some(&keeper)).await.json();
+    let shop_no = shops[0]["shop_no"].as_str().unwrap().to_owned();
+    assert!(stdout.contains(&format!("(shop {shop_no})")), "{stdout}");
+    let items = app
+        .get(&format!("/api/v1/shops/{shop_no}/items"), None)
+        .await
+        .json();
+    let items = items["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(items
+        .iter()
+        .all(|item| item["availability"] == "available" && item["recommendation"] != ""));
+
+    // Again: nothing changes.
+    let members = || async {
+        app.state
+            .db
+            .read(|conn| Ok(members::table.count().get_result::<i64>(conn)?))
+            .await
+            .unwrap()
+    };
+    assert_eq!(members().await, 4);
+    let second = seed(&app.database.url);
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(second.status.success());
+    assert!(
+        stdout.starts_with("demo data already loaded: nothing changed\n")
+            && stdout.contains(&format!("(shop {shop_no})")),
+        "{stdout}"
+    );
+    assert_eq!(members().await, 4);
+
+    // A database with members of its own: refused, nothing written.
+    let other = TestDatabase::new();
+    let db = crate::support::migrated_db(&test_settings(&other.url));
+    let registration =
+        xiaopu::members::rules::check_registration(xiaopu::members::dto::RegisterRequest {
+            email: Some("lin@example.cn".to_owned()),
+            phone: None,
+            password: crate::support::PASSWORD.to_owned(),
+            display_name: "Lin".to_owned(),
+        })
+        .unwrap();
+    xiaopu::members::service::create_member(
+        &mut db.get().unwrap(),
+        &registration,
+        "!".to_owned(),
+        false,
+    )
+    .unwrap();
+    let refused = seed(&other.url);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("members that are not the demo's"),
+        "{stderr}"
+    );
+    let count: i64 = members::table
+        .count()
+        .get_result(&mut *db.get().unwrap())
+        .unwrap();
+    assert_eq!(count, 1);
+}
