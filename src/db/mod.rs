@@ -75,9 +75,15 @@ impl DbConnectionManager {
                     PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
                 // A lock held elsewhere fails the statement (503) instead of holding the
                 // request, and its pooled connection, for as long as the holder likes.
+                // Custom plans: a pooled connection otherwise keeps the generic plan it chose
+                // while the tables were small (a sequential scan) long after they have grown;
+                // the soak run's p99 tripled in ten minutes that way (RELIABILITY.md).
                 diesel::connection::SimpleConnection::batch_execute(
                     &mut conn,
-                    &format!("SET lock_timeout = {}", self.postgres_lock_timeout_ms),
+                    &format!(
+                        "SET lock_timeout = {}; SET plan_cache_mode = force_custom_plan",
+                        self.postgres_lock_timeout_ms
+                    ),
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Postgres(conn))

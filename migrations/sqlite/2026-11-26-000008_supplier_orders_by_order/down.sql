@@ -1,0 +1,1 @@
+DROP INDEX supplier_orders_order_idx;
