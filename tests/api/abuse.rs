@@ -563,7 +563,7 @@ async fn every_long_text_field_one_character_over_its_bound_is_refused_by_name()
             &supplier,
             &json!({
                 "name": "P", "shop_ids": [m.shop_id], "goods_ids": [m.goods_id],
-                "commission_bps": 2500, "ends_at": "2099-01-01T00:00:00"
+                "commission_bps": 2500, "ends_at": "2099-01-01T00:00:00Z"
             }),
             "/name",
             "name",
