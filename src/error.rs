@@ -61,6 +61,15 @@ impl AppError {
         Self::Internal(message.into())
     }
 
+    /// U+0000 in text: PostgreSQL cannot store it (SQLite could), so it is refused on both, in
+    /// URLs (`http::middleware`), JSON bodies (`http::json`) and, last, by the database.
+    pub fn nul_character() -> Self {
+        Self::BadRequest {
+            code: "nul_character",
+            detail: "text must not contain the NUL character (U+0000)".to_owned(),
+        }
+    }
+
     pub fn unavailable(reason: impl Into<String>) -> Self {
         Self::Unavailable {
             reason: reason.into(),
@@ -223,6 +232,11 @@ impl From<diesel::result::Error> for AppError {
                 // deadlock as an unknown one.
                 _ if is_passing_lock_trouble(info.message()) => {
                     Self::unavailable(error.to_string())
+                }
+                _ if info.message().contains("invalid byte sequence")
+                    && info.message().contains("0x00") =>
+                {
+                    Self::nul_character()
                 }
                 _ => Self::internal(error.to_string()),
             },

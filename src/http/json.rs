@@ -65,6 +65,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 
 /// Parses a body, telling syntax errors (400) from wrong fields (422, naming the field).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
+    if has_nul_escape(bytes) {
+        return Err(AppError::nul_character());
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let inner = error.inner();
@@ -98,6 +101,21 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
     Ok(value)
 }
 
+/// Whether a JSON text carries `\u0000` (the only way JSON can hold U+0000): an escape when an
+/// odd number of backslashes leads to the `u`, text (`\\u0000`) when even.
+fn has_nul_escape(bytes: &[u8]) -> bool {
+    bytes.windows(6).enumerate().any(|(at, window)| {
+        window == b"\\u0000"
+            && bytes[..at]
+                .iter()
+                .rev()
+                .take_while(|b| **b == b'\\')
+                .count()
+                % 2
+                == 0
+    })
+}
+
 fn malformed(error: &serde_json::Error) -> AppError {
     AppError::BadRequest {
         code: "malformed_json",
@@ -123,6 +141,15 @@ fn strip_position(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_an_escaped_nul_is_a_nul() {
+        use super::has_nul_escape;
+        assert!(has_nul_escape(br#"{"name": "a\u0000b"}"#));
+        assert!(has_nul_escape(br#"{"name": "\\\u0000"}"#));
+        assert!(!has_nul_escape(br#"{"name": "a\\u0000b"}"#));
+        assert!(!has_nul_escape(br#"{"name": "a\u0001b"}"#));
+    }
+
     use super::*;
     use serde::Deserialize;
 

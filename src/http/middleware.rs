@@ -1,16 +1,17 @@
 //! Middleware every response passes through.
 
 use actix_cors::Cors;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::middleware::Next;
-use actix_web::{web, Error, HttpMessage};
+use actix_web::{web, Error, HttpMessage, ResponseError};
 use tracing_actix_web::RequestId;
 
 use crate::config::{RunEnvironment, Settings};
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// Headers that make browsers treat responses conservatively. The CSP allows only this origin's
@@ -75,4 +76,17 @@ pub async fn response_headers(
             .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
     }
     Ok(response)
+}
+
+/// Refuses a URL carrying U+0000 (`%00`) before any handler reads it: see
+/// `AppError::nul_character`.
+pub async fn refuse_nul_characters(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    if req.query_string().contains("%00") || req.uri().path().contains("%00") {
+        let response = AppError::nul_character().error_response();
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
 }

@@ -10,7 +10,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::middleware::{cors, response_headers, security_headers};
+use super::middleware::{cors, refuse_nul_characters, response_headers, security_headers};
 use crate::auth::rate_limit::auth_rate_limiter;
 use crate::config::Settings;
 use crate::error::AppError;
@@ -201,6 +201,7 @@ pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Resu
             .wrap(security_headers(&settings))
             .wrap(cors(&settings))
             .wrap(metrics.http.clone())
+            .wrap(from_fn(refuse_nul_characters))
             .wrap(from_fn(response_headers))
             .wrap(TracingLogger::default())
     })
