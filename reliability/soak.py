@@ -184,6 +184,7 @@ def main():
 
         workload.load.recover()
         problems += check(market, workload.load.attempts)
+        last_by_route = p99_by_route(last_window)
         figures = {
             "database": "postgresql" if args.postgres else "sqlite",
             "clients": args.clients,
@@ -198,7 +199,7 @@ def main():
             "p99_last_window_ms": round(p99(last) * 1000, 1),
             "p99_drift": round(p99(last) / p99(first), 2) if first else None,
             # Where the time goes, first window against last.
-            "p99_ms_by_route": {route: [ms, p99_by_route(last_window).get(route)]
+            "p99_ms_by_route": {route: [ms, last_by_route.get(route)]
                                 for route, ms in p99_by_route(first_window).items()},
             "rss_after_warmup_kib": rss_warm,
             "rss_end_kib": rss_end,
