@@ -79,7 +79,27 @@ pub struct DatabaseSettings {
     pub checkout_timeout_ms: u64,
     pub sqlite_busy_timeout_ms: u64,
     pub postgres_lock_timeout_ms: u64,
+    pub postgres_plan_cache_mode: PlanCacheMode,
     pub retry_after_seconds: u32,
+}
+
+/// PostgreSQL's `plan_cache_mode` for the pool's connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanCacheMode {
+    Auto,
+    ForceCustomPlan,
+    ForceGenericPlan,
+}
+
+impl PlanCacheMode {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::ForceCustomPlan => "force_custom_plan",
+            Self::ForceGenericPlan => "force_generic_plan",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -975,6 +995,11 @@ mod tests {
             ),
             ("XIAOPU__AUTH__JWT_SECRET", "short", "auth.jwt_secret"),
             ("XIAOPU__ENVIRONMENT", "staging", "environment"),
+            (
+                "XIAOPU__DATABASE__POSTGRES_PLAN_CACHE_MODE",
+                "sometimes",
+                "database.postgres_plan_cache_mode",
+            ),
             ("XIAOPU__LOG__LEVEL", "[[[", "log.level"),
         ];
         for (var, value, key) in cases {

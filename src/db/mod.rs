@@ -2,6 +2,7 @@
 
 pub mod backend;
 pub mod migrations;
+pub mod prepared;
 pub mod schema;
 pub mod search;
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
-use crate::config::DatabaseSettings;
+use crate::config::{DatabaseSettings, PlanCacheMode};
 use crate::error::{AppError, AppResult};
 
 /// One connection, to whichever database `DATABASE_URL` names. Most queries run on it unchanged;
@@ -57,6 +58,7 @@ pub struct DbConnectionManager {
     url: DatabaseUrl,
     sqlite_busy_timeout_ms: u64,
     postgres_lock_timeout_ms: u64,
+    postgres_plan_cache_mode: PlanCacheMode,
 }
 
 impl DbConnectionManager {
@@ -65,6 +67,7 @@ impl DbConnectionManager {
             url,
             sqlite_busy_timeout_ms: settings.sqlite_busy_timeout_ms,
             postgres_lock_timeout_ms: settings.postgres_lock_timeout_ms,
+            postgres_plan_cache_mode: settings.postgres_plan_cache_mode,
         }
     }
 
@@ -75,14 +78,12 @@ impl DbConnectionManager {
                     PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
                 // A lock held elsewhere fails the statement (503) instead of holding the
                 // request, and its pooled connection, for as long as the holder likes.
-                // Custom plans: a pooled connection otherwise keeps the generic plan it chose
-                // while the tables were small (a sequential scan) long after they have grown;
-                // the soak run's p99 tripled in ten minutes that way (RELIABILITY.md).
                 diesel::connection::SimpleConnection::batch_execute(
                     &mut conn,
                     &format!(
-                        "SET lock_timeout = {}; SET plan_cache_mode = force_custom_plan",
-                        self.postgres_lock_timeout_ms
+                        "SET lock_timeout = {}; SET plan_cache_mode = {}",
+                        self.postgres_lock_timeout_ms,
+                        self.postgres_plan_cache_mode.as_sql()
                     ),
                 )
                 .map_err(r2d2::Error::QueryError)?;

@@ -1,6 +1,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 
+use crate::db::prepared::{self, Binds};
 use crate::db::schema::idempotency_keys;
 use crate::db::DbConn;
 use crate::error::AppResult;
@@ -12,8 +14,7 @@ pub struct KeyRow {
     pub response_body: String,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = idempotency_keys)]
+#[derive(Debug)]
 pub struct NewKey<'a> {
     pub member_id: i64,
     pub scope: &'a str,
@@ -44,9 +45,19 @@ pub fn find(
 }
 
 pub fn insert(conn: &mut DbConn, key: &NewKey) -> AppResult<()> {
-    diesel::insert_into(idempotency_keys::table)
-        .values(key)
-        .execute(conn)?;
+    prepared::statement(
+        "INSERT INTO idempotency_keys (member_id, scope, idempotency_key, request_hash, \
+           response_status, response_body, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind::<BigInt, _>(key.member_id)
+    .bind::<Text, _>(key.scope)
+    .bind::<Text, _>(key.idempotency_key)
+    .bind::<Text, _>(key.request_hash)
+    .bind::<Integer, _>(key.response_status)
+    .bind::<Text, _>(key.response_body)
+    .bind::<Timestamp, _>(key.created_at)
+    .execute(conn)?;
     Ok(())
 }
 

@@ -25,10 +25,8 @@ pub struct OrderRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// `None` is sent as NULL, not DEFAULT, so the statement's text does not depend on the values
-/// and PostgreSQL can keep it prepared.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = orders, treat_none_as_default_value = false)]
+/// An order to insert (`repo::insert_order`).
+#[derive(Debug)]
 pub struct NewOrder<'a> {
     pub order_no: &'a str,
     pub buyer_member_id: i64,
@@ -61,8 +59,7 @@ pub struct SupplierOrderRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = supplier_orders)]
+#[derive(Debug)]
 pub struct NewSupplierOrder<'a> {
     pub order_id: i64,
     pub supplier_id: i64,
@@ -102,8 +99,7 @@ pub struct OrderLineRow {
     pub commission_plan_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = order_lines, treat_none_as_default_value = false)]
+#[derive(Debug, Clone)]
 pub struct NewOrderLine {
     pub order_id: i64,
     pub supplier_order_id: i64,

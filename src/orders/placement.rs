@@ -1,7 +1,8 @@
 //! Placing an order: the hot path. For a one-line order it sends 8 statements (the idempotency
-//! lookup, one read of everything the lines need, the stock decrement, the shop's targeted plan
-//! rates, the order, its supplier parts, its lines, the stored response), plus one per further SKU and one when a SKU has a
-//! per-buyer limit; `tests/api/orders.rs` counts them.
+//! lookup, one read of everything the lines need, the stock decrement, the order, its supplier
+//! part, the shop's targeted plan rates, its line, the stored response), all kept prepared on the
+//! connection (`db::prepared`); each further SKU adds a stock decrement and a line, each further
+//! supplier a part, and a SKU with a per-buyer limit one read. `tests/api/orders.rs` counts them.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -7,13 +7,14 @@ use diesel::expression::{
 };
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{Nullable, Text};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 
 use super::model::{
     NewOrder, NewOrderEvent, NewOrderLine, NewSupplierOrder, OrderEventRow, OrderLineRow, OrderRow,
     OrderableRow, SupplierOrderRow,
 };
 use super::state::OrderStatus;
+use crate::db::prepared::{self, Binds};
 use crate::db::schema::{
     goods, goods_skus, order_events, order_lines, orders, shop_items, shops, supplier_orders,
     suppliers,
@@ -21,7 +22,6 @@ use crate::db::schema::{
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::pagination::Page;
-use crate::with_backend;
 
 /// The latest recorded tier of the owner of the shop in the query, as a scalar subquery: it
 /// keeps the tier in the same round trip as the rest of a line. A type of its own (rather than
@@ -102,16 +102,14 @@ pub fn take_stock(
     quantity: i64,
     now: NaiveDateTime,
 ) -> AppResult<bool> {
-    let updated = diesel::update(
-        goods_skus::table
-            .find(sku_id)
-            .filter(goods_skus::stock.ge(quantity)),
+    let updated = prepared::statement(
+        "UPDATE goods_skus SET stock = stock - ?, version = version + 1, updated_at = ? \
+         WHERE id = ? AND stock >= ?",
     )
-    .set((
-        goods_skus::stock.eq(goods_skus::stock - quantity),
-        goods_skus::version.eq(goods_skus::version + 1),
-        goods_skus::updated_at.eq(now),
-    ))
+    .bind::<BigInt, _>(quantity)
+    .bind::<Timestamp, _>(now)
+    .bind::<BigInt, _>(sku_id)
+    .bind::<BigInt, _>(quantity)
     .execute(conn)?;
     Ok(updated == 1)
 }
@@ -151,36 +149,95 @@ pub fn bought_before(conn: &mut DbConn, buyer: i64, sku_ids: &[i64]) -> AppResul
 
 /// Inserts the order unless its number is taken (then None: draw another number).
 pub fn insert_order(conn: &mut DbConn, order: &NewOrder) -> AppResult<Option<i64>> {
-    Ok(with_backend!(conn, c => diesel::insert_into(orders::table)
-        .values(order)
-        .on_conflict(orders::order_no)
-        .do_nothing()
-        .returning(orders::id)
-        .get_result(c)
-        .optional())?)
+    Ok(prepared::query::<BigInt>(
+        "INSERT INTO orders (order_no, buyer_member_id, shop_id, status, total_fen, \
+           recipient_name, recipient_phone, region, address_detail, buyer_note, payment_due_at, \
+           created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (order_no) DO NOTHING RETURNING id",
+    )
+    .bind::<Text, _>(order.order_no)
+    .bind::<BigInt, _>(order.buyer_member_id)
+    .bind::<BigInt, _>(order.shop_id)
+    .bind::<Text, _>(order.status)
+    .bind::<BigInt, _>(order.total_fen)
+    .bind::<Text, _>(order.recipient_name)
+    .bind::<Text, _>(order.recipient_phone)
+    .bind::<Text, _>(order.region)
+    .bind::<Text, _>(order.address_detail)
+    .bind::<Nullable<Text>, _>(order.buyer_note)
+    .bind::<Timestamp, _>(order.payment_due_at)
+    .bind::<Timestamp, _>(order.created_at)
+    .bind::<Timestamp, _>(order.updated_at)
+    .get_result(conn)
+    .optional()?)
 }
 
-/// Inserts the supplier parts; returns (id, supplier id) of each.
+/// Inserts the supplier parts, one statement each (an order rarely has more than one);
+/// returns (id, supplier id) of each.
 pub fn insert_supplier_orders(
     conn: &mut DbConn,
     parts: &[NewSupplierOrder],
 ) -> AppResult<Vec<(i64, i64)>> {
-    Ok(
-        with_backend!(conn, c => diesel::insert_into(supplier_orders::table)
-        .values(parts)
-        .returning((supplier_orders::id, supplier_orders::supplier_id))
-        .get_results(c))?,
-    )
+    parts
+        .iter()
+        .map(|part| {
+            let id = prepared::query::<BigInt>(
+                "INSERT INTO supplier_orders (order_id, supplier_id, status, total_fen, \
+                   created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind::<BigInt, _>(part.order_id)
+            .bind::<BigInt, _>(part.supplier_id)
+            .bind::<Text, _>(part.status)
+            .bind::<BigInt, _>(part.total_fen)
+            .bind::<Timestamp, _>(part.created_at)
+            .bind::<Timestamp, _>(part.updated_at)
+            .get_result(conn)?;
+            Ok((id, part.supplier_id))
+        })
+        .collect()
 }
 
-/// Inserts the lines; returns their ids in the given order.
+/// Inserts the lines, one statement each; returns their ids in the given order.
 pub fn insert_lines(conn: &mut DbConn, lines: &[NewOrderLine]) -> AppResult<Vec<i64>> {
-    Ok(
-        with_backend!(conn, c => diesel::insert_into(order_lines::table)
-        .values(lines)
-        .returning(order_lines::id)
-        .get_results(c))?,
-    )
+    lines
+        .iter()
+        .map(|line| {
+            Ok(prepared::query::<BigInt>(
+                "INSERT INTO order_lines (order_id, supplier_order_id, shop_item_id, goods_id, \
+                   sku_id, supplier_id, shop_id, shopkeeper_member_id, title, sku_attributes, \
+                   unit_price_fen, quantity, amount_fen, commission_bps, tier, tier_bonus_bps, \
+                   commission_fen, tier_bonus_fen, no_commission_reason, created_at, \
+                   platform_fee_bps, commission_plan_id) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 RETURNING id",
+            )
+            .bind::<BigInt, _>(line.order_id)
+            .bind::<BigInt, _>(line.supplier_order_id)
+            .bind::<BigInt, _>(line.shop_item_id)
+            .bind::<BigInt, _>(line.goods_id)
+            .bind::<BigInt, _>(line.sku_id)
+            .bind::<BigInt, _>(line.supplier_id)
+            .bind::<BigInt, _>(line.shop_id)
+            .bind::<BigInt, _>(line.shopkeeper_member_id)
+            .bind::<Text, _>(&line.title)
+            .bind::<Text, _>(&line.sku_attributes)
+            .bind::<BigInt, _>(line.unit_price_fen)
+            .bind::<Integer, _>(line.quantity)
+            .bind::<BigInt, _>(line.amount_fen)
+            .bind::<Integer, _>(line.commission_bps)
+            .bind::<Text, _>(&line.tier)
+            .bind::<Integer, _>(line.tier_bonus_bps)
+            .bind::<BigInt, _>(line.commission_fen)
+            .bind::<BigInt, _>(line.tier_bonus_fen)
+            .bind::<Nullable<Text>, _>(&line.no_commission_reason)
+            .bind::<Timestamp, _>(line.created_at)
+            .bind::<Integer, _>(line.platform_fee_bps)
+            .bind::<Nullable<BigInt>, _>(line.commission_plan_id)
+            .get_result(conn)?)
+        })
+        .collect()
 }
 
 pub fn insert_event(conn: &mut DbConn, event: &NewOrderEvent) -> AppResult<()> {

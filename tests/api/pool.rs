@@ -63,6 +63,7 @@ async fn an_unreachable_database_gives_503_within_the_timeout() {
         checkout_timeout_ms: 500,
         sqlite_busy_timeout_ms: 100,
         postgres_lock_timeout_ms: 100,
+        postgres_plan_cache_mode: xiaopu::config::PlanCacheMode::Auto,
         retry_after_seconds: 1,
     })
     .unwrap();
@@ -124,4 +125,35 @@ async fn a_lock_held_elsewhere_gives_503_after_the_lock_timeout() {
         "the first attempt wrote nothing: {}",
         retried.text
     );
+}
+
+/// PostgreSQL connections run with the configured plan_cache_mode (and lock_timeout).
+#[actix_web::test]
+async fn postgres_connections_take_the_configured_session_settings() {
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = Text)]
+        value: String,
+    }
+    let app = TestApp::builder()
+        .with_settings(|s| {
+            s.database.postgres_plan_cache_mode = xiaopu::config::PlanCacheMode::ForceGenericPlan;
+            s.database.postgres_lock_timeout_ms = 1234;
+        })
+        .start()
+        .await;
+    if !app.database.is_postgres() {
+        return;
+    }
+    let mut conn = app.state.db.get().expect("a connection");
+    let show = |conn: &mut xiaopu::db::DbConn, name: &str| {
+        diesel::sql_query(format!("SELECT current_setting('{name}') AS value"))
+            .get_result::<Setting>(conn)
+            .unwrap()
+            .value
+    };
+    assert_eq!(show(&mut conn, "plan_cache_mode"), "force_generic_plan");
+    assert_eq!(show(&mut conn, "lock_timeout"), "1234ms");
 }
