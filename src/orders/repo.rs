@@ -62,15 +62,13 @@ pub fn orderable(
     shop_item_ids: &[i64],
     sku_ids: &[i64],
 ) -> AppResult<Vec<OrderableRow>> {
-    Ok(shop_items::table
+    let query = shop_items::table
         .inner_join(shops::table)
         .inner_join(
             goods::table
                 .inner_join(suppliers::table)
                 .inner_join(goods_skus::table),
         )
-        .filter(shop_items::id.eq_any(shop_item_ids))
-        .filter(goods_skus::id.eq_any(sku_ids))
         .select((
             shop_items::id,
             shop_items::removed_at,
@@ -91,7 +89,19 @@ pub fn orderable(
             goods_skus::per_buyer_limit,
             ShopOwnerTier,
         ))
-        .load(conn)?)
+        .into_boxed();
+    // A one-line order (the usual one) compares with plain values. With arrays, whose length
+    // a prepared statement does not know, PostgreSQL never settles on a generic plan and plans
+    // this five-table join again on every execution (and SQLite prepares it again).
+    let query = match (shop_item_ids, sku_ids) {
+        ([item], [sku]) => query
+            .filter(shop_items::id.eq(*item))
+            .filter(goods_skus::id.eq(*sku)),
+        _ => query
+            .filter(shop_items::id.eq_any(shop_item_ids))
+            .filter(goods_skus::id.eq_any(sku_ids)),
+    };
+    Ok(query.load(conn)?)
 }
 
 /// Takes `quantity` from the SKU's stock if that much is left; false if not. The conditional

@@ -90,10 +90,17 @@ pub fn rates_in_force(
     goods_ids: &[i64],
     at: NaiveDateTime,
 ) -> AppResult<HashMap<i64, (i64, Bps)>> {
-    let rows: Vec<(i64, i64, i32)> = commission_plan_targets::table
+    let query = commission_plan_targets::table
         .inner_join(commission_plans::table)
         .filter(commission_plan_targets::shop_id.eq(shop_id))
-        .filter(commission_plan_targets::goods_id.eq_any(goods_ids))
+        .into_boxed();
+    // One goods (a one-line order) as a plain value: a prepared statement keeps one plan for
+    // it, where an array of unknown length is planned again on every execution.
+    let query = match goods_ids {
+        [goods_id] => query.filter(commission_plan_targets::goods_id.eq(*goods_id)),
+        _ => query.filter(commission_plan_targets::goods_id.eq_any(goods_ids)),
+    };
+    let rows: Vec<(i64, i64, i32)> = query
         .filter(commission_plans::starts_at.le(at))
         .filter(commission_plans::ends_at.gt(at))
         .filter(
