@@ -29,8 +29,11 @@ DIR="$ROOT/bench/orders"
 BASE="http://127.0.0.1:$PORT"
 LOOP_TOOL="$TARGET/sqlite-loop/release/sqlite-loop"
 PLAN_TOOL="$TARGET/sqlite-plan/release/sqlite-plan"
+# PostgreSQL's plan_cache_mode for the server's connections and for pgbench's, so that the
+# ceiling plans the statements as the server does (the default is the server's default).
+PLAN_CACHE_MODE="${PLAN_CACHE_MODE:-force_custom_plan}"
 # No background jobs during the run; many logins are fine.
-SERVER_ENV="XIAOPU__JOBS__SCHEDULER_ENABLED=false XIAOPU__RATE_LIMIT__AUTH_MAX_REQUESTS=100000"
+SERVER_ENV="XIAOPU__JOBS__SCHEDULER_ENABLED=false XIAOPU__RATE_LIMIT__AUTH_MAX_REQUESTS=100000 XIAOPU__DATABASE__POSTGRES_PLAN_CACHE_MODE=$PLAN_CACHE_MODE"
 
 workdir=$(mktemp -d)
 server=
@@ -97,6 +100,12 @@ wrk_run() { # conns run-id
 
 declare -A R
 
+run_pgbench() { # clients plan_cache_mode
+  PGOPTIONS="-c plan_cache_mode=$2" pgbench -M prepared -n -c "$1" -j 2 -T "$CEILING_DURATION" -D buyer="$BUYER" \
+    -f "$DIR/pgbench-place.sql" "$PGBENCH_DB" >"$workdir/pgbench.out" 2>&1 \
+    || { cat "$workdir/pgbench.out" >&2; exit 1; }
+}
+
 run_app() { # db url
   local db=$1 c
   start_server "$2"
@@ -113,11 +122,12 @@ run_app() { # db url
     R[$db.$c.rps]=$RPS R[$db.$c.p50]=$P50 R[$db.$c.p99]=$P99 R[$db.$c.err]=$ERR
     if [ "$db" = postgres ]; then
       log "$db c=$c: pgbench"
-      pgbench -M prepared -n -c "$c" -j 2 -T "$CEILING_DURATION" -D buyer="$BUYER" \
-        -f "$DIR/pgbench-place.sql" "$PGBENCH_DB" >"$workdir/pgbench.out" 2>&1 \
-        || { cat "$workdir/pgbench.out" >&2; exit 1; }
+      run_pgbench "$c" "$PLAN_CACHE_MODE"
       R[$db.$c.ceiling]=$(awk '/^tps = / {printf "%.0f", $3}' "$workdir/pgbench.out")
       R[$db.$c.ceilinglat]=$(awk '/^latency average = / {printf "%.2f", $4}' "$workdir/pgbench.out")
+      # For reference: the same script with PostgreSQL's own default, auto (generic plans).
+      run_pgbench "$c" auto
+      R[$db.$c.auto]=$(awk '/^tps = / {printf "%.0f", $3}' "$workdir/pgbench.out")
     fi
   done
   stop_server
@@ -165,12 +175,14 @@ report() {
     echo "**$db**"
     echo
     if [ "$db" = postgres ]; then
-      echo "| clients | orders/s | p50 | p99 | errors | pgbench tps | pgbench mean | app / pgbench |"
-      echo "|---|---|---|---|---|---|---|---|"
+      echo "plan_cache_mode $PLAN_CACHE_MODE for the server and pgbench; the last column: pgbench with auto."
+      echo
+      echo "| clients | orders/s | p50 | p99 | errors | pgbench tps | pgbench mean | app / pgbench | pgbench tps, auto |"
+      echo "|---|---|---|---|---|---|---|---|---|"
       for c in $CONNS; do
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$c" "${R[$db.$c.rps]}" "${R[$db.$c.p50]}" "${R[$db.$c.p99]}" \
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$c" "${R[$db.$c.rps]}" "${R[$db.$c.p50]}" "${R[$db.$c.p99]}" \
           "${R[$db.$c.err]}" "${R[$db.$c.ceiling]}" "${R[$db.$c.ceilinglat]}" \
-          "$(awk -v a="${R[$db.$c.rps]}" -v b="${R[$db.$c.ceiling]}" 'BEGIN { printf "%.2f", a / b }')"
+          "$(awk -v a="${R[$db.$c.rps]}" -v b="${R[$db.$c.ceiling]}" 'BEGIN { printf "%.2f", a / b }')" "${R[$db.$c.auto]}"
       done
     else
       echo "| clients | orders/s | p50 | p99 | errors | bare loop tps | app / loop |"

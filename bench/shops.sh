@@ -18,8 +18,8 @@
 # then oha at 80% of the endpoint's peak rate (best of the connection counts) for p50/p99 at a
 # fixed rate (--latency-correction: latency counted from the scheduled send time, like pgbench -R).
 # On PostgreSQL also pgbench with bench/shops/pgbench-*.sql (one transaction = every statement one
-# request runs), saturated (the ceiling) and at the same fixed rate (-R), with the generic plans
-# the server's prepared statements use in steady state (plan_cache_mode = force_generic_plan). Query plans go to
+# request runs), saturated (the ceiling) and at the same fixed rate (-R), with the server's
+# plan_cache_mode ($PLAN_CACHE_MODE, default the server's default, force_custom_plan). Query plans go to
 # bench/shops/plans-postgres.txt and plans-sqlite.txt, the last tables to bench/shops/last-run.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +37,8 @@ RATE_SHARE="${RATE_SHARE:-0.8}"
 PORT="${PORT:-18556}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 PGBENCH_DB="${PGBENCH_DB:-xiaopu_bench}"
+PLAN_CACHE_MODE="${PLAN_CACHE_MODE:-force_custom_plan}"
+export XIAOPU__DATABASE__POSTGRES_PLAN_CACHE_MODE="$PLAN_CACHE_MODE"
 SHOP_NO=025746          # shop 42 of the seed
 DIR="$ROOT/bench/shops"
 PAGE_PATH="/api/v1/shops/$SHOP_NO/items"
@@ -138,7 +140,7 @@ pgbench_run() { # endpoint conns [rate]
   # The plan the server's prepared statements settle on from their 6th execution on each
   # connection (see plans-postgres.txt); pgbench's connections are new on every run, so without
   # this each run would be dominated by the first five (custom-plan) executions of the page query.
-  PGOPTIONS="-c plan_cache_mode=force_generic_plan" pgbench -M prepared -n -c "$2" -j 2 -T "$PGBENCH_DURATION" "${extra[@]}" -D shop_no="$SHOP_NO" -D status=open -D page_goods="$PAGE_GOODS" \
+  PGOPTIONS="-c plan_cache_mode=$PLAN_CACHE_MODE" pgbench -M prepared -n -c "$2" -j 2 -T "$PGBENCH_DURATION" "${extra[@]}" -D shop_no="$SHOP_NO" -D status=open -D page_goods="$PAGE_GOODS" \
     -f "$DIR/pgbench-$1.sql" "$PGBENCH_DB" >"$workdir/pgbench.out" 2>&1 || { cat "$workdir/pgbench.out" >&2; exit 1; }
   TPS=$(awk '/^tps = / {printf "%.0f", $3}' "$workdir/pgbench.out")
   LAT=$(awk '/^latency average = / {printf "%.2f", $4}' "$workdir/pgbench.out")
