@@ -2,9 +2,9 @@
 //!
 //! Diesel keeps its SELECTs prepared but marks every UPDATE, every `sql_query` and (on
 //! PostgreSQL) every INSERT unsafe to cache, so those are parsed and planned again on each
-//! execution. On the order placement's hot path that was most of the database's extra work
-//! against the same statements run prepared (BENCHMARKS.md, "Order placement"). A statement
-//! built here is cached by its text on the connection, like diesel's own SELECTs.
+//! execution. On the order placement's hot path that was a good part of the database's extra
+//! work against the same statements run prepared (BENCHMARKS.md, "Order placement"). A
+//! statement built here is cached by its text on the connection, like diesel's own SELECTs.
 //!
 //! The text marks each bind with `?`; the backend's own placeholder (`$1` or `?`) goes in its
 //! place, so one text serves both backends. `?` must not appear otherwise in the text.
