@@ -90,9 +90,10 @@ pub fn orderable(
             ShopOwnerTier,
         ))
         .into_boxed();
-    // A one-line order (the usual one) compares with plain values. With arrays, whose length
-    // a prepared statement does not know, PostgreSQL never settles on a generic plan and plans
-    // this five-table join again on every execution (and SQLite prepares it again).
+    // A one-line order (the usual one) compares with plain values, which keeps the statement
+    // cached on SQLite (diesel never caches `IN (…)`) and lets PostgreSQL under
+    // plan_cache_mode = auto settle on a generic plan: for arrays of unknown length it plans
+    // this five-table join again on every execution.
     let query = match (shop_item_ids, sku_ids) {
         ([item], [sku]) => query
             .filter(shop_items::id.eq(*item))

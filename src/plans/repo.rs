@@ -94,8 +94,8 @@ pub fn rates_in_force(
         .inner_join(commission_plans::table)
         .filter(commission_plan_targets::shop_id.eq(shop_id))
         .into_boxed();
-    // One goods (a one-line order) as a plain value: a prepared statement keeps one plan for
-    // it, where an array of unknown length is planned again on every execution.
+    // One goods (a one-line order) as a plain value, as `orders::repo::orderable` does: cached
+    // on SQLite, and one generic plan on PostgreSQL under plan_cache_mode = auto.
     let query = match goods_ids {
         [goods_id] => query.filter(commission_plan_targets::goods_id.eq(*goods_id)),
         _ => query.filter(commission_plan_targets::goods_id.eq_any(goods_ids)),

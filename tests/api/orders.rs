@@ -399,67 +399,85 @@ async fn a_shopkeeper_buying_from_their_own_shop_earns_nothing_and_it_says_why()
 #[actix_web::test]
 async fn a_one_line_placement_sends_eight_statements() {
     // Without a per-buyer limit (a limit adds the query of earlier purchases). The eight: the
-    // key, the items, the stock, the shop's targeted plan rates, the order, its part, its line,
-    // the key's stored response.
+    // key, the items, the stock, the order, its part, the shop's targeted plan rates, its line,
+    // the key's stored response. All eight are prepared by the first placement on a connection
+    // and only executed by the next: none is parsed (and planned) again.
     let mut goods = goods_body();
     goods["skus"][0]["per_buyer_limit"] = Value::Null;
     let m = market_with(goods).await;
     let body: xiaopu::orders::dto::PlaceOrderRequest =
         serde_json::from_value(order_body(&[(m.item_id, m.sku_id, 1)])).unwrap();
     let wanted = xiaopu::orders::rules::check_request(&body).unwrap();
-    let statements = Arc::new(Mutex::new(Vec::<String>::new()));
-    let seen = statements.clone();
     let settings = m.app.state.settings.clone();
     let buyer = m.buyer.member;
-    let key = {
-        let request = actix_web::test::TestRequest::default()
-            .insert_header(("Idempotency-Key", "count-1"))
-            .to_http_request();
-        IdempotencyKey::from_request(&request).unwrap()
-    };
-    let outcome = m
-        .app
-        .state
-        .db
-        .read(move |conn| {
-            use diesel::connection::{Connection, InstrumentationEvent};
-            conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-                if let InstrumentationEvent::StartQuery { query, .. } = event {
-                    seen.lock().unwrap().push(query.to_string());
-                }
-            });
-            let idempotent = Idempotent {
-                member: buyer,
-                scope: "orders.place",
-                key,
-                request_hash: request_hash("orders.place", &body),
-                status: actix_web::http::StatusCode::CREATED,
-            };
-            let outcome = idempotent.run_in(conn, |conn| {
-                xiaopu::orders::placement::place(conn, &settings, buyer, &body, &wanted)
-            });
-            conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
-            outcome
-        })
-        .await
-        .unwrap();
-    assert!(
-        matches!(outcome, Outcome::Done(ref s) if s.status == 201),
-        "{outcome:?}"
+    // A connection of its own, so that nothing is cached on it before the first placement.
+    let manager = xiaopu::db::DbConnectionManager::new(
+        xiaopu::db::DatabaseUrl::parse(&settings.database.url).unwrap(),
+        &settings.database,
     );
-    let statements = statements.lock().unwrap();
-    // Transaction control aside (BEGIN, COMMIT, and the SAVEPOINT pairs diesel wraps a
-    // multi-row insert in on SQLite).
-    let data: Vec<&String> = statements
-        .iter()
-        .filter(|sql| {
-            let sql = sql.trim().to_uppercase();
-            !["BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"]
-                .iter()
-                .any(|control| sql.starts_with(control))
-        })
-        .collect();
-    assert_eq!(data.len(), 8, "{data:#?}");
+    let mut conn = manager.connect_now().expect("a connection");
+
+    // Places one order; returns the data statements it started (their SQL, without binds) and
+    // the statements it prepared into the connection's cache.
+    let mut place = |key: &str| {
+        use diesel::connection::{Connection, InstrumentationEvent};
+        let events = Arc::new(Mutex::new((Vec::<String>::new(), Vec::<String>::new())));
+        let seen = events.clone();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            let mut seen = seen.lock().unwrap();
+            match event {
+                InstrumentationEvent::StartQuery { query, .. } => {
+                    let query = query.to_string();
+                    let sql = query.split(" -- binds: ").next().unwrap_or_default();
+                    seen.0.push(sql.to_owned());
+                }
+                InstrumentationEvent::CacheQuery { sql, .. } => seen.1.push(sql.to_owned()),
+                _ => {}
+            }
+        });
+        let request = actix_web::test::TestRequest::default()
+            .insert_header(("Idempotency-Key", key))
+            .to_http_request();
+        let idempotent = Idempotent {
+            member: buyer,
+            scope: "orders.place",
+            key: IdempotencyKey::from_request(&request).unwrap(),
+            request_hash: request_hash("orders.place", &body),
+            status: actix_web::http::StatusCode::CREATED,
+        };
+        let outcome = idempotent.run_in(&mut conn, |conn| {
+            xiaopu::orders::placement::place(conn, &settings, buyer, &body, &wanted)
+        });
+        conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+        assert!(
+            matches!(outcome, Ok(Outcome::Done(ref s)) if s.status == 201),
+            "{outcome:?}"
+        );
+        let (started, cached) = events.lock().unwrap().clone();
+        // Transaction control aside (BEGIN, COMMIT).
+        let data: Vec<String> = started
+            .into_iter()
+            .filter(|sql| {
+                let sql = sql.trim().to_uppercase();
+                !["BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"]
+                    .iter()
+                    .any(|control| sql.starts_with(control))
+            })
+            .collect();
+        (data, cached)
+    };
+
+    let (first, prepared_by_first) = place("count-1");
+    assert_eq!(first.len(), 8, "{first:#?}");
+    let (second, prepared_by_second) = place("count-2");
+    assert_eq!(second.len(), 8, "{second:#?}");
+    for sql in &second {
+        assert!(
+            prepared_by_first.contains(sql),
+            "not kept prepared by the first placement: {sql}"
+        );
+    }
+    assert!(prepared_by_second.is_empty(), "{prepared_by_second:#?}");
 }
 
 /// A callback signed with the test secret, as the sandbox gateway would send it.
