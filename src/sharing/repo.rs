@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::{share_codes, shop_items, shops};
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::with_backend;
 
 /// The item's code still in use, if any.
 pub fn active_code(conn: &mut DbConn, shop_item_id: i64) -> AppResult<Option<String>> {
@@ -17,29 +18,25 @@ pub fn active_code(conn: &mut DbConn, shop_item_id: i64) -> AppResult<Option<Str
         .optional()?)
 }
 
-/// Stores a new code; false if the code is already taken (the caller draws another).
+/// Stores a new code for the item. False when nothing was stored: the code is taken, or the
+/// item already has a code in use (made by a simultaneous request; at most one is in use, by
+/// the unique index `share_codes_one_active_idx`).
 pub fn insert(
     conn: &mut DbConn,
     code: &str,
     shop_item_id: i64,
     now: NaiveDateTime,
 ) -> AppResult<bool> {
-    let taken: i64 = share_codes::table
-        .filter(share_codes::code.eq(code))
-        .count()
-        .get_result(conn)?;
-    if taken > 0 {
-        return Ok(false);
-    }
-    diesel::insert_into(share_codes::table)
+    let inserted = with_backend!(conn, c => diesel::insert_into(share_codes::table)
         .values((
             share_codes::code.eq(code),
             share_codes::shop_item_id.eq(shop_item_id),
             share_codes::visits.eq(0_i64),
             share_codes::created_at.eq(now),
         ))
-        .execute(conn)?;
-    Ok(true)
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(inserted == 1)
 }
 
 /// What a code points to while it resolves: (shop number, shop item id, visits so far).

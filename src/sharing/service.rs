@@ -23,20 +23,23 @@ pub fn share(
 ) -> AppResult<(ShareView, bool)> {
     let shop = crate::shops::service::open_own_shop(conn, member, shop_id)?;
     let item = crate::curation::service::live_item(conn, shop.id, item_id)?;
-    let (code, created) = match repo::active_code(conn, item.id)? {
-        Some(code) => (code, false),
-        None => (new_code(conn, item.id)?, true),
-    };
+    let (code, created) = code_for(conn, item.id)?;
     let detail = crate::storefront::service::item_detail(conn, settings, shop, item.id)?;
     Ok((view(settings, code, &detail), created))
 }
 
-fn new_code(conn: &mut DbConn, item_id: i64) -> AppResult<String> {
+/// The item's code in use, made if there is none; true when made by this call.
+fn code_for(conn: &mut DbConn, item_id: i64) -> AppResult<(String, bool)> {
     let now = crate::clock::now();
     for _ in 0..10 {
+        if let Some(code) = repo::active_code(conn, item_id)? {
+            return Ok((code, false));
+        }
+        // Not stored when the code is taken or a simultaneous share made the item's code
+        // meanwhile; the next round tells which.
         let code = rules::random_code();
         if repo::insert(conn, &code, item_id, now)? {
-            return Ok(code);
+            return Ok((code, true));
         }
     }
     Err(AppError::unavailable("no free share code found; retry"))

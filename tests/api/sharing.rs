@@ -143,3 +143,47 @@ async fn a_share_code_opens_the_item_counts_visits_and_its_poster_qr_decodes_to_
         404
     );
 }
+
+#[actix_web::test]
+async fn simultaneous_first_shares_of_an_item_make_one_code() {
+    let app = TestApp::start().await;
+    let supplier = app.active_supplier("s@b.cn", CREDIT_CODES[0]).await;
+    let admin = supplier.admin.clone();
+    let goods_id = app.listed_goods(&supplier, &goods_body()).await;
+    let (keeper, shop_id, _) = app.shopkeeper("k@b.cn", 1, "阿明的零食铺", &admin).await;
+    let token = Some(keeper.access.as_str());
+    let item_id = app
+        .post(
+            &format!("/api/v1/me/shops/{shop_id}/items"),
+            &json!({"goods_id": goods_id, "recommendation": "好吃"}),
+            token,
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let share_path = format!("/api/v1/me/shops/{shop_id}/items/{item_id}/share");
+
+    let body = json!({});
+    let replies =
+        futures_util::future::join_all((0..12).map(|_| app.post(&share_path, &body, token))).await;
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    assert_eq!(
+        (
+            statuses.iter().filter(|s| **s == 201).count(),
+            statuses.iter().filter(|s| **s == 200).count()
+        ),
+        (1, 11),
+        "one share makes the code, the others get it: {statuses:?}"
+    );
+    let codes: std::collections::BTreeSet<String> = replies
+        .iter()
+        .map(|r| r.json()["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 1, "{codes:?}");
+    let code = codes.into_iter().next().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/share/{code}"), None).await.status,
+        200
+    );
+}

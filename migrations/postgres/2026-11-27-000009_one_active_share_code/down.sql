@@ -1,0 +1,1 @@
+DROP INDEX share_codes_one_active_idx;
