@@ -268,6 +268,24 @@ async fn three_shards_decide_exactly_what_one_worker_does() {
     assert_eq!(history(&m, "2026-10").await, sharded);
 }
 
+#[actix_web::test]
+async fn a_row_already_recorded_for_the_month_is_kept_and_the_others_are_decided() {
+    let m = tier_market().await;
+    let mut members = several_shopkeepers(&m).await;
+    // As an override made before the run leaves it; the run alone would make this Super of
+    // September an Elite.
+    record_tier(&m, members[1], "2026-10", "rookie").await;
+    let recorded = history(&m, "2026-10").await;
+    finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
+    let rows = history(&m, "2026-10").await;
+    members.sort();
+    assert_eq!(rows.iter().map(|row| row.0).collect::<Vec<_>>(), members);
+    assert_eq!(
+        rows.iter().find(|row| row.0 == recorded[0].0),
+        Some(&recorded[0])
+    );
+}
+
 /// Deletes the month's decisions and runs, to run it again from scratch.
 async fn forget_month(m: &Market, month: &str) {
     let month = month.to_owned();
