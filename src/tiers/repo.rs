@@ -171,7 +171,7 @@ pub fn for_each_shopkeeper_month(
             )
         }
     };
-    let shopkeepers = in_shard("m.id", &mut params);
+    let shopkeepers = in_shard("sh.owner_member_id", &mut params);
     let lines = in_shard("l.shopkeeper_member_id", &mut params);
     let figures = figures_sql(&lines, &mut params);
     let sql = format!(
@@ -181,8 +181,7 @@ pub fn for_each_shopkeeper_month(
            COALESCE(p.tier, (SELECT h.tier FROM tier_history h WHERE h.member_id = s.id AND h.month < {month} \
              ORDER BY h.month DESC LIMIT 1)) AS previous_tier, \
            COALESCE(v.n, 0) AS serious_violations \
-         FROM (SELECT m.id FROM members m WHERE {shopkeepers} \
-           AND EXISTS (SELECT 1 FROM shops sh WHERE sh.owner_member_id = m.id)) s \
+         FROM (SELECT DISTINCT sh.owner_member_id AS id FROM shops sh WHERE {shopkeepers}) s \
          LEFT JOIN ({figures}) f ON f.member_id = s.id \
          LEFT JOIN tier_history p ON p.member_id = s.id AND p.month = {} \
          LEFT JOIN (SELECT member_id, CAST(COUNT(*) AS BIGINT) AS n FROM member_violations \
