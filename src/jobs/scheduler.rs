@@ -56,24 +56,18 @@ pub fn start(state: Arc<AppState>) {
 /// process; another server running it at the same time is left to it.
 fn start_tier_schedule(state: Arc<AppState>, holder: String) {
     use crate::tiers::engine::{self, Outcome, RunOptions};
-    use chrono::{Datelike, TimeZone};
     std::thread::Builder::new()
         .name("job-tiers".to_owned())
         .spawn(move || {
             let tiers = &state.settings.tiers;
-            let run_at = chrono::NaiveTime::parse_from_str(&tiers.run_at, "%H:%M")
-                .expect("validated at start-up");
             let mut done: Option<crate::tiers::months::Month> = None;
             loop {
                 std::thread::sleep(Duration::from_secs(60));
-                let now = crate::clock::now();
-                let local = tiers.time_zone.from_utc_datetime(&now);
-                let due = local.day() > tiers.run_day
-                    || (local.day() == tiers.run_day && local.time() >= run_at);
-                let month = engine::month_just_ended(tiers);
-                if !due || done == Some(month) {
+                let Some(month) = engine::scheduled_month(crate::clock::now(), tiers)
+                    .filter(|month| done != Some(*month))
+                else {
                     continue;
-                }
+                };
                 let options = RunOptions {
                     month,
                     shard: crate::tiers::repo::Shard::WHOLE,

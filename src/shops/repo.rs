@@ -125,19 +125,15 @@ pub fn decide_verification(
     Ok(updated == 1)
 }
 
-pub fn shop_no_taken(conn: &mut DbConn, shop_no: &str) -> AppResult<bool> {
-    let count: i64 = shops::table
-        .filter(shops::shop_no.eq(shop_no))
-        .count()
-        .get_result(conn)?;
-    Ok(count > 0)
-}
-
-pub fn insert_shop(conn: &mut DbConn, new: &NewShop) -> AppResult<i64> {
-    let inserted: Result<i64, diesel::result::Error> = with_backend!(conn, c => diesel::insert_into(shops::table)
+/// Inserts the shop; None if its number is taken (the insert skips, so a transaction goes on).
+pub fn insert_shop(conn: &mut DbConn, new: &NewShop) -> AppResult<Option<i64>> {
+    let inserted: Result<Option<i64>, diesel::result::Error> = with_backend!(conn, c => diesel::insert_into(shops::table)
         .values(new)
+        .on_conflict(shops::shop_no)
+        .do_nothing()
         .returning(shops::id)
-        .get_result(c));
+        .get_result(c)
+        .optional());
     inserted.map_err(name_taken)
 }
 

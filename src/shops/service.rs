@@ -188,31 +188,42 @@ pub fn open(
         return Err(AppError::Validation(errors));
     }
     let now = crate::clock::now();
-    let shop_no = free_shop_no(conn)?;
-    let id = repo::insert_shop(
+    let new = NewShop {
+        owner_member_id: member.0,
+        shop_no: String::new(),
+        name_key: rules::fold_name(&name),
+        name,
+        logo_url: request.logo_url,
+        description: request.description,
+        status: rules::STATUS_OPEN,
+        item_count: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let id = insert_with_free_shop_no(
         conn,
-        &NewShop {
-            owner_member_id: member.0,
-            shop_no,
-            name_key: rules::fold_name(&name),
-            name,
-            logo_url: request.logo_url,
-            description: request.description,
-            status: rules::STATUS_OPEN,
-            item_count: 0,
-            created_at: now,
-            updated_at: now,
-        },
+        new,
+        std::iter::repeat_with(rules::random_shop_no).take(SHOP_NO_ATTEMPTS),
     )?;
     shop(conn, id)
 }
 
-/// A shop number no shop has ever had (numbers are never reissued: shops are never deleted).
-fn free_shop_no(conn: &mut DbConn) -> AppResult<String> {
-    for _ in 0..50 {
-        let candidate = rules::random_shop_no();
-        if !repo::shop_no_taken(conn, &candidate)? {
-            return Ok(candidate);
+/// Random numbers tried before a shop opening gives up (with 900,000 numbers, 50 taken in a
+/// row means the space is nearly full).
+const SHOP_NO_ATTEMPTS: usize = 50;
+
+/// Inserts the shop with the first of `candidates` that no shop has ever had (numbers are
+/// never reissued: shops are never deleted). A number taken, also by an opening at the same
+/// moment, is skipped by the insert itself, so the next one is tried.
+pub fn insert_with_free_shop_no(
+    conn: &mut DbConn,
+    mut new: NewShop,
+    candidates: impl IntoIterator<Item = String>,
+) -> AppResult<i64> {
+    for candidate in candidates {
+        new.shop_no = candidate;
+        if let Some(id) = repo::insert_shop(conn, &new)? {
+            return Ok(id);
         }
     }
     Err(AppError::unavailable("no free shop number found; retry"))
@@ -233,9 +244,16 @@ fn may_open_another(
     if crate::tiers::repo::violations_since(conn, member, since)? > 0 {
         return Ok(false);
     }
-    let months = i64::from(settings.shops.multi_shop_tier_months);
-    let tiers = crate::tiers::recent(conn, member, months)?;
-    Ok(tiers.len() as i64 == months
+    // The months just ended, in a row: an Elite year long past is not sustained operation.
+    let mut month = crate::tiers::months::Month::of(crate::clock::now(), settings.tiers.time_zone);
+    let months: Vec<String> = (0..settings.shops.multi_shop_tier_months)
+        .map(|_| {
+            month = month.previous();
+            month.label()
+        })
+        .collect();
+    let tiers = crate::tiers::of_months(conn, member, &months)?;
+    Ok(tiers.len() == months.len()
         && tiers
             .iter()
             .all(|tier| rules::MULTI_SHOP_TIERS.contains(tier)))

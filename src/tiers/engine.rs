@@ -116,7 +116,22 @@ pub fn parse_shard(text: &str) -> AppResult<Shard> {
 
 /// The month a run without `--month` recalculates: the one just ended in the business zone.
 pub fn month_just_ended(settings: &TierSettings) -> Month {
-    Month::of(crate::clock::now(), settings.time_zone).previous()
+    month_ended_before(crate::clock::now(), settings)
+}
+
+fn month_ended_before(now: chrono::NaiveDateTime, settings: &TierSettings) -> Month {
+    Month::of(now, settings.time_zone).previous()
+}
+
+/// The month the scheduler should have recalculated by `now` (UTC): the one just ended, once
+/// `tiers.run_day` at `tiers.run_at` (business time) has come; before that, none.
+pub fn scheduled_month(now: chrono::NaiveDateTime, settings: &TierSettings) -> Option<Month> {
+    use chrono::{Datelike, TimeZone};
+    let run_at = chrono::NaiveTime::parse_from_str(&settings.run_at, "%H:%M").ok()?;
+    let local = settings.time_zone.from_utc_datetime(&now);
+    let due = local.day() > settings.run_day
+        || (local.day() == settings.run_day && local.time() >= run_at);
+    due.then(|| month_ended_before(now, settings))
 }
 
 /// Runs (or resumes) the month for the shard; `progress(done, total)` after every batch
@@ -344,5 +359,48 @@ fn decide(
         serious_violations: figures.serious_violations,
         reason: decision.reason,
         run_id: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(utc: &str) -> chrono::NaiveDateTime {
+        chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    #[test]
+    fn the_schedule_runs_the_month_just_ended_from_00_05_on_the_1st_in_shanghai() {
+        let settings = crate::config::Settings::load_from(None, &Default::default())
+            .expect("defaults are valid")
+            .tiers;
+        assert_eq!((settings.run_day, settings.run_at.as_str()), (1, "00:05"));
+        let november = Month::parse("2026-11").unwrap();
+        let october = Month::parse("2026-10").unwrap();
+        // 1 December 00:04:59 in Shanghai is 30 November 16:04:59 UTC: not yet.
+        assert_eq!(scheduled_month(at("2026-11-30 16:04:59"), &settings), None);
+        assert_eq!(
+            scheduled_month(at("2026-11-30 16:05:00"), &settings),
+            Some(november)
+        );
+        // A server started later in the month still runs it (once: the engine remembers).
+        assert_eq!(
+            scheduled_month(at("2026-12-20 08:00:00"), &settings),
+            Some(november)
+        );
+        // 30 November 23:59 in Shanghai: November is not over, October was due.
+        assert_eq!(
+            scheduled_month(at("2026-11-30 15:59:00"), &settings),
+            Some(october)
+        );
+        assert_eq!(
+            month_ended_before(at("2026-11-30 16:00:00"), &settings),
+            november
+        );
+        assert_eq!(
+            month_ended_before(at("2026-11-30 15:59:59"), &settings),
+            october
+        );
     }
 }

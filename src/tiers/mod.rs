@@ -68,6 +68,16 @@ pub fn recent(conn: &mut DbConn, member: MemberId, months: i64) -> AppResult<Vec
     Ok(tiers.iter().filter_map(|t| Tier::parse(t)).collect())
 }
 
+/// The member's recorded tiers of these months (a month without a row: none).
+pub fn of_months(conn: &mut DbConn, member: MemberId, months: &[String]) -> AppResult<Vec<Tier>> {
+    let tiers: Vec<String> = tier_history::table
+        .filter(tier_history::member_id.eq(member.0))
+        .filter(tier_history::month.eq_any(months))
+        .select(tier_history::tier)
+        .load(conn)?;
+    Ok(tiers.iter().filter_map(|t| Tier::parse(t)).collect())
+}
+
 /// The member's tier now: the latest recorded month, or Rookie.
 pub fn current(conn: &mut DbConn, member: MemberId) -> AppResult<Tier> {
     Ok(recent(conn, member, 1)?

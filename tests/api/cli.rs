@@ -323,8 +323,28 @@ fn a_seeded_month_is_reproducible_and_the_engine_decides_every_shopkeeper() {
         .unwrap();
     assert!(!again.status.success());
 
+    // A dry run decides the same and writes nothing.
+    let dry = run(&first, &["tiers", "run", "--month", "2026-10", "--dry-run"]);
+    assert!(dry.contains("dry run: nothing written"), "{dry}");
+    let db = crate::support::migrated_db(&test_settings(&first.url));
+    assert!(decisions(&db, "2026-10").is_empty());
+    let runs: i64 = xiaopu::db::schema::tier_runs::table
+        .count()
+        .get_result(&mut *db.get().unwrap())
+        .unwrap();
+    assert_eq!(runs, 0);
     let summary = run(&first, &["tiers", "run", "--month", "2026-10"]);
     assert!(summary.contains("shopkeepers: 60"), "{summary}");
+    let decided = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| {
+                line.contains("before:") || line.contains("after:") || line.contains("promoted")
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(decided(&dry), decided(&summary));
+    assert_eq!(decisions(&db, "2026-10").len(), 60);
     let check = run(&first, &["ledger", "check"]);
     assert!(!check.is_empty());
 }
@@ -437,4 +457,143 @@ async fn seed_demo_fills_an_empty_database_once_and_refuses_one_with_other_membe
         .get_result(&mut *db.get().unwrap())
         .unwrap();
     assert_eq!(count, 1);
+}
+
+/// What a month's run decided, without when: (member, tier, previous tier, gmv, orders,
+/// buyers, refund rate, reason).
+type Decision = (i64, String, Option<String>, i64, i64, i64, i32, String);
+
+fn decisions(db: &xiaopu::db::Db, month: &str) -> Vec<Decision> {
+    use xiaopu::db::schema::tier_history as h;
+    h::table
+        .filter(h::month.eq(month))
+        .order(h::member_id)
+        .select((
+            h::member_id,
+            h::tier,
+            h::previous_tier,
+            h::gmv_fen,
+            h::orders,
+            h::buyers,
+            h::refund_rate_bps,
+            h::reason,
+        ))
+        .load(&mut *db.get().unwrap())
+        .unwrap()
+}
+
+#[test]
+fn a_tier_run_killed_with_sigkill_mid_month_resumes_to_the_uninterrupted_result() {
+    const SHOPKEEPERS: i64 = 1500;
+    let seed = |database: &TestDatabase| {
+        let output = xiaopu()
+            .args(["seed", "--shopkeepers", &SHOPKEEPERS.to_string()])
+            .args([
+                "--orders-per-shopkeeper",
+                "3",
+                "--month",
+                "2026-10",
+                "--seed",
+                "11",
+            ])
+            .env("DATABASE_URL", &database.url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        crate::support::migrated_db(&test_settings(&database.url))
+    };
+    // One shopkeeper a batch: a commit each, so the kill lands between or inside batches.
+    let tiers_run = |database: &TestDatabase| {
+        let mut command = xiaopu();
+        command
+            .args(["tiers", "run", "--month", "2026-10"])
+            .env("DATABASE_URL", &database.url)
+            .env("XIAOPU__TIERS__BATCH_SIZE", "1");
+        command
+    };
+
+    let clean = TestDatabase::new();
+    let clean_db = seed(&clean);
+    let output = tiers_run(&clean).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let clean_summary = String::from_utf8_lossy(&output.stdout).into_owned();
+    // Not a terminal: the progress goes to the log.
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("tier run progress"),
+        "no progress in the log"
+    );
+    let uninterrupted = decisions(&clean_db, "2026-10");
+    assert_eq!(uninterrupted.len() as i64, SHOPKEEPERS);
+
+    let killed = TestDatabase::new();
+    let killed_db = seed(&killed);
+    let mut child = tiers_run(&killed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let written = || decisions(&killed_db, "2026-10").len() as i64;
+    let started = std::time::Instant::now();
+    while written() < SHOPKEEPERS / 10 {
+        assert!(started.elapsed().as_secs() < 60, "the run made no progress");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before the kill"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let at_kill = written();
+    assert!(
+        at_kill < SHOPKEEPERS,
+        "killed too late to prove anything ({at_kill} written)"
+    );
+
+    // The dead holder's run looks alive for a while: the rerun is refused, not doubled.
+    let refused = tiers_run(&killed).output().unwrap();
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert_eq!(written(), at_kill);
+    // Once it has shown no life for five minutes, a rerun finishes the month.
+    {
+        use xiaopu::db::schema::tier_runs;
+        let mut conn = killed_db.get().unwrap();
+        let stale = xiaopu::clock::now() - chrono::Duration::minutes(6);
+        diesel::update(tier_runs::table)
+            .set(tier_runs::heartbeat_at.eq(stale))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let resumed = tiers_run(&killed).output().unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    assert_eq!(decisions(&killed_db, "2026-10"), uninterrupted);
+    // The summary of the resumed run counts what the dead process did too.
+    let counts = |summary: &str| -> Vec<String> {
+        summary
+            .lines()
+            .filter(|line| !line.contains("duration") && !line.starts_with("tiers "))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        counts(&String::from_utf8_lossy(&resumed.stdout)),
+        counts(&clean_summary)
+    );
 }

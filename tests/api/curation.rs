@@ -69,7 +69,8 @@ async fn a_shopkeeper_curates_listed_goods_and_never_touches_supplier_fields() {
     assert_eq!(too_long.status, 422);
 
     // Mass assignment: supplier-owned fields are refused and the goods row stays as it was.
-    let goods_before: (String, i64, i32) = goods_row(&app, listed).await;
+    let goods_before = goods_row(&app, listed).await;
+    assert!(!goods_before.1.is_empty());
     for field in ["price_fen", "title", "stock", "commission_bps"] {
         let mut body = json!({"goods_id": listed, "recommendation": "x"});
         body[field] = json!(1);
@@ -183,16 +184,53 @@ async fn a_shopkeeper_curates_listed_goods_and_never_touches_supplier_fields() {
         )
         .await;
     assert_eq!(re_added.status, 201, "{}", re_added.text);
+
+    // Listed goods of a supplier that became inactive (deposit short) cannot be added.
+    let third = app.listed_goods(&supplier, &goods_body()).await;
+    let deduction = app
+        .post(
+            &format!("/api/v1/admin/suppliers/{}/deposit/deductions", supplier.supplier_id),
+            &json!({"amount_fen": 600_000, "kind": "penalty", "reason": "fake tracking number", "case_reference": "V-2"}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(
+        deduction.json()["deposit"]["supplier"]["active"],
+        false,
+        "{}",
+        deduction.text
+    );
+    let inactive = app
+        .post(
+            &items_path(shop_id),
+            &json!({"goods_id": third, "recommendation": "supplier gone"}),
+            token,
+        )
+        .await;
+    assert_eq!(inactive.status, 422, "{}", inactive.text);
+    assert_eq!(inactive.json()["errors"][0]["field"], "goods_id");
+    assert_eq!(inactive.json()["errors"][0]["code"], "unavailable");
 }
 
-async fn goods_row(app: &TestApp, id: i64) -> (String, i64, i32) {
+/// What a supplier owns of goods: title, lowest price, commission, and each SKU's price and
+/// stock.
+type GoodsRow = ((String, i64, i32), Vec<(i64, i64)>);
+
+async fn goods_row(app: &TestApp, id: i64) -> GoodsRow {
+    use xiaopu::db::schema::goods_skus;
     app.state
         .db
         .read(move |conn| {
-            Ok(goods::table
+            let goods = goods::table
                 .find(id)
                 .select((goods::title, goods::min_price_fen, goods::commission_bps))
-                .first(conn)?)
+                .first(conn)?;
+            let skus = goods_skus::table
+                .filter(goods_skus::goods_id.eq(id))
+                .order(goods_skus::id)
+                .select((goods_skus::price_fen, goods_skus::stock))
+                .load(conn)?;
+            Ok((goods, skus))
         })
         .await
         .unwrap()

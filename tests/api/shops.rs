@@ -127,8 +127,8 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
     );
 
     // Elite or Super for three recorded months in a row opens the door to a second shop.
-    let record_tiers = |tiers: &'static [(&'static str, &'static str)]| {
-        let member_id = member.member.0;
+    let record_tiers = |tiers: &[(&'static str, &'static str)]| {
+        let (member_id, tiers) = (member.member.0, tiers.to_vec());
         app.state.db.write(move |conn| {
             use diesel::prelude::*;
             use xiaopu::db::schema::tier_history;
@@ -136,8 +136,8 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
                 diesel::insert_into(tier_history::table)
                     .values((
                         tier_history::member_id.eq(member_id),
-                        tier_history::month.eq(*month),
-                        tier_history::tier.eq(*tier),
+                        tier_history::month.eq(month),
+                        tier_history::tier.eq(tier),
                         tier_history::created_at.eq(xiaopu::clock::now()),
                     ))
                     .execute(conn)?;
@@ -145,21 +145,51 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
             Ok(())
         })
     };
+    // The months just ended, newest first.
+    let zone = app.state.settings.tiers.time_zone;
+    let mut month = xiaopu::tiers::months::Month::of(xiaopu::clock::now(), zone);
+    let [last, second_last, third_last, fourth_last] = [(); 4].map(|_| {
+        month = month.previous();
+        &*month.label().leak()
+    });
+    let second_body = json!({"name": "第二家店"});
+    let open_second = || app.post("/api/v1/shops", &second_body, Some(&member.access));
+    // Elite long ago, and in the months just ended with a gap: not sustained.
     record_tiers(&[
-        ("2026-08", "senior"),
-        ("2026-09", "elite"),
-        ("2026-10", "super"),
+        ("2024-01", "super"),
+        ("2024-02", "super"),
+        ("2024-03", "super"),
     ])
     .await
     .unwrap();
-    let second_body = json!({"name": "第二家店"});
-    let open_second = || app.post("/api/v1/shops", &second_body, Some(&member.access));
+    record_tiers(&[(second_last, "elite"), (fourth_last, "super")])
+        .await
+        .unwrap();
+    assert_eq!(
+        open_second().await.code(),
+        "shop_limit_reached",
+        "a month missing among the last three"
+    );
+    record_tiers(&[(last, "elite"), (third_last, "senior")])
+        .await
+        .unwrap();
     assert_eq!(
         open_second().await.code(),
         "shop_limit_reached",
         "a Senior month among the three"
     );
-    record_tiers(&[("2026-11", "elite")]).await.unwrap();
+    app.state
+        .db
+        .write(move |conn| {
+            use diesel::prelude::*;
+            use xiaopu::db::schema::tier_history;
+            diesel::update(tier_history::table.filter(tier_history::month.eq(third_last)))
+                .set(tier_history::tier.eq("super"))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
     // A violation in the last 90 days keeps the door shut; after that it no longer counts.
     let violation = app
         .post(
@@ -263,6 +293,40 @@ async fn shop_numbers_are_six_digits_and_unique_over_many_openings() {
         );
         assert!(numbers.insert(shop_no), "shop numbers must not repeat");
     }
+
+    // A number already taken (as by an opening at the same moment) is skipped for the next.
+    let taken: Vec<String> = numbers.into_iter().take(2).collect();
+    let member = app.signed_in("collision@b.cn").await.member.0;
+    let candidates = [taken[0].clone(), taken[1].clone(), "000042".to_owned()];
+    let new_shop = move |name: &str| xiaopu::shops::model::NewShop {
+        owner_member_id: member,
+        shop_no: String::new(),
+        name: name.to_owned(),
+        name_key: name.to_owned(),
+        logo_url: None,
+        description: String::new(),
+        status: "open",
+        item_count: 0,
+        created_at: xiaopu::clock::now(),
+        updated_at: xiaopu::clock::now(),
+    };
+    let (first, second) = (new_shop("撞号小铺"), new_shop("再撞号小铺"));
+    let opened = app
+        .state
+        .db
+        .write(move |conn| {
+            let id = xiaopu::shops::service::insert_with_free_shop_no(conn, first, candidates)?;
+            // Every candidate taken: a clear 503-class refusal, nothing written.
+            let none_left =
+                xiaopu::shops::service::insert_with_free_shop_no(conn, second, taken.clone());
+            Ok((
+                xiaopu::shops::service::shop(conn, id)?.shop_no,
+                none_left.is_err(),
+            ))
+        })
+        .await
+        .unwrap();
+    assert_eq!(opened, ("000042".to_owned(), true));
 }
 
 #[actix_web::test]

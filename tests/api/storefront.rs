@@ -61,6 +61,15 @@ async fn cursor_pages_have_no_duplicates_or_gaps_while_items_are_added() {
             .await;
         assert_eq!(pinned.status, 200);
     }
+    // The first item moved behind the others (items added later go after it).
+    let moved = app
+        .patch(
+            &format!("/api/v1/me/shops/{shop_id}/items/{}", ids[0]),
+            &json!({"position": 100_000}),
+            Some(&keeper.access),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
 
     let mut to_add = goods_ids[50..].iter().copied();
     let seen = all_pages(&app, &shop_no, 7, async || {
@@ -81,6 +90,13 @@ async fn cursor_pages_have_no_duplicates_or_gaps_while_items_are_added() {
         &[ids[20], ids[30]],
         "pinned items come first"
     );
+    let by_position: Vec<i64> = ids[1..]
+        .iter()
+        .copied()
+        .filter(|id| *id != ids[20] && *id != ids[30])
+        .chain([ids[0]])
+        .collect();
+    assert_eq!(&seen_ids[2..50], &by_position[..], "then by position");
     // Items added during the walk land at the end, so the walk saw them too.
     assert_eq!(seen_ids.len(), 80);
 
@@ -146,9 +162,20 @@ async fn buyers_see_the_shop_and_its_items_and_delisted_goods_become_unavailable
         .await;
     let item_id = added.json()["id"].as_i64().unwrap();
 
+    let described = app
+        .patch(
+            &format!("/api/v1/me/shops/{shop_id}"),
+            &json!({"description": "每天新鲜", "logo_url": "https://img.example.cn/logo.png"}),
+            Some(&keeper.access),
+        )
+        .await;
+    assert_eq!(described.status, 200, "{}", described.text);
     let shop = app.get(&format!("/api/v1/shops/{shop_no}"), None).await;
     assert_eq!(shop.status, 200, "{}", shop.text);
     assert_eq!(shop.json()["display_name"], "阿明的零食铺的小铺");
+    assert_eq!(shop.json()["name"], "阿明的零食铺");
+    assert_eq!(shop.json()["logo_url"], "https://img.example.cn/logo.png");
+    assert_eq!(shop.json()["description"], "每天新鲜");
     assert_eq!(shop.json()["tier"], "rookie");
     assert_eq!(shop.json()["item_count"], 1);
     assert_eq!(app.get("/api/v1/shops/000000", None).await.status, 404);

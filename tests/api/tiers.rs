@@ -16,8 +16,13 @@ use crate::support::TestApp;
 /// A market whose tiers are within reach of a few orders: Senior at one ¥29.90 order from one
 /// buyer, Elite at two orders from two buyers, Super far away.
 async fn tier_market() -> Market {
+    tier_market_with(|_| {}).await
+}
+
+/// `tier_market` with its settings adjusted after the tier market's own.
+async fn tier_market_with(adjust: impl FnOnce(&mut xiaopu::config::Settings) + 'static) -> Market {
     let app = TestApp::builder()
-        .with_settings(|s| {
+        .with_settings(move |s| {
             s.payments.callback_secret = CALLBACK_SECRET.to_owned();
             s.tiers.senior = xiaopu::config::TierThreshold {
                 gmv_fen: 2990,
@@ -35,6 +40,7 @@ async fn tier_market() -> Market {
                 buyers: 50,
             };
             s.tiers.batch_size = 1;
+            adjust(s);
         })
         .start()
         .await;
@@ -163,6 +169,14 @@ async fn a_month_is_its_business_days_and_a_threshold_is_met_exactly() {
         .await
         .json();
     assert_eq!(shop_orders["items"][0]["lines"][0]["tier_bonus_bps"], 500);
+    // Orders placed before the run keep the bonus they were placed with.
+    let earlier: Vec<&Value> = shop_orders["items"].as_array().unwrap()[1..]
+        .iter()
+        .collect();
+    assert_eq!(earlier.len(), 2);
+    for order in earlier {
+        assert_eq!(order["lines"][0]["tier_bonus_bps"], 0, "{order}");
+    }
 
     // A rerun changes nothing and adds nothing.
     let again = run_tiers(&m, "2026-10", Shard::WHOLE, "t").await;
@@ -444,6 +458,10 @@ async fn shopkeepers_see_their_tier_and_progress_and_admins_runs_distribution_an
     assert_eq!(runs.json()["items"][0]["month"], "2026-10");
     assert_eq!(runs.json()["items"][0]["status"], "done");
     assert_eq!(runs.json()["items"][0]["processed"], 1);
+    let duration = runs.json()["items"][0]["duration_seconds"]
+        .as_f64()
+        .unwrap();
+    assert!((0.0..60.0).contains(&duration), "{duration}");
 
     let overridden = m
         .app
@@ -463,6 +481,24 @@ async fn shopkeepers_see_their_tier_and_progress_and_admins_runs_distribution_an
     assert_eq!(view["tier"], "elite");
     assert_eq!(view["bonus_bps"], 1000);
     assert_eq!(view["last_decision"]["previous_tier"], "rookie");
+    assert_eq!(view["last_decision"]["source"], "override");
+    assert!(
+        view["last_decision"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("重点合作 key partner"),
+        "{view}"
+    );
+    // Super is far: exactly what this month's one order still lacks.
+    assert_eq!(view["next_tier"], "super");
+    assert_eq!(
+        view["next_tier_needs"],
+        serde_json::json!([
+            {"figure": "gmv_fen", "needed": 1_000_000, "have": 2990, "missing": 997_010},
+            {"figure": "orders", "needed": 100, "have": 1, "missing": 99},
+            {"figure": "buyers", "needed": 50, "have": 1, "missing": 49},
+        ])
+    );
     let distribution = m
         .app
         .get("/api/v1/admin/tiers/distribution", Some(admin))
@@ -535,4 +571,117 @@ async fn a_serious_violation_recorded_by_an_admin_blocks_the_month_s_rise() {
     let rows = history(&m, &this_month).await;
     assert_eq!(rows[0].1, "rookie");
     assert!(rows[0].3.contains("1 serious violation"), "{}", rows[0].3);
+}
+
+/// A month's rows with their figures: (member, gmv, orders, buyers, refund rate bps).
+async fn history_figures(m: &Market, month: &str) -> Vec<(i64, i64, i64, i64, i32)> {
+    let month = month.to_owned();
+    m.app
+        .state
+        .db
+        .read(move |conn| {
+            Ok(tier_history::table
+                .filter(tier_history::month.eq(month))
+                .order(tier_history::member_id)
+                .select((
+                    tier_history::member_id,
+                    tier_history::gmv_fen,
+                    tier_history::orders,
+                    tier_history::buyers,
+                    tier_history::refund_rate_bps,
+                ))
+                .load(conn)?)
+        })
+        .await
+        .unwrap()
+}
+
+/// Refunds `quantity` pieces of the order's (only) line after settlement, as its buyer asks.
+async fn refund_after_settlement(m: &Market, order_id: i64, part: i64, quantity: i64) {
+    let line = m.order(order_id).await["parts"][0]["lines"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let opened =
+        crate::aftersales::open_case(m, order_id, part, "refund_only", line, quantity).await;
+    assert_eq!(opened.status, 201, "{}", opened.text);
+    let approved = crate::aftersales::supplier_post(
+        m,
+        opened.json()["id"].as_i64().unwrap(),
+        "approve",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.text);
+}
+
+#[actix_web::test]
+async fn figures_are_net_of_refunds_over_all_the_shopkeeper_s_shops_with_distinct_buyers() {
+    let mut m = tier_market().await;
+    let keeper = m.shopkeeper.clone();
+    let zone = m.app.state.settings.tiers.time_zone;
+    let this_month = Month::of(xiaopu::clock::now(), zone);
+    // Three Elite months before this one let the shopkeeper open a second shop.
+    let mut month = this_month;
+    for _ in 0..3 {
+        month = month.previous();
+        record_tier(&m, keeper.member.0, &month.label(), "elite").await;
+    }
+    let opened = m
+        .app
+        .post(
+            "/api/v1/shops",
+            &serde_json::json!({"name": "阿明的第二家店"}),
+            Some(&keeper.access),
+        )
+        .await;
+    assert_eq!(opened.status, 201, "{}", opened.text);
+    let second_shop = opened.json()["id"].as_i64().unwrap();
+    let second_item = crate::orders::add_item(&m.app, &keeper, second_shop, m.goods_id).await;
+    let first_item = m.item_id;
+    let first_buyer = m.buyer.clone();
+    let second_buyer = m.app.signed_in("buyer2@example.cn").await;
+    let third_buyer = m.app.signed_in("buyer3@example.cn").await;
+
+    // First buyer, first shop: 2 pieces, one refunded after settlement.
+    let (a, a_part) = settled_order(&m, "f-a", 2).await;
+    refund_after_settlement(&m, a, a_part, 1).await;
+    // Second buyer: one piece in each shop.
+    m.buyer = second_buyer;
+    settled_order(&m, "f-b", 1).await;
+    m.item_id = second_item;
+    settled_order(&m, "f-c", 1).await;
+    // Third buyer, second shop: one piece, refunded whole (no order, no buyer counted).
+    m.buyer = third_buyer;
+    let (d, d_part) = settled_order(&m, "f-d", 1).await;
+    refund_after_settlement(&m, d, d_part, 1).await;
+    // The shopkeeper's own purchase counts for nothing.
+    m.buyer = keeper.clone();
+    settled_order(&m, "f-own", 3).await;
+    (m.buyer, m.item_id) = (first_buyer, first_item);
+
+    finished(run_tiers(&m, &this_month.label(), Shard::WHOLE, "t").await);
+    // Kept: 1 + 1 + 1 pieces at ¥29.90 in 3 orders from 2 buyers; refunded 2 of 5 pieces.
+    assert_eq!(
+        history_figures(&m, &this_month.label()).await,
+        [(keeper.member.0, 3 * 2990, 3, 2, 4000)]
+    );
+    let rows = history(&m, &this_month.label()).await;
+    // Elite's figures are met and Super's are not: Elite is kept.
+    assert_eq!(
+        (rows[0].1.as_str(), rows[0].2.as_deref()),
+        ("elite", Some("elite"))
+    );
+}
+
+#[actix_web::test]
+async fn one_fen_under_a_threshold_does_not_qualify() {
+    // Senior needs one fen more than the ¥29.90 sold.
+    let m = tier_market_with(|s| s.tiers.senior.gmv_fen = 2991).await;
+    let (order_id, _) = settled_order(&m, "fen-1", 1).await;
+    settled_at(&m, order_id, "2026-10-10 04:00:00").await;
+    finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
+    let rows = history(&m, "2026-10").await;
+    assert_eq!(rows[0].1, "rookie");
+    assert!(rows[0].3.contains("senior needs"), "{}", rows[0].3);
+    assert_eq!(history_figures(&m, "2026-10").await[0].1, 2990);
 }
