@@ -187,19 +187,7 @@ async fn a_shopkeeper_curates_listed_goods_and_never_touches_supplier_fields() {
 
     // Listed goods of a supplier that became inactive (deposit short) cannot be added.
     let third = app.listed_goods(&supplier, &goods_body()).await;
-    let deduction = app
-        .post(
-            &format!("/api/v1/admin/suppliers/{}/deposit/deductions", supplier.supplier_id),
-            &json!({"amount_fen": 600_000, "kind": "penalty", "reason": "fake tracking number", "case_reference": "V-2"}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(
-        deduction.json()["deposit"]["supplier"]["active"],
-        false,
-        "{}",
-        deduction.text
-    );
+    app.deactivate_supplier(&supplier, "V-2").await;
     let inactive = app
         .post(
             &items_path(shop_id),

@@ -217,19 +217,7 @@ async fn buyers_see_the_shop_and_its_items_and_delisted_goods_become_unavailable
     assert_eq!(listed_availability().await, "available");
 
     // A supplier whose deposit falls short is inactive: its goods show, but unavailable.
-    let deduction = app
-        .post(
-            &format!("/api/v1/admin/suppliers/{}/deposit/deductions", supplier.supplier_id),
-            &json!({"amount_fen": 600_000, "kind": "penalty", "reason": "fake tracking number", "case_reference": "V-1"}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(
-        deduction.json()["deposit"]["supplier"]["active"],
-        false,
-        "{}",
-        deduction.text
-    );
+    app.deactivate_supplier(&supplier, "V-1").await;
     assert_eq!(listed_availability().await, "unavailable");
     assert_eq!(
         app.get(&detail_path, None).await.json()["availability"],

@@ -440,6 +440,24 @@ impl TestApp {
         supplier
     }
 
+    /// Deducts a penalty from the supplier's deposit (as an admin), so far below what its
+    /// categories need that it becomes inactive.
+    pub async fn deactivate_supplier(&self, supplier: &SupplierFixture, case_reference: &str) {
+        let deducted = self
+            .post(
+                &format!("/api/v1/admin/suppliers/{}/deposit/deductions", supplier.supplier_id),
+                &json!({"amount_fen": 600_000, "kind": "penalty", "reason": "fake tracking number", "case_reference": case_reference}),
+                Some(&supplier.admin.access),
+            )
+            .await;
+        assert_eq!(
+            deducted.json()["deposit"]["supplier"]["active"],
+            false,
+            "{}",
+            deducted.text
+        );
+    }
+
     /// `xiaopu ledger check` on this test's database.
     pub async fn ledger_check(&self) -> Result<xiaopu::ledger::check::LedgerSummary, String> {
         self.state
