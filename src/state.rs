@@ -13,7 +13,8 @@ use crate::idempotency::InFlight;
 use crate::payments::Gateways;
 
 pub struct AppState {
-    pub settings: Settings,
+    /// Shared, not copied: handlers hand it to their blocking work on every request.
+    pub settings: Arc<Settings>,
     pub db: Db,
     pub tokens: AccessTokens,
     pub passwords: Arc<Passwords>,
@@ -37,7 +38,7 @@ impl AppState {
         let passwords = Arc::new(Passwords::new(&settings.auth)?);
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Self {
-            settings,
+            settings: Arc::new(settings),
             db,
             tokens,
             passwords,
