@@ -38,27 +38,51 @@ fn thresholds(settings: &TierSettings) -> [(Tier, &TierThreshold); 3] {
     ]
 }
 
+/// A threshold missed: the figure, what the month has and what the tier needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Miss {
+    Gmv { have: Fen, needed: Fen },
+    Orders { have: i64, needed: i64 },
+    Buyers { have: i64, needed: i64 },
+}
+
+/// Written only for the reason a decision keeps: deciding a million shopkeepers asks about
+/// every tier of each, and formatting each answer cost more than the rest of the decision.
+impl std::fmt::Display for Miss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Miss::Gmv { have, needed } => write!(
+                f,
+                "settled GMV {} < {}",
+                have.yuan_display(),
+                needed.yuan_display()
+            ),
+            Miss::Orders { have, needed } => write!(f, "settled orders {have} < {needed}"),
+            Miss::Buyers { have, needed } => write!(f, "distinct buyers {have} < {needed}"),
+        }
+    }
+}
+
 /// The first threshold `figures` miss for `tier` (None: all met; Rookie needs nothing).
-pub fn missing(settings: &TierSettings, tier: Tier, figures: &MonthFigures) -> Option<String> {
+pub fn missing(settings: &TierSettings, tier: Tier, figures: &MonthFigures) -> Option<Miss> {
     let (_, threshold) = thresholds(settings).into_iter().find(|(t, _)| *t == tier)?;
     if figures.gmv_fen.0 < threshold.gmv_fen {
-        return Some(format!(
-            "settled GMV {} < {}",
-            figures.gmv_fen.yuan_display(),
-            Fen(threshold.gmv_fen).yuan_display()
-        ));
+        return Some(Miss::Gmv {
+            have: figures.gmv_fen,
+            needed: Fen(threshold.gmv_fen),
+        });
     }
     if figures.orders < threshold.orders {
-        return Some(format!(
-            "settled orders {} < {}",
-            figures.orders, threshold.orders
-        ));
+        return Some(Miss::Orders {
+            have: figures.orders,
+            needed: threshold.orders,
+        });
     }
     if figures.buyers < threshold.buyers {
-        return Some(format!(
-            "distinct buyers {} < {}",
-            figures.buyers, threshold.buyers
-        ));
+        return Some(Miss::Buyers {
+            have: figures.buyers,
+            needed: threshold.buyers,
+        });
     }
     None
 }
@@ -138,7 +162,8 @@ pub fn decide(settings: &TierSettings, previous: Tier, figures: &MonthFigures) -
         };
     }
     let tier = at_level(to.max(from - settings.max_fall_levels as i32));
-    let gap = missing(settings, previous, figures).unwrap_or_default();
+    let gap =
+        missing(settings, previous, figures).map_or_else(String::new, |miss| miss.to_string());
     Decision {
         tier,
         reason: format!(
