@@ -57,17 +57,6 @@ impl Tier {
     }
 }
 
-/// The member's tiers of the last `months` recorded months, newest first.
-pub fn recent(conn: &mut DbConn, member: MemberId, months: i64) -> AppResult<Vec<Tier>> {
-    let tiers: Vec<String> = tier_history::table
-        .filter(tier_history::member_id.eq(member.0))
-        .order(tier_history::month.desc())
-        .limit(months)
-        .select(tier_history::tier)
-        .load(conn)?;
-    Ok(tiers.iter().filter_map(|t| Tier::parse(t)).collect())
-}
-
 /// The member's recorded tiers of these months (a month without a row: none).
 pub fn of_months(conn: &mut DbConn, member: MemberId, months: &[String]) -> AppResult<Vec<Tier>> {
     let tiers: Vec<String> = tier_history::table
@@ -80,8 +69,14 @@ pub fn of_months(conn: &mut DbConn, member: MemberId, months: &[String]) -> AppR
 
 /// The member's tier now: the latest recorded month, or Rookie.
 pub fn current(conn: &mut DbConn, member: MemberId) -> AppResult<Tier> {
-    Ok(recent(conn, member, 1)?
-        .first()
-        .copied()
+    let latest: Option<String> = tier_history::table
+        .filter(tier_history::member_id.eq(member.0))
+        .order(tier_history::month.desc())
+        .select(tier_history::tier)
+        .first(conn)
+        .optional()?;
+    Ok(latest
+        .as_deref()
+        .and_then(Tier::parse)
         .unwrap_or(Tier::Rookie))
 }

@@ -4,7 +4,7 @@ use std::process::{Command, Stdio};
 use diesel::prelude::*;
 use xiaopu::db::schema::members;
 
-use crate::support::{test_settings, TestDatabase};
+use crate::support::{decisions, test_settings, TestDatabase};
 
 pub fn xiaopu() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xiaopu"));
@@ -457,29 +457,6 @@ async fn seed_demo_fills_an_empty_database_once_and_refuses_one_with_other_membe
         .get_result(&mut *db.get().unwrap())
         .unwrap();
     assert_eq!(count, 1);
-}
-
-/// What a month's run decided, without when: (member, tier, previous tier, gmv, orders,
-/// buyers, refund rate, reason).
-type Decision = (i64, String, Option<String>, i64, i64, i64, i32, String);
-
-fn decisions(db: &xiaopu::db::Db, month: &str) -> Vec<Decision> {
-    use xiaopu::db::schema::tier_history as h;
-    h::table
-        .filter(h::month.eq(month))
-        .order(h::member_id)
-        .select((
-            h::member_id,
-            h::tier,
-            h::previous_tier,
-            h::gmv_fen,
-            h::orders,
-            h::buyers,
-            h::refund_rate_bps,
-            h::reason,
-        ))
-        .load(&mut *db.get().unwrap())
-        .unwrap()
 }
 
 #[test]

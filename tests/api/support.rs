@@ -660,3 +660,27 @@ impl TestApp {
             .unwrap()
     }
 }
+
+/// What a month's run decided, without when: (member, tier, previous tier, gmv, orders,
+/// buyers, refund rate, reason).
+pub type Decision = (i64, String, Option<String>, i64, i64, i64, i32, String);
+
+pub fn decisions(db: &xiaopu::db::Db, month: &str) -> Vec<Decision> {
+    use diesel::prelude::*;
+    use xiaopu::db::schema::tier_history as h;
+    h::table
+        .filter(h::month.eq(month))
+        .order(h::member_id)
+        .select((
+            h::member_id,
+            h::tier,
+            h::previous_tier,
+            h::gmv_fen,
+            h::orders,
+            h::buyers,
+            h::refund_rate_bps,
+            h::reason,
+        ))
+        .load(&mut *db.get().unwrap())
+        .unwrap()
+}

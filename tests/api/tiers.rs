@@ -575,25 +575,15 @@ async fn a_serious_violation_recorded_by_an_admin_blocks_the_month_s_rise() {
 
 /// A month's rows with their figures: (member, gmv, orders, buyers, refund rate bps).
 async fn history_figures(m: &Market, month: &str) -> Vec<(i64, i64, i64, i64, i32)> {
-    let month = month.to_owned();
-    m.app
-        .state
-        .db
-        .read(move |conn| {
-            Ok(tier_history::table
-                .filter(tier_history::month.eq(month))
-                .order(tier_history::member_id)
-                .select((
-                    tier_history::member_id,
-                    tier_history::gmv_fen,
-                    tier_history::orders,
-                    tier_history::buyers,
-                    tier_history::refund_rate_bps,
-                ))
-                .load(conn)?)
-        })
+    let (state, month) = (m.app.state.clone(), month.to_owned());
+    let rows = xiaopu::state::off_worker(move || crate::support::decisions(&state.db, &month))
         .await
-        .unwrap()
+        .unwrap();
+    rows.into_iter()
+        .map(|(member, _, _, gmv, orders, buyers, refund_rate, _)| {
+            (member, gmv, orders, buyers, refund_rate)
+        })
+        .collect()
 }
 
 /// Refunds `quantity` pieces of the order's (only) line after settlement, as its buyer asks.
