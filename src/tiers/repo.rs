@@ -146,8 +146,8 @@ pub struct ShopkeeperMonth {
 /// the database aggregates the month in one pass (in parallel, where PostgreSQL can) and the
 /// caller holds one row at a time.
 ///
-/// The tier before the month is the previous month's row when there is one (one index
-/// probe), else the latest row before the month. The shard condition is left out of a whole
+/// The tier before the month is the previous month's row when there is one (all of them read
+/// in member order from `tier_history_month_idx`), else the latest row before the month. The shard condition is left out of a whole
 /// run: PostgreSQL cannot estimate `id % n = k`, and plans better without it.
 pub fn for_each_shopkeeper_month(
     conn: &mut DbConn,
@@ -220,10 +220,8 @@ pub fn for_each_shopkeeper_month(
     }
     match conn {
         DbConn::Postgres(c) => c.transaction(|c| -> AppResult<()> {
-            // Compiling this statement just in time costs more than it saves, every run; and
-            // with a shard's `id % n = k`, which it cannot estimate, PostgreSQL would join the
+            // With a shard's `id % n = k`, which it cannot estimate, PostgreSQL would join the
             // month's lines to their orders one by one (measured: twice the whole month's time).
-            diesel::sql_query("SET LOCAL jit = off").execute(c)?;
             diesel::sql_query("SET LOCAL enable_nestloop = off").execute(c)?;
             let rows = bound!(diesel::pg::Pg)
                 .load_iter::<ShopkeeperMonth, diesel::pg::PgRowByRowLoadingMode>(c)?;

@@ -1,0 +1,1 @@
+DROP INDEX tier_history_month_idx;
