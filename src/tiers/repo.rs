@@ -147,8 +147,9 @@ pub struct ShopkeeperMonth {
 /// caller holds one row at a time.
 ///
 /// The tier before the month is the previous month's row when there is one (all of them read
-/// in member order from `tier_history_month_idx`), else the latest row before the month. The shard condition is left out of a whole
-/// run: PostgreSQL cannot estimate `id % n = k`, and plans better without it.
+/// in member order from `tier_history_month_idx`), else the latest row before the month. The
+/// shard condition is left out of a whole run: PostgreSQL cannot estimate `id % n = k`, and
+/// plans better without it.
 pub fn for_each_shopkeeper_month(
     conn: &mut DbConn,
     (label, previous_label): (&str, &str),

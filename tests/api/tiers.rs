@@ -90,22 +90,17 @@ async fn settled_at(m: &Market, order_id: i64, at: &str) {
 
 /// The month's rows: (member, tier, previous tier, reason), by member.
 async fn history(m: &Market, month: &str) -> Vec<(i64, String, Option<String>, String)> {
-    let month = month.to_owned();
-    m.app
-        .state
-        .db
-        .read(move |conn| {
-            Ok(tier_history::table
-                .filter(tier_history::month.eq(month))
-                .order(tier_history::member_id)
-                .select((
-                    tier_history::member_id,
-                    tier_history::tier,
-                    tier_history::previous_tier,
-                    tier_history::reason,
-                ))
-                .load(conn)?)
-        })
+    decided(m, month)
+        .await
+        .into_iter()
+        .map(|(member, tier, previous, _, _, _, _, reason)| (member, tier, previous, reason))
+        .collect()
+}
+
+/// The month's rows, whole, by member (read off the async workers).
+async fn decided(m: &Market, month: &str) -> Vec<crate::support::Decision> {
+    let (state, month) = (m.app.state.clone(), month.to_owned());
+    xiaopu::state::off_worker(move || crate::support::decisions(&state.db, &month))
         .await
         .unwrap()
 }
@@ -575,11 +570,9 @@ async fn a_serious_violation_recorded_by_an_admin_blocks_the_month_s_rise() {
 
 /// A month's rows with their figures: (member, gmv, orders, buyers, refund rate bps).
 async fn history_figures(m: &Market, month: &str) -> Vec<(i64, i64, i64, i64, i32)> {
-    let (state, month) = (m.app.state.clone(), month.to_owned());
-    let rows = xiaopu::state::off_worker(move || crate::support::decisions(&state.db, &month))
+    decided(m, month)
         .await
-        .unwrap();
-    rows.into_iter()
+        .into_iter()
         .map(|(member, _, _, gmv, orders, buyers, refund_rate, _)| {
             (member, gmv, orders, buyers, refund_rate)
         })
