@@ -3,7 +3,8 @@
 # orders each on average (skewed: a few sell thousands) in one month, then on the same database:
 #   - one bare SQL GROUP BY over the month's lines (the engine's own aggregate, whole month), and
 #   - the whole job, `xiaopu tiers run --month`, with its peak RSS (GNU time).
-# Reports the ratio job / bare. PostgreSQL for every size in SIZES; SQLite for SQLITE_SIZE.
+# Reports the ratio of the job to the mean of the bare query run just before and just after it
+# (the machine's noise moves both). PostgreSQL for every size in SIZES; SQLite for SQLITE_SIZE.
 # Usage: bench/tiers.sh            (SIZES="100000 1000000" SQLITE_SIZE=100000 ROUNDS=2 by default;
 #                                  SQLITE_SIZE= skips SQLite)
 #        REUSE=1 bench/tiers.sh    keeps the PostgreSQL databases: seeds only those missing and
@@ -39,11 +40,13 @@ BARE="SELECT COUNT(*), SUM(gmv), SUM(orders), SUM(buyers), SUM(refunded), SUM(am
   WHERE l.settled_at >= '$START' AND l.settled_at < '$END' AND o.buyer_member_id <> l.shopkeeper_member_id
   GROUP BY l.shopkeeper_member_id) t"
 
+bare_ms() { "${PSQL[@]}" -d "$1" -c '\timing on' -c "$BARE" | awk '/^Time:/ {print $2}'; }
+
 echo "## Tier engine ($(date -u +%Y-%m-%d), xiaopu $(git rev-parse --short HEAD))"
 echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
 echo "- PostgreSQL $("${PSQL[@]}" -d postgres -Atc 'SHOW server_version') (shared_buffers $("${PSQL[@]}" -d postgres -Atc 'SHOW shared_buffers')); tiers.batch_size $( "$BIN" --help >/dev/null; grep -m1 '^batch_size' config/default.toml | awk '{print $3}')"
 echo
-echo "| backend | shopkeepers | settled orders | seed s | bare GROUP BY s | job s | job / bare | job peak RSS MiB |"
+echo "| backend | shopkeepers | settled orders | seed s | bare GROUP BY s (before / after) | job s | job / bare (mean) | job peak RSS MiB |"
 echo "|---|---|---|---|---|---|---|---|"
 for n in $SIZES; do
   db="xiaopu_bench_tiers_$n"
@@ -56,18 +59,21 @@ for n in $SIZES; do
     "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
     seed_s=$( { /usr/bin/time -f "%e" env DATABASE_URL="$url" XIAOPU__LOG__LEVEL=warn "$BIN" seed --shopkeepers "$n" --month "$MONTH" >/dev/null; } 2>&1 | tail -1)
   fi
-  # Warm once, then ROUNDS times: the bare query, then the job on a month with no decisions
-  # yet (each round a row; the machine is noisy, so compare within a row).
+  # Warm once, then ROUNDS times: the bare query, the job on a month with no decisions yet,
+  # the bare query again (each round a row; the machine is noisy, so compare within a row).
   "${PSQL[@]}" -d "$db" -c "$BARE" >/dev/null
   for round in $(seq 1 "$ROUNDS"); do
     if [ "$round" -gt 1 ]; then
       "${PSQL[@]}" -d "$db" -c "DELETE FROM tier_history WHERE month = '$MONTH'" -c "DELETE FROM tier_runs" -c "VACUUM ANALYZE tier_history"
       seed_s="(round $round)"
     fi
-    bare_ms=$("${PSQL[@]}" -d "$db" -c '\timing on' -c "$BARE" | awk '/^Time:/ {print $2}')
+    before_ms=$(bare_ms "$db")
     read -r job_s rss_kb < <( { /usr/bin/time -f "%e %M" env DATABASE_URL="$url" XIAOPU__LOG__LEVEL=warn "$BIN" tiers run --month "$MONTH" >"$workdir/summary-$n.txt"; } 2>&1 | tail -1)
-    ratio=$(awk -v j="$job_s" -v b="$bare_ms" 'BEGIN { printf "%.2f", j / (b / 1000) }')
-    echo "| PostgreSQL | $n | $((n * 10)) | $seed_s | $(awk -v b="$bare_ms" 'BEGIN { printf "%.2f", b / 1000 }') | $job_s | $ratio | $((rss_kb / 1024)) |"
+    after_ms=$(bare_ms "$db")
+    # The job against the mean of the bare query just before and just after it.
+    bare_s=$(awk -v a="$before_ms" -v b="$after_ms" 'BEGIN { printf "%.2f", (a + b) / 2000 }')
+    ratio=$(awk -v j="$job_s" -v b="$bare_s" 'BEGIN { printf "%.2f", j / b }')
+    echo "| PostgreSQL | $n | $((n * 10)) | $seed_s | $(awk -v a="$before_ms" -v b="$after_ms" 'BEGIN { printf "%.2f / %.2f", a / 1000, b / 1000 }') | $job_s | $ratio | $((rss_kb / 1024)) |"
   done
   sed 's/^/    /' "$workdir/summary-$n.txt" >&2
   [ "${REUSE:-}" = 1 ] || "${PSQL[@]}" -d postgres -c "DROP DATABASE $db"

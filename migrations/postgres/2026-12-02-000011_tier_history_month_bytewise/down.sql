@@ -1,0 +1,1 @@
+ALTER TABLE tier_history ALTER COLUMN month TYPE TEXT COLLATE "default";

@@ -1,0 +1,2 @@
+-- PostgreSQL's history months compare byte by byte from here on; SQLite's text already does
+-- (BINARY), so nothing changes here.
