@@ -292,7 +292,9 @@ pub fn insert_history(conn: &mut DbConn, rows: &[NewHistory]) -> AppResult<usize
 }
 
 /// PostgreSQL: the rows as one array a column, unnested by the server. A million rows with a
-/// bind parameter per value cost several times the writing itself to encode and parse.
+/// bind parameter per value cost several times the writing itself to encode and parse. The
+/// arrays are unnested in the select list, which hands on a row at a time; `FROM unnest(…)`
+/// first copies every row into a tuple store (200,000 rows: 0.6-0.9 s against 1.0-1.1 s).
 ///
 /// A row already there is rare (a manual override, a parallel run), and `ON CONFLICT DO
 /// NOTHING` makes every row's insert dearer (measured: 650 against 400 ms per 200,000 rows).
@@ -302,7 +304,8 @@ fn insert_history_as_arrays(conn: &mut PgConnection, rows: &[NewHistory]) -> App
     const INSERT: &str = "INSERT INTO tier_history (member_id, month, tier, created_at, \
          previous_tier, gmv_fen, orders, buyers, refund_rate_bps, serious_violations, reason, \
          run_id) \
-         SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+         SELECT unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), unnest($6), \
+           unnest($7), unnest($8), unnest($9), unnest($10), unnest($11), unnest($12)";
     match conn.transaction(|conn| insert_unnested(conn, INSERT, rows)) {
         Err(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
