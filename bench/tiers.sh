@@ -71,8 +71,7 @@ for n in $SIZES; do
     read -r job_s rss_kb < <( { /usr/bin/time -f "%e %M" env DATABASE_URL="$url" XIAOPU__LOG__LEVEL=warn "$BIN" tiers run --month "$MONTH" >"$workdir/summary-$n.txt"; } 2>&1 | tail -1)
     after_ms=$(bare_ms "$db")
     # The job against the mean of the bare query just before and just after it.
-    bare_s=$(awk -v a="$before_ms" -v b="$after_ms" 'BEGIN { printf "%.2f", (a + b) / 2000 }')
-    ratio=$(awk -v j="$job_s" -v b="$bare_s" 'BEGIN { printf "%.2f", j / b }')
+    ratio=$(awk -v j="$job_s" -v a="$before_ms" -v b="$after_ms" 'BEGIN { printf "%.2f", j / ((a + b) / 2000) }')
     echo "| PostgreSQL | $n | $((n * 10)) | $seed_s | $(awk -v a="$before_ms" -v b="$after_ms" 'BEGIN { printf "%.2f / %.2f", a / 1000, b / 1000 }') | $job_s | $ratio | $((rss_kb / 1024)) |"
   done
   sed 's/^/    /' "$workdir/summary-$n.txt" >&2

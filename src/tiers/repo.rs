@@ -4,8 +4,11 @@
 //! bind by position.
 
 use chrono::NaiveDateTime;
+use diesel::backend::Backend;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, HasSqlType, Nullable, Text, Timestamp};
 
 use crate::db::schema::{tier_history, tier_runs};
 use crate::db::DbConn;
@@ -26,6 +29,42 @@ impl Shard {
     fn remainder(self) -> i64 {
         self.index - 1
     }
+
+    /// The condition for the shard's ids above a bound in `column`, its parameters numbered
+    /// by `params` and bound by [`Shard::bind_above`]. The shard's own condition is left out of
+    /// a whole run: PostgreSQL cannot estimate `id % n = k`, and plans better without it.
+    fn above(self, column: &str, params: &mut Params) -> String {
+        if self == Shard::WHOLE {
+            format!("{column} > {}", params.next())
+        } else {
+            format!(
+                "{column} > {} AND {column} % {} = {}",
+                params.next(),
+                params.next(),
+                params.next()
+            )
+        }
+    }
+
+    /// Binds what [`Shard::above`] numbered: the ids above `after` in this shard.
+    fn bind_above<'f, DB>(
+        self,
+        query: BoxedSqlQuery<'f, DB, SqlQuery>,
+        after: i64,
+    ) -> BoxedSqlQuery<'f, DB, SqlQuery>
+    where
+        DB: Backend + HasSqlType<BigInt>,
+        i64: ToSql<BigInt, DB>,
+    {
+        let query = query.bind::<BigInt, _>(after);
+        if self == Shard::WHOLE {
+            query
+        } else {
+            query
+                .bind::<BigInt, _>(self.count)
+                .bind::<BigInt, _>(self.remainder())
+        }
+    }
 }
 
 #[derive(QueryableByName)]
@@ -34,19 +73,26 @@ struct Count {
     n: i64,
 }
 
-/// The shard's shopkeepers (owners of a shop). Counted over the distinct owners read in order
-/// from `shops_owner_idx` alone: `COUNT(DISTINCT …)` sorts them again (a million: 0.2 s
-/// against 0.1 s).
+/// The shard's shopkeepers (owners of a shop; member ids start at 1). Counted over the
+/// distinct owners read in order from `shops_owner_idx` alone: `COUNT(DISTINCT …)` sorts them
+/// again (a million: 0.2 s against 0.1 s).
 pub fn count_shopkeepers(conn: &mut DbConn, shard: Shard) -> AppResult<i64> {
-    const OWNERS: &str =
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT DISTINCT owner_member_id FROM shops";
-    let rows: Vec<Count> = if shard == Shard::WHOLE {
-        diesel::sql_query(format!("{OWNERS}) s")).load(conn)?
-    } else {
-        diesel::sql_query(format!("{OWNERS} WHERE owner_member_id % $1 = $2) s"))
-            .bind::<BigInt, _>(shard.count)
-            .bind::<BigInt, _>(shard.remainder())
-            .load(conn)?
+    let mut params = Params::default();
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM \
+         (SELECT DISTINCT owner_member_id FROM shops WHERE {}) s",
+        shard.above("owner_member_id", &mut params)
+    );
+    let rows: Vec<Count> = match conn {
+        DbConn::Postgres(c) => shard
+            .bind_above(diesel::sql_query(&sql).into_boxed::<diesel::pg::Pg>(), 0)
+            .load(c)?,
+        DbConn::Sqlite(c) => shard
+            .bind_above(
+                diesel::sql_query(&sql).into_boxed::<diesel::sqlite::Sqlite>(),
+                0,
+            )
+            .load(c)?,
     };
     Ok(rows.first().map_or(0, |r| r.n))
 }
@@ -153,9 +199,7 @@ pub struct ShopkeeperMonth {
 /// caller holds one row at a time.
 ///
 /// The tier before the month is the previous month's row when there is one (all of them read
-/// in member order from `tier_history_month_idx`), else the latest row before the month. The
-/// shard condition is left out of a whole run: PostgreSQL cannot estimate `id % n = k`, and
-/// plans better without it.
+/// in member order from `tier_history_month_idx`), else the latest row before the month.
 pub fn for_each_shopkeeper_month(
     conn: &mut DbConn,
     (label, previous_label): (&str, &str),
@@ -166,20 +210,8 @@ pub fn for_each_shopkeeper_month(
 ) -> AppResult<()> {
     let mut params = Params::default();
     let month = params.next();
-    let in_shard = |column: &str, params: &mut Params| {
-        if shard == Shard::WHOLE {
-            format!("{column} > {}", params.next())
-        } else {
-            format!(
-                "{column} > {} AND {column} % {} = {}",
-                params.next(),
-                params.next(),
-                params.next()
-            )
-        }
-    };
-    let shopkeepers = in_shard("sh.owner_member_id", &mut params);
-    let lines = in_shard("l.shopkeeper_member_id", &mut params);
+    let shopkeepers = shard.above("sh.owner_member_id", &mut params);
+    let lines = shard.above("l.shopkeeper_member_id", &mut params);
     let figures = figures_sql(&lines, &mut params);
     let sql = format!(
         "SELECT s.id AS member_id, COALESCE(f.gmv_fen, 0) AS gmv_fen, COALESCE(f.orders, 0) AS orders, \
@@ -204,19 +236,12 @@ pub fn for_each_shopkeeper_month(
     // Binds in the order the text numbered them; `$backend` boxes the query for it.
     macro_rules! bound {
         ($backend:ty) => {{
-            let mut query = diesel::sql_query(&sql)
+            let query = diesel::sql_query(&sql)
                 .into_boxed::<$backend>()
                 .bind::<Text, _>(label);
             // The shopkeepers' condition, then the lines'.
-            for _ in 0..2 {
-                query = query.bind::<BigInt, _>(after);
-                if shard != Shard::WHOLE {
-                    query = query
-                        .bind::<BigInt, _>(shard.count)
-                        .bind::<BigInt, _>(shard.remainder());
-                }
-            }
-            query
+            shard
+                .bind_above(shard.bind_above(query, after), after)
                 .bind::<Timestamp, _>(start)
                 .bind::<Timestamp, _>(end)
                 .bind::<Text, _>(previous_label)

@@ -271,6 +271,29 @@ async fn three_shards_decide_exactly_what_one_worker_does() {
     }
     let sharded = history(&m, "2026-10").await;
     assert_eq!(sharded.len(), 5);
+    // Each shard's run counted exactly the shopkeepers it decided.
+    let runs: Vec<(i32, i64, i64)> = m
+        .app
+        .state
+        .db
+        .read(|conn| {
+            Ok(tier_runs::table
+                .order(tier_runs::shard_index)
+                .select((
+                    tier_runs::shard_index,
+                    tier_runs::total,
+                    tier_runs::processed,
+                ))
+                .load(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(runs.len(), 3);
+    assert!(
+        runs.iter().all(|(_, total, processed)| total == processed),
+        "{runs:?}"
+    );
+    assert_eq!(runs.iter().map(|(_, total, _)| total).sum::<i64>(), 5);
     forget_month(&m, "2026-10").await;
     let whole = finished(run_tiers(&m, "2026-10", Shard::WHOLE, "one").await);
     assert_eq!(whole.processed, 5);
