@@ -2,7 +2,8 @@
 # Runs the README's "First ten minutes" exactly as written: every ```sh block between
 # <!-- walkthrough:begin --> and <!-- walkthrough:end -->, in order, as one script under
 # `bash -euo pipefail` from the repository's root. It passes when every command succeeds and
-# the walkthrough ends with the shopkeeper's commission (COMMISSION_FEN) above zero.
+# the walkthrough ends with the shopkeeper's commission (COMMISSION_FEN) above zero and, once
+# business time has been advanced past the settlement window, all of it available (AVAILABLE_FEN).
 #
 # The walkthrough names its server's process XIAOPU_PID and its folder DEMO_DIR: whatever
 # happens, the server is stopped and the folder removed on exit (with the server's log shown
@@ -43,6 +44,10 @@ PROLOGUE
   cat <<'EPILOGUE'
 if ! [ "${COMMISSION_FEN:-0}" -gt 0 ]; then
   echo "walkthrough: the shopkeeper earned no commission (COMMISSION_FEN=${COMMISSION_FEN:-unset})" >&2
+  exit 1
+fi
+if [ "${AVAILABLE_FEN:-0}" != "$COMMISSION_FEN" ]; then
+  echo "walkthrough: the settled commission (AVAILABLE_FEN=${AVAILABLE_FEN:-unset}) is not the pending one ($COMMISSION_FEN)" >&2
   exit 1
 fi
 echo "walkthrough: passed"

@@ -1,6 +1,7 @@
 //! The audit trail: who did what to which record, append-only, written in the same transaction
 //! as the change it describes.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::audit_events;
@@ -8,23 +9,31 @@ use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::members::MemberId;
 
-/// Who acts, and the request they act through (so audit rows join the request's log lines).
-#[derive(Debug, Clone, Default)]
+/// Who acts, the request they act through (so audit rows join the request's log lines), and
+/// when: the business time of the action, read once from the clock, so every row one action
+/// writes carries the same time.
+#[derive(Debug, Clone)]
 pub struct Actor {
     /// None for the system itself (command line, jobs).
     pub member: Option<MemberId>,
     pub request_id: Option<String>,
+    pub at: NaiveDateTime,
 }
 
 impl Actor {
-    pub fn system() -> Self {
-        Self::default()
+    pub fn system(at: NaiveDateTime) -> Self {
+        Self {
+            member: None,
+            request_id: None,
+            at,
+        }
     }
 
-    pub fn member(member: MemberId, request_id: Option<String>) -> Self {
+    pub fn member(member: MemberId, request_id: Option<String>, at: NaiveDateTime) -> Self {
         Self {
             member: Some(member),
             request_id,
+            at,
         }
     }
 }
@@ -38,7 +47,7 @@ struct NewAuditEvent<'a> {
     subject_id: &'a str,
     detail: String,
     request_id: Option<&'a str>,
-    created_at: chrono::NaiveDateTime,
+    created_at: NaiveDateTime,
 }
 
 /// Records one event; `detail` says what changed (before/after) and why.
@@ -58,7 +67,7 @@ pub fn record(
             subject_id,
             detail: detail.to_string(),
             request_id: actor.request_id.as_deref(),
-            created_at: crate::clock::now(),
+            created_at: actor.at,
         })
         .execute(conn)?;
     Ok(())

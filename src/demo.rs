@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use validator::Validate;
 
@@ -84,7 +84,7 @@ pub enum Outcome {
 
 /// Loads the demo into an empty database, or leaves a database that holds it unchanged.
 /// Refused in production, and on a database with members that are not the demo's.
-pub fn load(conn: &mut DbConn, settings: &Settings) -> AppResult<Outcome> {
+pub fn load(conn: &mut DbConn, settings: &Settings, now: NaiveDateTime) -> AppResult<Outcome> {
     if settings.environment == RunEnvironment::Production {
         return Err(refusal(
             "demo accounts have a published password: not in production",
@@ -102,7 +102,7 @@ pub fn load(conn: &mut DbConn, settings: &Settings) -> AppResult<Outcome> {
                 "the database has members that are not the demo's: seed --demo fills only an empty database",
             ));
         }
-        let shop_no = write(conn, settings, &passwords)?;
+        let shop_no = write(conn, settings, &passwords, now)?;
         Ok(Outcome::Loaded { shop_no })
     })
 }
@@ -123,12 +123,17 @@ fn refusal(detail: &str) -> AppError {
     }
 }
 
-fn write(conn: &mut DbConn, settings: &Settings, passwords: &Passwords) -> AppResult<String> {
-    let admin = member(conn, passwords, ADMIN_EMAIL, "Demo admin", true)?;
-    let admin = Actor::member(admin, None);
+fn write(
+    conn: &mut DbConn,
+    settings: &Settings,
+    passwords: &Passwords,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    let admin = member(conn, passwords, ADMIN_EMAIL, "Demo admin", true, now)?;
+    let admin = Actor::member(admin, None, now);
     let goods = supplier_with_goods(conn, settings, passwords, &admin)?;
     let shop_no = shop(conn, settings, passwords, &admin, &goods)?;
-    member(conn, passwords, BUYER_EMAIL, "小王", false)?;
+    member(conn, passwords, BUYER_EMAIL, "小王", false, now)?;
     Ok(shop_no)
 }
 
@@ -139,6 +144,7 @@ fn member(
     email: &str,
     display_name: &str,
     is_admin: bool,
+    now: NaiveDateTime,
 ) -> AppResult<MemberId> {
     let registration = members::rules::check_registration(RegisterRequest {
         email: Some(email.to_owned()),
@@ -147,7 +153,7 @@ fn member(
         display_name: display_name.to_owned(),
     })?;
     let hash = passwords.hash(&registration.password)?;
-    let row = members::service::create_member(conn, &registration, hash, is_admin)?;
+    let row = members::service::create_member(conn, &registration, hash, is_admin, now)?;
     Ok(MemberId(row.id))
 }
 
@@ -159,7 +165,7 @@ fn supplier_with_goods(
     admin: &Actor,
 ) -> AppResult<Vec<i64>> {
     use crate::suppliers::service as suppliers;
-    let member = member(conn, passwords, SUPPLIER_EMAIL, "鲜果农场", false)?;
+    let member = member(conn, passwords, SUPPLIER_EMAIL, "鲜果农场", false, admin.at)?;
     let application = ApplicationRequest {
         company_name: "鲜果农场 Fresh Farm Co".to_owned(),
         credit_code: "91350100M000100Y43".to_owned(),
@@ -179,8 +185,7 @@ fn supplier_with_goods(
         procurement_vouchers: Vec::new(),
     };
     application.validate()?;
-    let today = crate::clock::now().date();
-    let application = suppliers::apply(conn, settings, member, application, today)?;
+    let application = suppliers::apply(conn, settings, member, application, admin.at)?;
     let supplier = suppliers::approve(conn, settings, admin, application.id)?;
     let supplier = suppliers::record_payment(
         conn,
@@ -215,8 +220,8 @@ fn supplier_with_goods(
             commission_bps: demo_goods.commission_bps,
         };
         request.validate()?;
-        let goods = crate::goods::service::create(conn, settings, &supplier, request)?;
-        crate::goods::service::list_for_sale(conn, &supplier, goods.id)?;
+        let goods = crate::goods::service::create(conn, settings, &supplier, request, admin.at)?;
+        crate::goods::service::list_for_sale(conn, &supplier, goods.id, admin.at)?;
         listed.push(goods.id);
     }
     Ok(listed)
@@ -231,7 +236,7 @@ fn shop(
     goods: &[i64],
 ) -> AppResult<String> {
     use crate::shops::service as shops;
-    let keeper = member(conn, passwords, SHOPKEEPER_EMAIL, "阿明", false)?;
+    let keeper = member(conn, passwords, SHOPKEEPER_EMAIL, "阿明", false, admin.at)?;
     let score = CREDIT_SCORE.max(settings.shops.min_credit_score);
     shops::set_credit_score(conn, admin, keeper, score)?;
     let verification = shops::submit_verification(
@@ -241,6 +246,7 @@ fn shop(
             legal_name: "林小明".to_owned(),
             id_number: ID_NUMBER.to_owned(),
         },
+        admin.at,
     )?;
     shops::decide_verification(conn, admin, verification.id, true, None)?;
     let request = OpenShopRequest {
@@ -249,7 +255,7 @@ fn shop(
         description: "只卖自己家里吃过的零食。Snacks we eat at home.".to_owned(),
     };
     request.validate()?;
-    let shop = shops::open(conn, settings, keeper, Some(score), request)?;
+    let shop = shops::open(conn, settings, keeper, Some(score), request, admin.at)?;
     let items = goods
         .iter()
         .zip(&GOODS)
@@ -261,7 +267,7 @@ fn shop(
     crate::curation::service::add_items(
         conn,
         settings,
-        &Actor::member(keeper, None),
+        &Actor::member(keeper, None, admin.at),
         keeper,
         shop.id,
         items,

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use actix_web::web;
 use clap::{Parser, Subcommand};
 use xiaopu::auth::password::Passwords;
-use xiaopu::config::Settings;
+use xiaopu::clock::Clock;
+use xiaopu::config::{ConfigError, Settings};
 use xiaopu::db::{migrations, Db};
 use xiaopu::error::AppError;
 use xiaopu::http::server;
@@ -26,6 +27,10 @@ struct Cli {
     /// A configuration file layered over config/default.toml.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Start business time at this RFC 3339 time (development and test only; the same as
+    /// `clock.now`). It runs on from there.
+    #[arg(long, global = true, value_name = "TIME")]
+    now: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -92,6 +97,10 @@ enum TiersCommand {
         /// YYYY-MM.
         #[arg(long)]
         month: Option<String>,
+        /// Decide as of this RFC 3339 time (development and test only); without --month, the
+        /// month just ended then.
+        #[arg(long, value_name = "TIME")]
+        as_of: Option<String>,
         /// K/N: only shopkeepers whose id % N = K - 1 (run N workers, K = 1..N).
         #[arg(long)]
         shard: Option<String>,
@@ -113,6 +122,10 @@ enum JobsCommand {
     Run {
         #[arg(value_enum)]
         job: Job,
+        /// Run as of this RFC 3339 time (development and test only), e.g. to settle what falls
+        /// due a week from now.
+        #[arg(long, value_name = "TIME")]
+        as_of: Option<String>,
     },
 }
 
@@ -135,7 +148,10 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let settings = match Settings::load(cli.config.as_deref()) {
+    let settings = match Settings::load(cli.config.as_deref())
+        .and_then(|settings| starting_at(settings, "--now", cli.now.as_deref()))
+        .and_then(|settings| starting_at(settings, "--as-of", as_of(cli.command.as_ref())))
+    {
         Ok(settings) => settings,
         Err(error) => {
             eprintln!("xiaopu: {error}");
@@ -143,8 +159,10 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&settings);
+    // The composition root's one clock: every command and the server read business time here.
+    let clock = settings.clock.clock(settings.environment);
     let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings),
+        Command::Serve => serve(settings, clock),
         Command::Migrate => migrate(&settings).map(|_| ()),
         Command::Admin {
             command:
@@ -153,18 +171,18 @@ fn main() -> ExitCode {
                     display_name,
                     ..
                 },
-        } => create_admin(&settings, email, display_name),
+        } => create_admin(&settings, &clock, email, display_name),
         Command::Admin {
             command: AdminCommand::ImportCredit { file },
-        } => import_credit(&settings, &file),
+        } => import_credit(&settings, &clock, &file),
         Command::Openapi => print_openapi(&settings),
         Command::Ledger {
             command: LedgerCommand::Check,
         } => check_ledger(&settings),
         Command::Jobs {
-            command: JobsCommand::Run { job },
-        } => run_job(&settings, job),
-        Command::Seed { demo: true, .. } => seed_demo(&settings),
+            command: JobsCommand::Run { job, .. },
+        } => run_job(&settings, clock, job),
+        Command::Seed { demo: true, .. } => seed_demo(&settings, &clock),
         // clap requires one of them: this is for the compiler.
         Command::Seed {
             shopkeepers: None, ..
@@ -178,6 +196,7 @@ fn main() -> ExitCode {
             ..
         } => seed_database(
             &settings,
+            &clock,
             shopkeepers,
             orders_per_shopkeeper,
             month.as_deref(),
@@ -190,8 +209,15 @@ fn main() -> ExitCode {
                     month,
                     shard,
                     dry_run,
+                    ..
                 },
-        } => match run_tiers(&settings, month.as_deref(), shard.as_deref(), dry_run) {
+        } => match run_tiers(
+            &settings,
+            &clock,
+            month.as_deref(),
+            shard.as_deref(),
+            dry_run,
+        ) {
             Err(message) if message.starts_with(RUNNING_ELSEWHERE) => {
                 eprintln!("xiaopu: {message}");
                 return ExitCode::from(3);
@@ -206,6 +232,41 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The `--as-of` time of the commands that take one.
+fn as_of(command: Option<&Command>) -> Option<&str> {
+    match command? {
+        Command::Jobs {
+            command: JobsCommand::Run { as_of, .. },
+        }
+        | Command::Tiers {
+            command: TiersCommand::Run { as_of, .. },
+        } => as_of.as_deref(),
+        _ => None,
+    }
+}
+
+/// Starts business time at `time` (from the command-line option `flag`) as `clock.now` would,
+/// under the same rules: refused in production, RFC 3339 only.
+fn starting_at(
+    mut settings: Settings,
+    flag: &str,
+    time: Option<&str>,
+) -> Result<Settings, ConfigError> {
+    let Some(time) = time else {
+        return Ok(settings);
+    };
+    settings.clock.now = time.to_owned();
+    settings.validate().map_err(|error| ConfigError {
+        key: if error.key == "clock.now" {
+            flag.to_owned()
+        } else {
+            error.key
+        },
+        message: error.message,
+    })?;
+    Ok(settings)
 }
 
 fn init_logging(settings: &Settings) {
@@ -234,14 +295,14 @@ fn migrate(settings: &Settings) -> Result<Db, String> {
     Ok(db)
 }
 
-fn serve(settings: Settings) -> Result<(), String> {
+fn serve(settings: Settings, clock: Clock) -> Result<(), String> {
     let db = migrate(&settings)?;
     let address = format!("{}:{}", settings.server.host, settings.server.port);
     let listener =
         TcpListener::bind(&address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
     let database = settings.database.url.clone();
-    let state = AppState::new(settings, db).map_err(|e| e.to_string())?;
-    tracing::info!(%address, %database, "xiaopu listening; API docs at /docs");
+    let state = AppState::new(settings, db, clock).map_err(|e| e.to_string())?;
+    tracing::info!(%address, %database, business_time = %state.clock.now(), "xiaopu listening; API docs at /docs");
     let state = web::Data::new(state);
     xiaopu::jobs::scheduler::start(state.clone().into_inner());
     actix_web::rt::System::new().block_on(async move {
@@ -252,7 +313,12 @@ fn serve(settings: Settings) -> Result<(), String> {
     })
 }
 
-fn create_admin(settings: &Settings, email: String, display_name: String) -> Result<(), String> {
+fn create_admin(
+    settings: &Settings,
+    clock: &Clock,
+    email: String,
+    display_name: String,
+) -> Result<(), String> {
     let mut password = String::new();
     std::io::stdin()
         .read_line(&mut password)
@@ -270,7 +336,7 @@ fn create_admin(settings: &Settings, email: String, display_name: String) -> Res
         .map_err(describe)?;
     let mut conn = db.get().map_err(describe)?;
     let member = xiaopu::db::backend::write_transaction(&mut conn, |conn| {
-        service::create_member(conn, &registration, hash, true)
+        service::create_member(conn, &registration, hash, true, clock.now())
     })
     .map_err(describe)?;
     println!(
@@ -281,13 +347,17 @@ fn create_admin(settings: &Settings, email: String, display_name: String) -> Res
     Ok(())
 }
 
-fn import_credit(settings: &Settings, file: &std::path::Path) -> Result<(), String> {
+fn import_credit(settings: &Settings, clock: &Clock, file: &std::path::Path) -> Result<(), String> {
     let csv = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let db = migrate(settings)?;
     let mut conn = db.get().map_err(describe)?;
     let (imported, rejected) = xiaopu::db::backend::write_transaction(&mut conn, |conn| {
-        xiaopu::shops::service::import_credit(conn, &xiaopu::audit::Actor::system(), &csv)
+        xiaopu::shops::service::import_credit(
+            conn,
+            &xiaopu::audit::Actor::system(clock.now()),
+            &csv,
+        )
     })
     .map_err(describe)?;
     for row in &rejected {
@@ -319,11 +389,20 @@ fn check_ledger(settings: &Settings) -> Result<(), String> {
     }
 }
 
-fn run_job(settings: &Settings, job: Job) -> Result<(), String> {
+fn run_job(settings: &Settings, clock: Clock, job: Job) -> Result<(), String> {
     let db = migrate(settings)?;
-    let state = AppState::new(settings.clone(), db).map_err(describe)?;
+    let state = AppState::new(settings.clone(), db, clock).map_err(describe)?;
     let holder = format!("cli-{}", std::process::id());
-    match xiaopu::jobs::run(&state.db, settings, &state.gateways, job, &holder).map_err(describe)? {
+    let report = xiaopu::jobs::run(
+        &state.db,
+        settings,
+        &state.gateways,
+        &state.clock,
+        job,
+        &holder,
+    )
+    .map_err(describe)?;
+    match report {
         RunReport::Done(rows) => println!("{}: {rows} handled", job.name()),
         RunReport::HeldElsewhere => println!(
             "{}: another process is running this job now; nothing done",
@@ -335,6 +414,7 @@ fn run_job(settings: &Settings, job: Job) -> Result<(), String> {
 
 fn seed_database(
     settings: &Settings,
+    clock: &Clock,
     shopkeepers: i64,
     orders_per_shopkeeper: i64,
     month: Option<&str>,
@@ -344,7 +424,7 @@ fn seed_database(
     use xiaopu::tiers::seed::{self, SeedOptions};
     let month = match month {
         Some(text) => xiaopu::tiers::months::Month::parse(text).map_err(describe)?,
-        None => xiaopu::tiers::engine::month_just_ended(&settings.tiers),
+        None => xiaopu::tiers::engine::month_just_ended(clock.now(), &settings.tiers),
     };
     let db = migrate(settings)?;
     let started = std::time::Instant::now();
@@ -372,11 +452,11 @@ fn seed_database(
     Ok(())
 }
 
-fn seed_demo(settings: &Settings) -> Result<(), String> {
+fn seed_demo(settings: &Settings, clock: &Clock) -> Result<(), String> {
     use xiaopu::demo;
     let db = migrate(settings)?;
     let mut conn = db.get().map_err(describe)?;
-    let shop_no = match demo::load(&mut conn, settings).map_err(describe)? {
+    let shop_no = match demo::load(&mut conn, settings, clock.now()).map_err(describe)? {
         demo::Outcome::Loaded { shop_no } => {
             println!("demo data loaded");
             shop_no
@@ -398,6 +478,7 @@ const RUNNING_ELSEWHERE: &str = "running elsewhere";
 
 fn run_tiers(
     settings: &Settings,
+    clock: &Clock,
     month: Option<&str>,
     shard: Option<&str>,
     dry_run: bool,
@@ -406,7 +487,7 @@ fn run_tiers(
     use xiaopu::tiers::engine::{self, Outcome, RunOptions};
     let month = match month {
         Some(text) => xiaopu::tiers::months::Month::parse(text).map_err(describe)?,
-        None => engine::month_just_ended(&settings.tiers),
+        None => engine::month_just_ended(clock.now(), &settings.tiers),
     };
     let shard = match shard {
         Some(text) => engine::parse_shard(text).map_err(describe)?,
@@ -422,6 +503,7 @@ fn run_tiers(
             std::env::var("HOSTNAME").unwrap_or_else(|_| "cli".to_owned()),
             std::process::id()
         ),
+        as_of: clock.now(),
     };
     let terminal = std::io::stderr().is_terminal();
     let label = month.label();

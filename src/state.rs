@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::auth::keys;
 use crate::auth::password::Passwords;
 use crate::auth::tokens::AccessTokens;
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
@@ -16,6 +17,8 @@ pub struct AppState {
     /// Shared, not copied: handlers hand it to their blocking work on every request.
     pub settings: Arc<Settings>,
     pub db: Db,
+    /// Business time: the system clock in production, settable elsewhere.
+    pub clock: Clock,
     pub tokens: AccessTokens,
     pub passwords: Arc<Passwords>,
     pub gateways: Gateways,
@@ -30,9 +33,10 @@ pub struct AppState {
 
 impl AppState {
     /// Needs a migrated database: the generated signing key lives there.
-    pub fn new(settings: Settings, db: Db) -> AppResult<Self> {
-        let key = keys::signing_key(&mut *db.get()?, &settings.auth)?;
-        let callback_secret = keys::callback_secret(&mut *db.get()?, &settings.payments)?;
+    pub fn new(settings: Settings, db: Db, clock: Clock) -> AppResult<Self> {
+        let key = keys::signing_key(&mut *db.get()?, &settings.auth, clock.now())?;
+        let callback_secret =
+            keys::callback_secret(&mut *db.get()?, &settings.payments, clock.now())?;
         let gateways = Gateways::new(&settings.payments, callback_secret)?;
         let tokens = AccessTokens::new(&key, &settings.auth);
         let passwords = Arc::new(Passwords::new(&settings.auth)?);
@@ -40,6 +44,7 @@ impl AppState {
         Ok(Self {
             settings: Arc::new(settings),
             db,
+            clock,
             tokens,
             passwords,
             gateways,

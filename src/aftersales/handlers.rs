@@ -2,7 +2,6 @@
 //! the platform's (admin API) sides of a case.
 
 use actix_web::{get, post, web};
-use tracing_actix_web::RequestId;
 
 use super::dto::{
     ApproveRequest, CaseQuery, CaseView, DecideRequest, EvidenceRequest, OpenCaseRequest,
@@ -13,11 +12,11 @@ use super::service;
 use crate::auth::{AdminMember, AuthMember, SupplierMember};
 use crate::error::AppResult;
 use crate::goods::handlers::as_supplier;
+use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
-use crate::suppliers::handlers::actor;
 
 fn checked_query(
     state: &AppState,
@@ -54,14 +53,14 @@ async fn send_refunds_of(state: &AppState, case: &CaseView) {
 pub async fn open(
     state: web::Data<AppState>,
     member: AuthMember,
-    request_id: RequestId,
+    caller: Caller,
     order_id: web::Path<i64>,
     body: JsonBody<OpenCaseRequest>,
 ) -> AppResult<(web::Json<CaseView>, actix_web::http::StatusCode)> {
     let body = body.into_inner()?;
     let (settings, actor, order_id, body) = (
         state.settings.clone(),
-        actor(member.0, &request_id),
+        caller.actor(member.0),
         order_id.into_inner(),
         body,
     );
@@ -132,14 +131,14 @@ pub async fn get(
 pub async fn ship_return(
     state: web::Data<AppState>,
     member: AuthMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<ReturnShipmentRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
-        actor(member.0, &request_id),
+        caller.actor(member.0),
         id.into_inner(),
         body,
     );
@@ -168,14 +167,14 @@ pub async fn ship_return(
 pub async fn escalate(
     state: web::Data<AppState>,
     member: AuthMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
-        actor(member.0, &request_id),
+        caller.actor(member.0),
         id.into_inner(),
         body,
     );
@@ -203,14 +202,14 @@ pub async fn escalate(
 pub async fn buyer_evidence(
     state: web::Data<AppState>,
     member: AuthMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
-        actor(member.0, &request_id),
+        caller.actor(member.0),
         id.into_inner(),
         body,
     );
@@ -239,10 +238,10 @@ pub async fn buyer_evidence(
 pub async fn withdraw(
     state: web::Data<AppState>,
     member: AuthMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<CaseView>> {
-    let (actor, id) = (actor(member.0, &request_id), id.into_inner());
+    let (actor, id) = (caller.actor(member.0), id.into_inner());
     Ok(web::Json(
         state
             .db
@@ -312,14 +311,14 @@ pub async fn supplier_case(
 pub async fn approve(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<ApproveRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
-        actor(member.id(), &request_id),
+        caller.actor(member.id()),
         id.into_inner(),
         body,
     );
@@ -347,14 +346,14 @@ pub async fn approve(
 pub async fn reject(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<RejectRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
-        actor(member.id(), &request_id),
+        caller.actor(member.id()),
         id.into_inner(),
         body,
     );
@@ -381,10 +380,10 @@ pub async fn reject(
 pub async fn receive_return(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<CaseView>> {
-    let (actor, id) = (actor(member.id(), &request_id), id.into_inner());
+    let (actor, id) = (caller.actor(member.id()), id.into_inner());
     let case = as_supplier(&state, &member, move |conn, supplier| {
         service::receive_return(conn, supplier.id, id, &actor)
     })
@@ -409,14 +408,14 @@ pub async fn receive_return(
 pub async fn supplier_evidence(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
-        actor(member.id(), &request_id),
+        caller.actor(member.id()),
         id.into_inner(),
         body,
     );
@@ -469,12 +468,12 @@ pub async fn disputes(
 pub async fn decide(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<DecideRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
-    let (actor, id, body) = (actor(admin.id(), &request_id), id.into_inner(), body);
+    let (actor, id, body) = (caller.actor(admin.id()), id.into_inner(), body);
     let case = state
         .db
         .write(move |conn| service::decide(conn, id, &body, &actor))

@@ -179,13 +179,14 @@ pub fn record_violation(
     supplier_id: i64,
     case_id: i64,
     kind: &str,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<()> {
     with_backend!(conn, c => diesel::insert_into(supplier_violations::table)
         .values((
             supplier_violations::supplier_id.eq(supplier_id),
             supplier_violations::aftersales_case_id.eq(case_id),
             supplier_violations::kind.eq(kind),
-            supplier_violations::created_at.eq(crate::clock::now()),
+            supplier_violations::created_at.eq(now),
         ))
         .on_conflict(supplier_violations::aftersales_case_id)
         .do_nothing()

@@ -68,7 +68,7 @@ fn say(
             action,
             body,
             image_urls: images_json(image_urls),
-            created_at: crate::clock::now(),
+            created_at: actor.at,
         },
     )
 }
@@ -101,7 +101,7 @@ pub fn open(
         &request.image_urls,
     ));
     rules::join_errors(errors)?;
-    let now = crate::clock::now();
+    let now = actor.at;
     let order = crate::orders::service::own_order(conn, buyer, order_id)?;
     orders_repo::lock_order(conn, order.id)?;
     let part = orders_repo::parts(conn, order.id)?
@@ -242,7 +242,7 @@ fn move_case(
 ) -> AppResult<()> {
     let from = state::stored(&case.status);
     from.transition(to)?;
-    if !repo::move_case(conn, case.id, from, to, crate::clock::now(), changes)? {
+    if !repo::move_case(conn, case.id, from, to, actor.at, changes)? {
         let now_status = repo::find(conn, case.id)?.map_or(from, |c| state::stored(&c.status));
         return Err(now_status
             .transition(to)
@@ -320,8 +320,7 @@ fn approve_case(
                 supplier_note: request.note.as_deref(),
                 restock: request.restock,
                 respond_by: Some(
-                    crate::clock::now()
-                        + Duration::days(i64::from(settings.aftersales.buyer_return_days)),
+                    actor.at + Duration::days(i64::from(settings.aftersales.buyer_return_days)),
                 ),
                 ..Default::default()
             },
@@ -344,7 +343,7 @@ fn refund_case(
     returned: bool,
     actor: &Actor,
 ) -> AppResult<()> {
-    let now = crate::clock::now();
+    let now = actor.at;
     let part = orders_repo::parts(conn, case.order_id)?
         .into_iter()
         .find(|part| part.id == case.supplier_order_id)
@@ -413,8 +412,8 @@ fn refund_case(
 
 /// A late party may no longer act against the other: the deadline job acts for it (a supplier
 /// may still approve late, which is what the job would do).
-fn check_deadline(case: &CaseRow) -> AppResult<()> {
-    if crate::clock::now() > case.respond_by {
+fn check_deadline(case: &CaseRow, now: chrono::NaiveDateTime) -> AppResult<()> {
+    if now > case.respond_by {
         return Err(AppError::Conflict {
             code: "deadline_passed",
             detail: format!(
@@ -441,9 +440,9 @@ pub fn reject(
             .collect(),
     )?;
     let case = suppliers_case(conn, supplier_id, case_id)?;
-    check_deadline(&case)?;
+    check_deadline(&case, actor.at)?;
     let escalate_by =
-        crate::clock::now() + Duration::days(i64::from(settings.aftersales.escalation_window_days));
+        actor.at + Duration::days(i64::from(settings.aftersales.escalation_window_days));
     move_case(
         conn,
         &case,
@@ -478,7 +477,7 @@ pub fn ship_return(
         tracking,
     ))?;
     let case = buyers_case(conn, buyer, case_id)?;
-    check_deadline(&case)?;
+    check_deadline(&case, actor.at)?;
     move_case(
         conn,
         &case,
@@ -487,8 +486,7 @@ pub fn ship_return(
             return_carrier: Some(carrier),
             return_tracking_no: Some(tracking),
             respond_by: Some(
-                crate::clock::now()
-                    + Duration::days(i64::from(settings.aftersales.supplier_receipt_days)),
+                actor.at + Duration::days(i64::from(settings.aftersales.supplier_receipt_days)),
             ),
             ..Default::default()
         },
@@ -561,7 +559,7 @@ pub fn escalate(
 ) -> AppResult<CaseView> {
     check_evidence(settings, request)?;
     let case = buyers_case(conn, buyer, case_id)?;
-    if case.escalate_by.is_some_and(|by| crate::clock::now() > by) {
+    if case.escalate_by.is_some_and(|by| actor.at > by) {
         return Err(AppError::Conflict {
             code: "escalation_window_closed",
             detail: "the time to escalate this case has passed".to_owned(),
@@ -754,7 +752,13 @@ pub fn decide(
     )?;
     if request.decision == Decision::Refund {
         refund_case(conn, &case, pieces.clone(), false, actor)?;
-        repo::record_violation(conn, case.supplier_id, case.id, "aftersales_dispute_lost")?;
+        repo::record_violation(
+            conn,
+            case.supplier_id,
+            case.id,
+            "aftersales_dispute_lost",
+            actor.at,
+        )?;
     }
     if compensation.0 > 0 {
         crate::suppliers::service::deduct(
@@ -794,7 +798,7 @@ pub fn close_cases_of_cancelled_order(
     for case in repo::cases_of_order(conn, order_id)? {
         let from = state::stored(&case.status);
         if from.can_become(CaseStatus::Closed) || from == CaseStatus::Rejected {
-            repo::close(conn, case.id, crate::clock::now())?;
+            repo::close(conn, case.id, actor.at)?;
             say(
                 conn,
                 case.id,
@@ -843,6 +847,7 @@ fn pay_compensation(
         amount,
         &format!("compensation for case {}", case.case_no),
         Some(case.id),
+        actor.at,
     )
 }
 
@@ -858,7 +863,7 @@ pub fn act_on_overdue(
     let Some(case) = repo::find(conn, case_id)? else {
         return Ok(false);
     };
-    if case.respond_by > crate::clock::now() {
+    if case.respond_by > actor.at {
         return Ok(false);
     }
     match state::stored(&case.status) {

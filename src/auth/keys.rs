@@ -1,6 +1,8 @@
 //! Server secrets: configured, or generated once and kept with the data (so every server on
 //! the same database shares them). Never a built-in default.
 
+use chrono::NaiveDateTime;
+
 use super::{repo, tokens};
 use crate::config::{AuthSettings, PaymentSettings};
 use crate::db::DbConn;
@@ -10,17 +12,30 @@ const SIGNING_KEY_SECRET: &str = "jwt_signing_key";
 const CALLBACK_SECRET: &str = "payment_callback_secret";
 
 /// The access-token signing key.
-pub fn signing_key(conn: &mut DbConn, settings: &AuthSettings) -> AppResult<Vec<u8>> {
-    configured_or_stored(conn, &settings.jwt_secret, SIGNING_KEY_SECRET)
+pub fn signing_key(
+    conn: &mut DbConn,
+    settings: &AuthSettings,
+    now: NaiveDateTime,
+) -> AppResult<Vec<u8>> {
+    configured_or_stored(conn, &settings.jwt_secret, SIGNING_KEY_SECRET, now)
 }
 
 /// The key payment gateway callbacks are signed with.
-pub fn callback_secret(conn: &mut DbConn, settings: &PaymentSettings) -> AppResult<Vec<u8>> {
-    configured_or_stored(conn, &settings.callback_secret, CALLBACK_SECRET)
+pub fn callback_secret(
+    conn: &mut DbConn,
+    settings: &PaymentSettings,
+    now: NaiveDateTime,
+) -> AppResult<Vec<u8>> {
+    configured_or_stored(conn, &settings.callback_secret, CALLBACK_SECRET, now)
 }
 
 /// The configured value, else the stored one, else a new random one (stored for next start).
-fn configured_or_stored(conn: &mut DbConn, configured: &str, name: &str) -> AppResult<Vec<u8>> {
+fn configured_or_stored(
+    conn: &mut DbConn,
+    configured: &str,
+    name: &str,
+    now: NaiveDateTime,
+) -> AppResult<Vec<u8>> {
     if !configured.is_empty() {
         return Ok(configured.as_bytes().to_vec());
     }
@@ -28,7 +43,7 @@ fn configured_or_stored(conn: &mut DbConn, configured: &str, name: &str) -> AppR
         return Ok(stored.into_bytes());
     }
     let generated = tokens::random_url_safe(48);
-    repo::insert_secret_if_absent(conn, name, &generated, crate::clock::now())?;
+    repo::insert_secret_if_absent(conn, name, &generated, now)?;
     repo::find_secret(conn, name)?
         .map(String::into_bytes)
         .ok_or_else(|| AppError::internal(format!("secret {name} vanished after being stored")))

@@ -6,6 +6,7 @@ use super::model::NewRefreshToken;
 use super::password::PasswordCheck;
 use super::{repo, tokens};
 use crate::audit::{self, Actor};
+use crate::clock::Clock;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::members::{self, rules::normalize_login, MemberId};
@@ -35,10 +36,10 @@ pub enum RefreshOutcome {
 
 pub async fn login(state: &AppState, login: &str, password: String) -> AppResult<IssuedTokens> {
     let member_id = authenticate(state, login, password).await?;
-    let refresh_ttl = refresh_ttl(state);
+    let (refresh_ttl, now) = (refresh_ttl(state), session_time());
     let refresh_token = state
         .db
-        .write(move |conn| start_session(conn, member_id, refresh_ttl, crate::clock::now()))
+        .write(move |conn| start_session(conn, member_id, refresh_ttl, now))
         .await?;
     issue_pair(state, member_id, refresh_token)
 }
@@ -76,21 +77,20 @@ pub async fn authenticate(state: &AppState, login: &str, password: String) -> Ap
     }
     let member_id = MemberId(member.id);
     if let Some(hash) = rehash.transpose()? {
+        let now = session_time();
         state
             .db
-            .write(move |conn| {
-                members::repo::set_password_hash(conn, member_id, &hash, crate::clock::now())
-            })
+            .write(move |conn| members::repo::set_password_hash(conn, member_id, &hash, now))
             .await?;
     }
     Ok(member_id)
 }
 
 pub async fn refresh(state: &AppState, presented: String) -> AppResult<IssuedTokens> {
-    let refresh_ttl = refresh_ttl(state);
+    let (refresh_ttl, now) = (refresh_ttl(state), session_time());
     let outcome = state
         .db
-        .write(move |conn| rotate(conn, &presented, refresh_ttl, crate::clock::now()))
+        .write(move |conn| rotate(conn, &presented, refresh_ttl, now))
         .await?;
     match outcome {
         RefreshOutcome::Rotated {
@@ -108,16 +108,23 @@ pub async fn refresh(state: &AppState, presented: String) -> AppResult<IssuedTok
 
 /// Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent).
 pub async fn logout(state: &AppState, presented: String) -> AppResult<()> {
+    let now = session_time();
     state
         .db
         .write(move |conn| {
             let digest = tokens::refresh_token_digest(&presented);
             if let Some(row) = repo::find_refresh_token(conn, &digest)? {
-                repo::revoke_family(conn, &row.family_id, crate::clock::now())?;
+                repo::revoke_family(conn, &row.family_id, now)?;
             }
             Ok(())
         })
         .await
+}
+
+/// Sessions live on wall time, like the access tokens they renew, so they survive business
+/// time being set or advanced in development.
+fn session_time() -> NaiveDateTime {
+    Clock::system().now()
 }
 
 fn refresh_ttl(state: &AppState) -> Duration {
@@ -188,7 +195,7 @@ pub fn rotate(
         repo::revoke_family(conn, &row.family_id, now)?;
         audit::record(
             conn,
-            &Actor::member(member, None),
+            &Actor::member(member, None, now),
             "session.refresh_token_reused",
             "member",
             &member.0.to_string(),

@@ -1,13 +1,13 @@
 //! Access tokens (short-lived JWTs) and refresh tokens (opaque, stored hashed).
 
 use base64::Engine as _;
-use chrono::Utc;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::clock::Clock;
 use crate::config::AuthSettings;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
@@ -59,8 +59,10 @@ impl AccessTokens {
         self.ttl_seconds
     }
 
+    /// Tokens live on wall time, as the library checks them: a session survives business time
+    /// being set or advanced in development.
     pub fn issue(&self, member: MemberId) -> AppResult<String> {
-        let now = Utc::now().timestamp();
+        let now = Clock::system().timestamp();
         let claims = AccessClaims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -135,7 +137,7 @@ mod tests {
     }
 
     fn valid_claims() -> serde_json::Value {
-        let now = Utc::now().timestamp();
+        let now = Clock::system().timestamp();
         serde_json::json!({"iss": "xiaopu", "aud": "xiaopu-api", "sub": "7",
             "iat": now, "exp": now + 600, "typ": "access"})
     }
@@ -168,7 +170,7 @@ mod tests {
             "invalid_token"
         );
         let mut expired = valid_claims();
-        expired["exp"] = (Utc::now().timestamp() - 3600).into();
+        expired["exp"] = (Clock::system().timestamp() - 3600).into();
         assert_eq!(
             code(&sign(&expired, Header::new(Algorithm::HS256), secret)),
             "token_expired"

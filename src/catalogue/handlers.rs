@@ -21,10 +21,11 @@ pub async fn browse(
     member: ShopkeeperMember,
     query: web::Query<CatalogueQuery>,
 ) -> AppResult<web::Json<CataloguePage>> {
+    let now = state.clock.now();
     let (settings, query, id) = (state.settings.clone(), query.into_inner(), member.id());
     let page = state
         .db
-        .read(move |conn| service::browse(conn, &settings, id, query))
+        .read(move |conn| service::browse(conn, &settings, id, query, now))
         .await?;
     Ok(web::Json(page))
 }

@@ -13,6 +13,7 @@ pub fn browse(
     settings: &Settings,
     member: MemberId,
     query: CatalogueQuery,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<CataloguePage> {
     let page = PageQuery {
         page: query.page,
@@ -60,7 +61,6 @@ pub fn browse(
         CatalogueSort::PriceDesc => Sort::PriceDesc,
         CatalogueSort::Newest => Sort::Newest,
     };
-    let now = crate::clock::now();
     let tier = crate::tiers::current(conn, member)?;
     let bonus = tier.bonus(&settings.tiers.bonus_bps);
     let (rows, total) = repo::search(conn, &filter, sort, page, now)?;

@@ -126,6 +126,7 @@ pub fn refund_lines(conn: &mut DbConn, actor: &Actor, refund: LineRefund) -> App
         Fen(total),
         refund.reason,
         refund.aftersales_case_id,
+        actor.at,
     )?;
     Ok(Fen(total))
 }

@@ -1,26 +1,25 @@
 use actix_web::{delete, patch, post, web, HttpResponse};
-use tracing_actix_web::RequestId;
 
 use super::dto::{AddItemRequest, BulkAddRequest, ItemPatch, ShopItemView};
 use super::service;
 use crate::auth::ShopkeeperMember;
 use crate::error::AppResult;
+use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::openapi::{CommonErrors, NotFoundErrors, RoleErrors};
 use crate::state::AppState;
-use crate::suppliers::handlers::actor;
 
 async fn add(
     state: web::Data<AppState>,
     member: ShopkeeperMember,
-    request_id: RequestId,
+    caller: Caller,
     shop_id: i64,
     requests: Vec<AddItemRequest>,
     bulk: bool,
 ) -> AppResult<Vec<ShopItemView>> {
     let (settings, actor, owner) = (
         state.settings.clone(),
-        actor(member.id(), &request_id),
+        caller.actor(member.id()),
         member.id(),
     );
     let rows = state
@@ -49,7 +48,7 @@ async fn add(
 pub async fn add_item(
     state: web::Data<AppState>,
     member: ShopkeeperMember,
-    request_id: RequestId,
+    caller: Caller,
     shop_id: web::Path<i64>,
     body: JsonBody<AddItemRequest>,
 ) -> AppResult<HttpResponse> {
@@ -57,7 +56,7 @@ pub async fn add_item(
     let mut added = add(
         state,
         member,
-        request_id,
+        caller,
         shop_id.into_inner(),
         vec![body],
         false,
@@ -82,7 +81,7 @@ pub async fn add_item(
 pub async fn add_items(
     state: web::Data<AppState>,
     member: ShopkeeperMember,
-    request_id: RequestId,
+    caller: Caller,
     shop_id: web::Path<i64>,
     body: JsonBody<BulkAddRequest>,
 ) -> AppResult<HttpResponse> {
@@ -90,7 +89,7 @@ pub async fn add_items(
     let added = add(
         state,
         member,
-        request_id,
+        caller,
         shop_id.into_inner(),
         body.items,
         true,
@@ -122,11 +121,12 @@ pub async fn update_item(
     path: web::Path<(i64, i64)>,
     body: JsonBody<ItemPatch>,
 ) -> AppResult<web::Json<ShopItemView>> {
+    let now = state.clock.now();
     let body = body.into_inner()?;
     let ((shop_id, item_id), patch, owner) = (path.into_inner(), body, member.id());
     let row = state
         .db
-        .write(move |conn| service::update_item(conn, owner, shop_id, item_id, patch))
+        .write(move |conn| service::update_item(conn, owner, shop_id, item_id, patch, now))
         .await?;
     Ok(web::Json(row.into()))
 }
@@ -149,14 +149,11 @@ pub async fn update_item(
 pub async fn remove_item(
     state: web::Data<AppState>,
     member: ShopkeeperMember,
-    request_id: RequestId,
+    caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> AppResult<HttpResponse> {
-    let ((shop_id, item_id), owner, actor) = (
-        path.into_inner(),
-        member.id(),
-        actor(member.id(), &request_id),
-    );
+    let ((shop_id, item_id), owner, actor) =
+        (path.into_inner(), member.id(), caller.actor(member.id()));
     state
         .db
         .write(move |conn| service::remove_item(conn, &actor, owner, shop_id, item_id))

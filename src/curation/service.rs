@@ -81,7 +81,7 @@ pub fn add_items(
             detail: format!("goods {goods_id} is already in this shop"),
         });
     }
-    let now = crate::clock::now();
+    let now = actor.at;
     let first = repo::next_position(conn, shop.id)?;
     let new: Vec<NewShopItem> = requests
         .into_iter()
@@ -114,6 +114,7 @@ pub fn update_item(
     shop_id: i64,
     item_id: i64,
     patch: ItemPatch,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<ShopItemRow> {
     let shop = crate::shops::service::open_own_shop(conn, member, shop_id)?;
     let mut errors = Vec::new();
@@ -138,7 +139,7 @@ pub fn update_item(
             recommendation: patch.recommendation,
             position: patch.position,
             pinned: patch.pinned,
-            updated_at: crate::clock::now(),
+            updated_at: now,
         },
     )?;
     live_item(conn, shop.id, item_id)
@@ -154,7 +155,7 @@ pub fn remove_item(
 ) -> AppResult<()> {
     let shop = crate::shops::service::open_own_shop(conn, member, shop_id)?;
     let item = live_item(conn, shop.id, item_id)?;
-    let now = crate::clock::now();
+    let now = actor.at;
     repo::remove(conn, item.id, now)?;
     repo::release_slot(conn, shop.id)?;
     crate::sharing::repo::revoke_for_item(conn, item.id, now)?;

@@ -24,11 +24,12 @@ pub async fn earnings(
     member: AuthMember,
     query: web::Query<EarningsQuery>,
 ) -> AppResult<web::Json<EarningsView>> {
+    let now = state.clock.now();
     let days = service::check_days(query.into_inner().days)?;
     Ok(web::Json(
         state
             .db
-            .read(move |conn| service::earnings(conn, member.0, days))
+            .read(move |conn| service::earnings(conn, member.0, days, now))
             .await?,
     ))
 }
@@ -44,9 +45,10 @@ pub async fn supplier_finance(
     state: web::Data<AppState>,
     member: SupplierMember,
 ) -> AppResult<web::Json<SupplierFinanceView>> {
+    let now = state.clock.now();
     Ok(web::Json(
-        as_supplier(&state, &member, |conn, supplier| {
-            service::supplier(conn, supplier.id)
+        as_supplier(&state, &member, move |conn, supplier| {
+            service::supplier(conn, supplier.id, now)
         })
         .await?,
     ))

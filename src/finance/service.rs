@@ -40,8 +40,13 @@ pub fn check_days(days: Option<u32>) -> AppResult<u32> {
     }
 }
 
-pub fn earnings(conn: &mut DbConn, member: MemberId, days: u32) -> AppResult<EarningsView> {
-    let today = business_date(crate::clock::now());
+pub fn earnings(
+    conn: &mut DbConn,
+    member: MemberId,
+    days: u32,
+    now: chrono::NaiveDateTime,
+) -> AppResult<EarningsView> {
+    let today = business_date(now);
     let first_day = today - Duration::days(i64::from(days) - 1);
     let month_start = today.with_day(1).expect("every month has a 1st");
     let since = business_day_start(first_day.min(month_start));
@@ -107,9 +112,13 @@ pub fn earnings(conn: &mut DbConn, member: MemberId, days: u32) -> AppResult<Ear
     })
 }
 
-pub fn supplier(conn: &mut DbConn, supplier_id: i64) -> AppResult<SupplierFinanceView> {
+pub fn supplier(
+    conn: &mut DbConn,
+    supplier_id: i64,
+    now: chrono::NaiveDateTime,
+) -> AppResult<SupplierFinanceView> {
     let totals = repo::sales_totals(conn, Some(supplier_id))?;
-    let since = crate::clock::now() - Duration::days(90);
+    let since = now - Duration::days(90);
     Ok(SupplierFinanceView {
         sales_fen: Fen(totals.sales_fen),
         refunds_fen: Fen(totals.refunds_fen),

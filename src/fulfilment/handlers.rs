@@ -1,16 +1,15 @@
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use tracing_actix_web::RequestId;
 
 use super::dto::{BulkShipReport, FulfilmentPage, FulfilmentView, ShipRequest, SupplierOrderQuery};
 use super::service;
 use crate::auth::SupplierMember;
 use crate::error::{AppError, AppResult};
 use crate::goods::handlers::as_supplier;
+use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::openapi::{CommonErrors, NotFoundErrors, RoleErrors};
 use crate::state::AppState;
-use crate::suppliers::handlers::actor;
 
 /// The supplier's parts of buyers' orders, newest first, by cursor; filter by status and by
 /// the day placed. Another supplier's parts never appear.
@@ -81,14 +80,14 @@ pub async fn export(
 pub async fn ship(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<ShipRequest>,
 ) -> AppResult<web::Json<FulfilmentView>> {
     let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
-        actor(member.id(), &request_id),
+        caller.actor(member.id()),
         id.into_inner(),
         body,
     );
@@ -116,7 +115,7 @@ pub async fn ship(
 pub async fn ship_bulk(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
     request: HttpRequest,
     body: web::Bytes,
 ) -> AppResult<web::Json<BulkShipReport>> {
@@ -130,7 +129,7 @@ pub async fn ship_bulk(
     }
     let (settings, actor, member_id) = (
         state.settings.clone(),
-        actor(member.id(), &request_id),
+        caller.actor(member.id()),
         member.id(),
     );
     Ok(web::Json(

@@ -185,7 +185,7 @@ pub fn ship(
     })?;
     let from = state::stored(&part.status);
     from.transition(OrderStatus::Shipped)?;
-    let now = crate::clock::now();
+    let now = actor.at;
     if !crate::orders::repo::ship_part(conn, part.id, carrier, tracking_no, now)? {
         return Err(state::illegal(from, OrderStatus::Shipped));
     }

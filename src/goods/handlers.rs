@@ -1,5 +1,4 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
-use tracing_actix_web::RequestId;
 use validator::Validate;
 
 use super::dto::{
@@ -10,13 +9,13 @@ use super::service;
 use crate::auth::{AdminMember, SupplierMember};
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::money::Bps;
 use crate::openapi::{CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
 use crate::suppliers::dto::ReasonRequest;
-use crate::suppliers::handlers::actor;
 use crate::suppliers::model::SupplierRow;
 
 /// Runs `work` in one write transaction for the supplier the member belongs to.
@@ -48,12 +47,13 @@ pub async fn create(
     member: SupplierMember,
     body: JsonBody<GoodsRequest>,
 ) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
     let body = body.into_inner()?;
     body.validate()?;
     let request = body;
     let settings = state.settings.clone();
     let view = as_supplier(&state, &member, move |conn, supplier| {
-        service::create(conn, &settings, supplier, request)
+        service::create(conn, &settings, supplier, request, now)
     })
     .await?;
     Ok(HttpResponse::Created().json(view))
@@ -72,6 +72,7 @@ pub async fn list(
     member: SupplierMember,
     query: web::Query<GoodsFilter>,
 ) -> AppResult<web::Json<Paginated<GoodsView>>> {
+    let now = state.clock.now();
     let filter = query.into_inner();
     let page = PageQuery {
         page: filter.page,
@@ -80,7 +81,7 @@ pub async fn list(
     .resolve(&state.settings.pagination)?;
     let status = filter.status.map(|s| s.as_str());
     let (views, total) = as_supplier(&state, &member, move |conn, supplier| {
-        service::list(conn, supplier, status, page)
+        service::list(conn, supplier, status, page, now)
     })
     .await?;
     Ok(web::Json(Paginated::new(views, page, total)))
@@ -99,10 +100,11 @@ pub async fn get(
     member: SupplierMember,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let now = state.clock.now();
     let id = id.into_inner();
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
-            service::view(conn, supplier, id)
+            service::view(conn, supplier, id, now)
         })
         .await?,
     ))
@@ -128,12 +130,13 @@ pub async fn update(
     id: web::Path<i64>,
     body: JsonBody<GoodsPatch>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let now = state.clock.now();
     let body = body.into_inner()?;
     body.validate()?;
     let (id, patch, settings) = (id.into_inner(), body, state.settings.clone());
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
-            service::update(conn, &settings, supplier, id, patch)
+            service::update(conn, &settings, supplier, id, patch, now)
         })
         .await?,
     ))
@@ -156,10 +159,11 @@ pub async fn list_for_sale(
     member: SupplierMember,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let now = state.clock.now();
     let id = id.into_inner();
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
-            service::list_for_sale(conn, supplier, id)
+            service::list_for_sale(conn, supplier, id, now)
         })
         .await?,
     ))
@@ -182,10 +186,11 @@ pub async fn delist(
     member: SupplierMember,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let now = state.clock.now();
     let id = id.into_inner();
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
-            service::delist(conn, supplier, id)
+            service::delist(conn, supplier, id, now)
         })
         .await?,
     ))
@@ -204,7 +209,7 @@ pub async fn delist(
 pub async fn change_commission(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<CommissionRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
@@ -215,7 +220,7 @@ pub async fn change_commission(
         Bps(body.commission_bps),
         state.settings.clone(),
     );
-    let actor = actor(member.id(), &request_id);
+    let actor = caller.actor(member.id());
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
             service::change_commission(conn, &settings, &actor, supplier, id, rate)
@@ -243,12 +248,21 @@ pub async fn set_stock(
     path: web::Path<(i64, i64)>,
     body: JsonBody<StockSetRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let now = state.clock.now();
     let body = body.into_inner()?;
     body.validate()?;
     let ((id, sku_id), request) = (path.into_inner(), body);
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
-            service::set_stock(conn, supplier, id, sku_id, request.stock, request.version)
+            service::set_stock(
+                conn,
+                supplier,
+                id,
+                sku_id,
+                request.stock,
+                request.version,
+                now,
+            )
         })
         .await?,
     ))
@@ -273,12 +287,13 @@ pub async fn adjust_stock(
     path: web::Path<(i64, i64)>,
     body: JsonBody<StockAdjustRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
+    let now = state.clock.now();
     let body = body.into_inner()?;
     body.validate()?;
     let ((id, sku_id), delta) = (path.into_inner(), body.delta);
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
-            service::adjust_stock(conn, supplier, id, sku_id, delta)
+            service::adjust_stock(conn, supplier, id, sku_id, delta, now)
         })
         .await?,
     ))
@@ -296,14 +311,14 @@ pub async fn adjust_stock(
 pub async fn take_down(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<ReasonRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
     let body = body.into_inner()?;
     body.validate()?;
     let (id, reason) = (id.into_inner(), body.reason);
-    let actor = actor(admin.id(), &request_id);
+    let actor = caller.actor(admin.id());
     Ok(web::Json(
         state
             .db

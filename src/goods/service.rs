@@ -59,6 +59,7 @@ pub fn create(
     settings: &Settings,
     supplier: &SupplierRow,
     request: GoodsRequest,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<GoodsView> {
     let mut errors = Vec::new();
     if find_category(&settings.categories, &request.category).is_none() {
@@ -102,12 +103,7 @@ pub fn create(
             "give an authorised brand or a procurement-voucher reference",
         )),
         (Some(brand), _)
-            if !suppliers::repo::has_valid_authorisation(
-                conn,
-                supplier.id,
-                brand,
-                crate::clock::now().date(),
-            )? =>
+            if !suppliers::repo::has_valid_authorisation(conn, supplier.id, brand, now.date())? =>
         {
             errors.push(FieldError::new(
                 "brand",
@@ -118,7 +114,6 @@ pub fn create(
         _ => {}
     }
     fail_on(errors)?;
-    let now = crate::clock::now();
     let id = repo::insert(
         conn,
         &NewGoods {
@@ -141,7 +136,7 @@ pub fn create(
         insert_sku(conn, id, sku, now)?;
     }
     repo::refresh_min_price(conn, id)?;
-    view(conn, supplier, id)
+    view(conn, supplier, id, now)
 }
 
 fn insert_sku(
@@ -172,10 +167,15 @@ fn own(conn: &mut DbConn, supplier: &SupplierRow, id: i64) -> AppResult<(GoodsRo
         .ok_or(AppError::NotFound { resource: "goods" })
 }
 
-pub fn view(conn: &mut DbConn, supplier: &SupplierRow, id: i64) -> AppResult<GoodsView> {
+pub fn view(
+    conn: &mut DbConn,
+    supplier: &SupplierRow,
+    id: i64,
+    now: chrono::NaiveDateTime,
+) -> AppResult<GoodsView> {
     let (goods, active) = own(conn, supplier, id)?;
     let skus = repo::skus(conn, &[goods.id])?;
-    Ok(GoodsView::new(goods, skus, active, crate::clock::now()))
+    Ok(GoodsView::new(goods, skus, active, now))
 }
 
 pub fn list(
@@ -183,11 +183,11 @@ pub fn list(
     supplier: &SupplierRow,
     status: Option<&str>,
     page: Page,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<(Vec<GoodsView>, i64)> {
     let (rows, total) = repo::list_of_supplier(conn, supplier.id, status, page)?;
     let ids: Vec<i64> = rows.iter().map(|g| g.id).collect();
     let mut skus = repo::skus(conn, &ids)?;
-    let now = crate::clock::now();
     let views = rows
         .into_iter()
         .map(|goods| {
@@ -207,6 +207,7 @@ pub fn update(
     supplier: &SupplierRow,
     id: i64,
     patch: GoodsPatch,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<GoodsView> {
     let (goods, _) = own(conn, supplier, id)?;
     if goods.status == rules::STATUS_TAKEN_DOWN {
@@ -260,7 +261,7 @@ pub fn update(
             format!("at most {} SKUs", settings.goods.max_skus_per_goods),
         ));
     }
-    let (current, _) = rules::commission_at(&goods, crate::clock::now());
+    let (current, _) = rules::commission_at(&goods, now);
     errors.extend(rules::check_commission(
         settings,
         Bps(market),
@@ -268,7 +269,6 @@ pub fn update(
         "market_commission_bps",
     ));
     fail_on(errors)?;
-    let now = crate::clock::now();
     repo::update(
         conn,
         id,
@@ -297,7 +297,7 @@ pub fn update(
         }
     }
     repo::refresh_min_price(conn, id)?;
-    view(conn, supplier, id)
+    view(conn, supplier, id, now)
 }
 
 fn taken_down() -> AppError {
@@ -308,7 +308,12 @@ fn taken_down() -> AppError {
 }
 
 /// Puts goods on sale; only an active supplier may.
-pub fn list_for_sale(conn: &mut DbConn, supplier: &SupplierRow, id: i64) -> AppResult<GoodsView> {
+pub fn list_for_sale(
+    conn: &mut DbConn,
+    supplier: &SupplierRow,
+    id: i64,
+    now: chrono::NaiveDateTime,
+) -> AppResult<GoodsView> {
     let (goods, active) = own(conn, supplier, id)?;
     if goods.status == rules::STATUS_TAKEN_DOWN {
         return Err(taken_down());
@@ -320,17 +325,22 @@ pub fn list_for_sale(conn: &mut DbConn, supplier: &SupplierRow, id: i64) -> AppR
                 .to_owned(),
         });
     }
-    repo::set_status(conn, id, rules::STATUS_LISTED, None, crate::clock::now())?;
-    view(conn, supplier, id)
+    repo::set_status(conn, id, rules::STATUS_LISTED, None, now)?;
+    view(conn, supplier, id, now)
 }
 
-pub fn delist(conn: &mut DbConn, supplier: &SupplierRow, id: i64) -> AppResult<GoodsView> {
+pub fn delist(
+    conn: &mut DbConn,
+    supplier: &SupplierRow,
+    id: i64,
+    now: chrono::NaiveDateTime,
+) -> AppResult<GoodsView> {
     let (goods, _) = own(conn, supplier, id)?;
     if goods.status == rules::STATUS_TAKEN_DOWN {
         return Err(taken_down());
     }
-    repo::set_status(conn, id, rules::STATUS_DELISTED, None, crate::clock::now())?;
-    view(conn, supplier, id)
+    repo::set_status(conn, id, rules::STATUS_DELISTED, None, now)?;
+    view(conn, supplier, id, now)
 }
 
 /// A rise applies at once (and cancels a pending fall); a fall waits out the notice period.
@@ -353,7 +363,7 @@ pub fn change_commission(
         .into_iter()
         .collect(),
     )?;
-    let now = crate::clock::now();
+    let now = actor.at;
     let (current, upcoming) = rules::commission_at(&goods, now);
     let (new_current, pending) = if rate >= current {
         (rate, None)
@@ -373,7 +383,7 @@ pub fn change_commission(
             "after": {"commission_bps": new_current, "upcoming": pending.map(|(bps, at)| serde_json::json!({"commission_bps": bps, "effective_at": at}))},
         }),
     )?;
-    view(conn, supplier, id)
+    view(conn, supplier, id, now)
 }
 
 /// The SKU of the supplier's own goods, or 404.
@@ -396,15 +406,16 @@ pub fn set_stock(
     sku_id: i64,
     stock: i64,
     version: i64,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<GoodsView> {
     own_sku(conn, supplier, goods_id, sku_id)?;
-    if !repo::set_stock(conn, sku_id, stock, version, crate::clock::now())? {
+    if !repo::set_stock(conn, sku_id, stock, version, now)? {
         return Err(AppError::Conflict {
             code: "stale_version",
             detail: "the stock changed since it was read: read it again".to_owned(),
         });
     }
-    view(conn, supplier, goods_id)
+    view(conn, supplier, goods_id, now)
 }
 
 pub fn adjust_stock(
@@ -413,27 +424,22 @@ pub fn adjust_stock(
     goods_id: i64,
     sku_id: i64,
     delta: i64,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<GoodsView> {
     own_sku(conn, supplier, goods_id, sku_id)?;
-    if !repo::adjust_stock(conn, sku_id, delta, crate::clock::now())? {
+    if !repo::adjust_stock(conn, sku_id, delta, now)? {
         return Err(AppError::Conflict {
             code: "insufficient_stock",
             detail: "stock cannot go below zero".to_owned(),
         });
     }
-    view(conn, supplier, goods_id)
+    view(conn, supplier, goods_id, now)
 }
 
 /// The platform takes goods down for a violation; the supplier cannot list them again.
 pub fn take_down(conn: &mut DbConn, actor: &Actor, id: i64, reason: &str) -> AppResult<GoodsView> {
     let (goods, _) = repo::find(conn, id)?.ok_or(AppError::NotFound { resource: "goods" })?;
-    repo::set_status(
-        conn,
-        id,
-        rules::STATUS_TAKEN_DOWN,
-        Some(reason),
-        crate::clock::now(),
-    )?;
+    repo::set_status(conn, id, rules::STATUS_TAKEN_DOWN, Some(reason), actor.at)?;
     audit::record(
         conn,
         actor,
@@ -443,5 +449,5 @@ pub fn take_down(conn: &mut DbConn, actor: &Actor, id: i64, reason: &str) -> App
         serde_json::json!({"before": {"status": goods.status}, "after": {"status": rules::STATUS_TAKEN_DOWN}, "reason": reason}),
     )?;
     let supplier = suppliers::service::supplier(conn, goods.supplier_id)?;
-    view(conn, &supplier, id)
+    view(conn, &supplier, id, actor.at)
 }

@@ -105,6 +105,7 @@ pub async fn pay(
     order_id: web::Path<i64>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
     visitor.check_csrf(&form.csrf).in_lang(lang)?;
     let order_id = order_id.into_inner();
     let order_url = views::order_path(order_id);
@@ -124,7 +125,8 @@ pub async fn pay(
     let (payment, order_no) = state
         .db
         .write(move |conn| {
-            let (payment, _) = crate::payments::service::start(conn, &gateways, buyer, order_id)?;
+            let (payment, _) =
+                crate::payments::service::start(conn, &gateways, buyer, order_id, now)?;
             let order = service::own_order(conn, buyer, order_id)?;
             Ok((payment, order.order_no))
         })

@@ -97,8 +97,9 @@ impl Session {
     }
 }
 
+/// Sessions live on wall time, like the API's tokens.
 fn now() -> i64 {
-    crate::clock::now().and_utc().timestamp()
+    crate::clock::Clock::system().timestamp()
 }
 
 /// Whoever is looking at a page: their session (a new anonymous one when the request has

@@ -12,15 +12,15 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use super::middleware::{cors, refuse_nul_characters, response_headers, security_headers};
 use crate::auth::rate_limit::auth_rate_limiter;
-use crate::config::Settings;
+use crate::config::{RunEnvironment, Settings};
 use crate::error::AppError;
 use crate::openapi::BaseDoc;
 use crate::ops::metrics::Metrics;
 use crate::sharing::rate_limit::share_lookup_limiter;
 use crate::state::AppState;
 use crate::{
-    aftersales, auth, catalogue, curation, finance, fulfilment, goods, h5, members, ops, orders,
-    payments, plans, sharing, shops, storefront, suppliers, tiers, withdrawals,
+    aftersales, auth, catalogue, curation, finance, fulfilment, goods, h5, jobs, members, ops,
+    orders, payments, plans, sharing, shops, storefront, suppliers, tiers, withdrawals,
 };
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
@@ -38,6 +38,7 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
         )
         .service(
             scope::scope("/api/v1/admin")
+                .configure(|cfg| admin_clock(cfg, settings))
                 .service(members::handlers::list_members)
                 .service(suppliers::handlers::list_applications)
                 .service(suppliers::handlers::list_suppliers)
@@ -55,6 +56,8 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(aftersales::handlers::decide)
                 .service(finance::handlers::platform_finance)
                 .service(tiers::handlers::runs)
+                .service(jobs::handlers::run_tiers)
+                .service(jobs::handlers::run_now)
                 .service(tiers::handlers::distribution)
                 .service(tiers::handlers::override_tier)
                 .service(tiers::handlers::record_violation),
@@ -141,6 +144,17 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
         );
 }
 
+/// The routes that set business time, outside production only: there the clock is the
+/// system's and these routes do not exist (404).
+fn admin_clock(cfg: &mut ServiceConfig, settings: &Settings) {
+    if settings.environment == RunEnvironment::Production {
+        return;
+    }
+    cfg.service(ops::clock::get_clock)
+        .service(ops::clock::set_clock)
+        .service(ops::clock::advance_clock);
+}
+
 /// The OpenAPI document, as served at `/openapi.json` and printed by `xiaopu openapi`.
 pub fn openapi_document(settings: &Settings) -> utoipa::openapi::OpenApi {
     let (_, mut document) = App::new()
@@ -174,6 +188,9 @@ pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Resu
             .into_utoipa_app()
             .openapi(BaseDoc::openapi())
             .app_data(state.clone())
+            // What handlers below the composition root take instead of the whole state.
+            .app_data(web::Data::new(state.clock.clone()))
+            .app_data(web::Data::new(state.db.clone()))
             .app_data(web::Data::new(metrics.clone()))
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(web::QueryConfig::default().error_handler(|error, _| {

@@ -194,16 +194,24 @@ impl Idempotent {
         let _guard = state
             .in_flight
             .claim((self.member.0, self.scope, self.key.0.clone()))?;
-        state.db.read(move |conn| self.run_in(conn, work)).await
+        let now = state.clock.now();
+        state
+            .db
+            .read(move |conn| self.run_in(conn, work, now))
+            .await
     }
 
     /// The blocking part of [`Idempotent::run`], on a connection of the caller's.
-    pub fn run_in<T, F>(self, conn: &mut DbConn, work: F) -> AppResult<Outcome>
+    pub fn run_in<T, F>(
+        self,
+        conn: &mut DbConn,
+        work: F,
+        now: chrono::NaiveDateTime,
+    ) -> AppResult<Outcome>
     where
         F: FnOnce(&mut DbConn) -> AppResult<T>,
         T: Serialize,
     {
-        let now = crate::clock::now();
         let attempt = backend::write_transaction(conn, |conn| {
             if let Some(earlier) = self.earlier(conn)? {
                 return Ok(Outcome::Replayed(earlier));

@@ -1,9 +1,13 @@
 //! One holder per job at a time, across servers: a row per job with its holder and expiry.
+//! Leases run on wall time, not business time: they tell whether a process is alive, and every
+//! process (a server whose business clock was advanced, a command run `--as-of` another time)
+//! must agree on that.
 
 use std::time::Duration;
 
 use diesel::prelude::*;
 
+use crate::clock::Clock;
 use crate::db::schema::job_leases;
 use crate::db::{backend, DbConn};
 use crate::error::AppResult;
@@ -11,7 +15,7 @@ use crate::with_backend;
 
 /// Takes the job's lease for `holder` if it is free, lapsed, or already theirs.
 pub fn acquire(conn: &mut DbConn, job: &str, holder: &str, lease_for: Duration) -> AppResult<bool> {
-    let now = crate::clock::now();
+    let now = Clock::system().now();
     let until = now + chrono::Duration::from_std(lease_for).unwrap_or(chrono::Duration::minutes(5));
     backend::write_transaction(conn, |conn| {
         // The row exists from the first run on; created lapsed, so the update below takes it.
@@ -47,7 +51,7 @@ pub fn release(conn: &mut DbConn, job: &str, holder: &str) -> AppResult<()> {
             .find(job)
             .filter(job_leases::holder.eq(holder)),
     )
-    .set(job_leases::expires_at.eq(crate::clock::now()))
+    .set(job_leases::expires_at.eq(Clock::system().now()))
     .execute(conn)?;
     Ok(())
 }

@@ -2,12 +2,16 @@
 //! few seconds by the scheduler inside `xiaopu serve`. Several servers may run the scheduler:
 //! a lease row in the database lets one of them work on a job at a time.
 
+pub mod handlers;
 mod lease;
 pub mod scheduler;
 
 use std::time::Duration;
 
+use chrono::NaiveDateTime;
+
 use crate::audit::Actor;
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{backend, Db};
 use crate::error::{AppError, AppResult};
@@ -51,6 +55,16 @@ impl Job {
     }
 }
 
+impl Job {
+    /// The job named as on the command line (`cancel-unpaid`…).
+    pub fn from_name(name: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::value_variants()
+            .iter()
+            .copied()
+            .find(|job| job.name() == name)
+    }
+}
+
 /// What one run did: rows handled, or that another server holds the job now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunReport {
@@ -64,6 +78,7 @@ pub fn run(
     db: &Db,
     settings: &Settings,
     gateways: &Gateways,
+    clock: &Clock,
     job: Job,
     holder: &str,
 ) -> AppResult<RunReport> {
@@ -73,7 +88,7 @@ pub fn run(
         if !lease.renew(db)? {
             return Ok(RunReport::HeldElsewhere);
         }
-        let done = run_unleased(db, settings, gateways, &lease);
+        let done = run_unleased(db, settings, gateways, clock.now(), &lease);
         lease::release(&mut *db.get()?, job.name(), holder)?;
         done.map(RunReport::Done)
     })
@@ -152,17 +167,18 @@ fn outbox(
     }
 }
 
+/// Runs the job as of `now`: the business time the whole run acts at.
 fn run_unleased(
     db: &Db,
     settings: &Settings,
     gateways: &Gateways,
+    now: NaiveDateTime,
     lease: &Lease,
 ) -> AppResult<usize> {
     let batch = settings.jobs.batch_size;
-    let actor = Actor::system();
+    let actor = Actor::system(now);
     let mut conn = db.get()?;
     let conn = &mut *conn;
-    let now = crate::clock::now();
     match lease.job {
         Job::SupplierExits => Ok(backend::write_transaction(conn, |conn| {
             crate::suppliers::service::run_due_exits(conn, &actor)
@@ -252,14 +268,14 @@ fn run_unleased(
                 },
             )?;
             // Refund-only cases were refunded: send the money now rather than at the next run.
-            crate::payments::service::send_refunds(conn, gateways, None, batch)?;
+            crate::payments::service::send_refunds(conn, gateways, None, batch, now)?;
             Ok(approved)
         }
         Job::SendRefunds => outbox(db, lease, batch, || {
-            crate::payments::service::send_refunds(conn, gateways, None, batch)
+            crate::payments::service::send_refunds(conn, gateways, None, batch, now)
         }),
         Job::SendPayouts => outbox(db, lease, batch, || {
-            crate::withdrawals::service::send_payouts(conn, gateways, None, batch)
+            crate::withdrawals::service::send_payouts(conn, gateways, None, batch, now)
         }),
         Job::PurgeKeys => {
             let cutoff =

@@ -38,7 +38,14 @@ pub fn start(state: Arc<AppState>) {
             .name(format!("job-{}", job.name()))
             .spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(every));
-                match run(&state.db, &state.settings, &state.gateways, job, &holder) {
+                match run(
+                    &state.db,
+                    &state.settings,
+                    &state.gateways,
+                    &state.clock,
+                    job,
+                    &holder,
+                ) {
                     Ok(RunReport::Done(0) | RunReport::HeldElsewhere) => {}
                     Ok(RunReport::Done(n)) => tracing::info!(job = job.name(), rows = n, "job ran"),
                     Err(error) => {
@@ -63,7 +70,8 @@ fn start_tier_schedule(state: Arc<AppState>, holder: String) {
             let mut done: Option<crate::tiers::months::Month> = None;
             loop {
                 std::thread::sleep(Duration::from_secs(60));
-                let Some(month) = engine::scheduled_month(crate::clock::now(), tiers)
+                let now = state.clock.now();
+                let Some(month) = engine::scheduled_month(now, tiers)
                     .filter(|month| done != Some(*month))
                 else {
                     continue;
@@ -73,6 +81,7 @@ fn start_tier_schedule(state: Arc<AppState>, holder: String) {
                     shard: crate::tiers::repo::Shard::WHOLE,
                     dry_run: false,
                     holder: holder.clone(),
+                    as_of: now,
                 };
                 match engine::run(&state.db, tiers, &options, &mut |_, _| {}) {
                     Ok(Outcome::Finished(summary)) => {

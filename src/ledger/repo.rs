@@ -19,13 +19,17 @@ pub fn find_account(conn: &mut DbConn, code: &str) -> AppResult<Option<AccountRo
 }
 
 /// The account's id, creating it on first use (concurrent first uses create it once).
-pub fn ensure_account(conn: &mut DbConn, spec: &AccountSpec) -> AppResult<i64> {
+pub fn ensure_account(
+    conn: &mut DbConn,
+    spec: &AccountSpec,
+    now: chrono::NaiveDateTime,
+) -> AppResult<i64> {
     let new = NewAccount {
         code: &spec.code,
         normal_side: spec.normal_side.as_str(),
         allow_negative: spec.allow_negative,
         balance_fen: 0,
-        created_at: crate::clock::now(),
+        created_at: now,
     };
     with_backend!(conn, c => diesel::insert_into(ledger_accounts::table)
         .values(&new)

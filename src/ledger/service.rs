@@ -113,7 +113,7 @@ pub fn post(conn: &mut DbConn, actor: &Actor, request: PostingRequest) -> AppRes
             })
         };
     }
-    let now = crate::clock::now();
+    let now = actor.at;
     let posting_id = repo::insert_posting(
         conn,
         &NewPosting {
@@ -127,7 +127,7 @@ pub fn post(conn: &mut DbConn, actor: &Actor, request: PostingRequest) -> AppRes
     )?;
     let mut balance_moves = Vec::with_capacity(legs.len());
     for leg in &legs {
-        let account_id = repo::ensure_account(conn, &leg.account)?;
+        let account_id = repo::ensure_account(conn, &leg.account, now)?;
         repo::insert_entry(
             conn,
             &NewEntry {

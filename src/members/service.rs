@@ -1,5 +1,7 @@
 //! Member use cases.
 
+use chrono::NaiveDateTime;
+
 use super::dto::{MemberView, RegisterRequest};
 use super::model::{MemberRow, NewMember, STATUS_ACTIVE};
 use super::rules::Registration;
@@ -15,10 +17,11 @@ use crate::state::AppState;
 pub async fn register(state: &AppState, request: RegisterRequest) -> AppResult<MemberView> {
     let registration = super::rules::check_registration(request)?;
     let hash = state.hash_password(registration.password.clone()).await?;
+    let now = state.clock.now();
     state
         .db
         .write(move |conn| {
-            let row = create_member(conn, &registration, hash, false)?;
+            let row = create_member(conn, &registration, hash, false, now)?;
             view(conn, MemberId(row.id))
         })
         .await
@@ -31,8 +34,8 @@ pub fn create_member(
     registration: &Registration,
     password_hash: String,
     is_admin: bool,
+    now: NaiveDateTime,
 ) -> AppResult<MemberRow> {
-    let now = crate::clock::now();
     let id = repo::insert(
         conn,
         &NewMember {
@@ -49,7 +52,7 @@ pub fn create_member(
     if is_admin {
         audit::record(
             conn,
-            &Actor::system(),
+            &Actor::system(now),
             "member.admin_created",
             "member",
             &id.0.to_string(),

@@ -1,4 +1,5 @@
 //! Operations endpoints: liveness, readiness, Prometheus metrics.
 
+pub mod clock;
 pub mod handlers;
 pub mod metrics;

@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use tracing_actix_web::RequestId;
 use utoipa::IntoParams;
 
 use super::dto::{OrderView, PlaceOrderRequest, ShopOrderView};
@@ -9,13 +8,13 @@ use super::service::{self, ActorKind};
 use super::{placement, rules};
 use crate::auth::{AuthMember, ShopkeeperMember};
 use crate::error::AppResult;
+use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::idempotency::{request_hash, IdempotencyKey, Idempotent, Outcome};
 use crate::members::MemberId;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
-use crate::suppliers::handlers::actor;
 
 pub const PLACE_SCOPE: &str = "orders.place";
 
@@ -55,6 +54,7 @@ pub async fn place_once(
     key: IdempotencyKey,
     body: PlaceOrderRequest,
 ) -> AppResult<Outcome> {
+    let now = state.clock.now();
     let wanted = rules::check_request(&body)?;
     let idempotent = Idempotent {
         member: buyer,
@@ -66,7 +66,7 @@ pub async fn place_once(
     let settings = state.settings.clone();
     idempotent
         .outcome(state, move |conn| {
-            placement::place(conn, &settings, buyer, &body, &wanted)
+            placement::place(conn, &settings, buyer, &body, &wanted, now)
         })
         .await
 }
@@ -156,25 +156,19 @@ pub async fn get(
 pub async fn cancel(
     state: web::Data<AppState>,
     member: AuthMember,
-    request_id: RequestId,
+    caller: Caller,
     order_id: web::Path<i64>,
 ) -> AppResult<web::Json<OrderView>> {
     let order_id = order_id.into_inner();
-    let cancelled = on_own_order(
-        &state,
-        member,
-        &request_id,
-        order_id,
-        |conn, order, actor| {
-            service::cancel(
-                conn,
-                order,
-                ActorKind::Buyer,
-                actor,
-                "cancelled by the buyer",
-            )
-        },
-    )
+    let cancelled = on_own_order(&state, member, &caller, order_id, |conn, order, actor| {
+        service::cancel(
+            conn,
+            order,
+            ActorKind::Buyer,
+            actor,
+            "cancelled by the buyer",
+        )
+    })
     .await?;
     crate::payments::handlers::send_refunds_now(&state, Some(order_id)).await;
     Ok(cancelled)
@@ -184,7 +178,7 @@ pub async fn cancel(
 async fn on_own_order<F>(
     state: &AppState,
     member: AuthMember,
-    request_id: &RequestId,
+    caller: &Caller,
     order_id: i64,
     change: F,
 ) -> AppResult<web::Json<OrderView>>
@@ -197,7 +191,7 @@ where
         + Send
         + 'static,
 {
-    let actor = actor(member.0, request_id);
+    let actor = caller.actor(member.0);
     Ok(web::Json(
         state
             .db
@@ -226,13 +220,13 @@ where
 pub async fn confirm_receipt(
     state: web::Data<AppState>,
     member: AuthMember,
-    request_id: RequestId,
+    caller: Caller,
     order_id: web::Path<i64>,
 ) -> AppResult<web::Json<OrderView>> {
     on_own_order(
         &state,
         member,
-        &request_id,
+        &caller,
         order_id.into_inner(),
         |conn, order, actor| service::confirm_receipt(conn, order, ActorKind::Buyer, actor),
     )

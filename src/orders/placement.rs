@@ -30,8 +30,8 @@ pub fn place(
     buyer: MemberId,
     request: &PlaceOrderRequest,
     wanted: &BTreeMap<i64, i64>,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<OrderView> {
-    let now = crate::clock::now();
     let item_ids: Vec<i64> = request.lines.iter().map(|l| l.shop_item_id).collect();
     let sku_ids: Vec<i64> = wanted.keys().copied().collect();
     let found: HashMap<(i64, i64), OrderableRow> = repo::orderable(conn, &item_ids, &sku_ids)?

@@ -127,7 +127,7 @@ pub fn cancel(
     actor: &Actor,
     reason: &str,
 ) -> AppResult<()> {
-    let now = crate::clock::now();
+    let now = actor.at;
     let from = state::stored(&order.status);
     from.transition(OrderStatus::Cancelled)?;
     if !repo::cancel_order(conn, order.id, from, reason, now)? {
@@ -182,7 +182,7 @@ pub fn confirm_receipt(
     kind: ActorKind,
     actor: &Actor,
 ) -> AppResult<()> {
-    let now = crate::clock::now();
+    let now = actor.at;
     let parts = repo::parts(conn, order.id)?;
     let shipped: Vec<_> = parts
         .iter()

@@ -28,11 +28,12 @@ pub async fn pay(
     member: AuthMember,
     order_id: web::Path<i64>,
 ) -> AppResult<web::Json<PaymentView>> {
+    let now = state.clock.now();
     let gateways = state.gateways.clone();
     let order_id = order_id.into_inner();
     let (payment, checkout) = state
         .db
-        .write(move |conn| service::start(conn, &gateways, member.0, order_id))
+        .write(move |conn| service::start(conn, &gateways, member.0, order_id, now))
         .await?;
     Ok(web::Json(PaymentView {
         payment_no: payment.payment_no,
@@ -120,10 +121,11 @@ async fn apply(
     event: super::gateway::CallbackEvent,
     body: Vec<u8>,
 ) -> AppResult<web::Json<CallbackResult>> {
+    let now = state.clock.now();
     let payload = String::from_utf8_lossy(&body).into_owned();
     let outcome = state
         .db
-        .write(move |conn| service::apply(conn, &gateway, &event, &payload))
+        .write(move |conn| service::apply(conn, &gateway, &event, &payload, now))
         .await?;
     if outcome == CallbackOutcome::Refunded {
         send_refunds_now(state, None).await;
@@ -146,11 +148,12 @@ async fn apply(
 /// Sends refunds that a request just decided, after its transaction committed. Best effort:
 /// what fails here is sent by the `send-refunds` job.
 pub async fn send_refunds_now(state: &AppState, order_id: Option<i64>) {
+    let now = state.clock.now();
     let gateways = state.gateways.clone();
     let batch = state.settings.jobs.batch_size;
     let sent = state
         .db
-        .read(move |conn| service::send_refunds(conn, &gateways, order_id, batch))
+        .read(move |conn| service::send_refunds(conn, &gateways, order_id, batch, now))
         .await;
     if let Err(error) = sent {
         tracing::warn!(%error, "refunds not sent now; the send-refunds job retries");

@@ -64,6 +64,7 @@ pub fn start(
     gateways: &Gateways,
     buyer: MemberId,
     order_id: i64,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<(PaymentRow, serde_json::Value)> {
     let order = crate::orders::service::own_order(conn, buyer, order_id)?;
     let status = state::stored(&order.status);
@@ -80,7 +81,7 @@ pub fn start(
                 gateway: gateway.name(),
                 amount_fen: order.total_fen,
                 status: STATUS_CREATED,
-                created_at: crate::clock::now(),
+                created_at: now,
             },
         )?,
     };
@@ -115,8 +116,8 @@ pub fn apply(
     gateway: &str,
     event: &CallbackEvent,
     payload: &str,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<CallbackOutcome> {
-    let now = crate::clock::now();
     let earlier = repo::record_event(
         conn,
         &NewPaymentEvent {
@@ -132,7 +133,7 @@ pub fn apply(
     if let Some(outcome) = earlier {
         return Ok(CallbackOutcome::parse(&outcome));
     }
-    let outcome = apply_new(conn, gateway, event)?;
+    let outcome = apply_new(conn, gateway, event, now)?;
     repo::set_event_outcome(conn, gateway, &event.event_id, outcome.as_str())?;
     if outcome == CallbackOutcome::AmountMismatch {
         tracing::warn!(
@@ -149,8 +150,8 @@ fn apply_new(
     conn: &mut DbConn,
     gateway: &str,
     event: &CallbackEvent,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<CallbackOutcome> {
-    let now = crate::clock::now();
     let Some(payment) = repo::find_by_no(conn, &event.payment_no)?.filter(|p| p.gateway == gateway)
     else {
         return Ok(CallbackOutcome::UnknownPayment);
@@ -161,7 +162,7 @@ fn apply_new(
     if !repo::mark_succeeded(conn, payment.id, &event.trade_no, now)? {
         return Ok(CallbackOutcome::AlreadyApplied);
     }
-    let actor = Actor::system();
+    let actor = Actor::system(now);
     // The money has arrived, whatever happens to the order next.
     post(
         conn,
@@ -270,7 +271,7 @@ fn refund_payment(
             ],
         },
     )?;
-    owe_refund(conn, payment, &refund_no, amount, reason, None)
+    owe_refund(conn, payment, &refund_no, amount, reason, None, actor.at)
 }
 
 /// Records a refund the caller has decided and posted as owed (Cr refunds due): it is sent
@@ -282,6 +283,7 @@ pub fn owe_refund(
     amount: Fen,
     reason: &str,
     aftersales_case_id: Option<i64>,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<()> {
     repo::insert_refund(
         conn,
@@ -293,7 +295,7 @@ pub fn owe_refund(
             reason,
             status: REFUND_PENDING,
             attempts: 0,
-            created_at: crate::clock::now(),
+            created_at: now,
             aftersales_case_id,
         },
     )
@@ -307,6 +309,7 @@ pub fn send_refunds(
     gateways: &Gateways,
     order_id: Option<i64>,
     limit: i64,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<usize> {
     let mut sent = 0;
     for refund in repo::pending_refunds(conn, order_id, limit)? {
@@ -326,12 +329,12 @@ pub fn send_refunds(
             }
         };
         let recorded = backend::write_transaction(conn, |conn| -> AppResult<bool> {
-            if !repo::mark_refund_sent(conn, refund.id, &gateway_refund_no, crate::clock::now())? {
+            if !repo::mark_refund_sent(conn, refund.id, &gateway_refund_no, now)? {
                 return Ok(false);
             }
             post(
                 conn,
-                &Actor::system(),
+                &Actor::system(now),
                 PostingRequest {
                     business_key: format!("refund-sent:{}", refund.refund_no),
                     kind: "order_refund_sent",

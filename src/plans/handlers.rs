@@ -1,18 +1,17 @@
 //! Targeted plans over HTTP (the supplier admin API).
 
 use actix_web::{get, post, web, HttpResponse};
-use tracing_actix_web::RequestId;
 
 use super::dto::{PlanRequest, PlanView, ShopkeeperSalesView, SuspendRequest};
 use super::service;
 use crate::auth::SupplierMember;
 use crate::error::AppResult;
 use crate::goods::handlers::as_supplier;
+use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::openapi::{CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
-use crate::suppliers::handlers::actor;
 
 /// The shops that sold the supplier's goods in the last 90 days, biggest GMV first, with their
 /// orders, average order value and refund rate: whom to offer a plan.
@@ -28,10 +27,11 @@ pub async fn shopkeepers(
     member: SupplierMember,
     query: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Paginated<ShopkeeperSalesView>>> {
+    let now = state.clock.now();
     let page = query.into_inner().resolve(&state.settings.pagination)?;
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
-            service::shopkeepers(conn, supplier.id, page)
+            service::shopkeepers(conn, supplier.id, page, now)
         })
         .await?,
     ))
@@ -49,15 +49,11 @@ pub async fn shopkeepers(
 pub async fn create(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
     body: JsonBody<PlanRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner()?;
-    let (settings, actor, body) = (
-        state.settings.clone(),
-        actor(member.id(), &request_id),
-        body,
-    );
+    let (settings, actor, body) = (state.settings.clone(), caller.actor(member.id()), body);
     let plan = as_supplier(&state, &member, move |conn, supplier| {
         service::create(conn, &settings, supplier.id, &body, &actor)
     })
@@ -78,10 +74,13 @@ pub async fn list(
     member: SupplierMember,
     query: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Paginated<PlanView>>> {
-    let page = query.into_inner().resolve(&state.settings.pagination)?;
+    let (page, now) = (
+        query.into_inner().resolve(&state.settings.pagination)?,
+        state.clock.now(),
+    );
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, supplier| {
-            service::list(conn, supplier.id, page)
+            service::list(conn, supplier.id, page, now)
         })
         .await?,
     ))
@@ -104,14 +103,14 @@ pub async fn list(
 pub async fn suspend(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<SuspendRequest>,
 ) -> AppResult<web::Json<PlanView>> {
     let body = body.into_inner()?;
     let (settings, actor, id, body) = (
         state.settings.clone(),
-        actor(member.id(), &request_id),
+        caller.actor(member.id()),
         id.into_inner(),
         body,
     );

@@ -24,7 +24,7 @@ pub fn create(
     request: &PlanRequest,
     actor: &Actor,
 ) -> AppResult<PlanView> {
-    let now = crate::clock::now();
+    let now = actor.at;
     let starts_at = rules::check(settings, request, now)?;
     let mut errors = Vec::new();
     let found: Vec<(i64, i64, i32)> = goods::table
@@ -105,7 +105,7 @@ pub fn create(
             "ends_at": plan.ends_at,
         }),
     )?;
-    Ok(view(plan, &targets))
+    Ok(view(plan, &targets, now))
 }
 
 fn not_yours(i: usize) -> FieldError {
@@ -138,7 +138,7 @@ pub fn suspend(
         .ok_or(AppError::NotFound {
             resource: "commission plan",
         })?;
-    let now = crate::clock::now();
+    let now = actor.at;
     if now >= plan.ends_at {
         return Err(AppError::Conflict {
             code: "plan_ended",
@@ -159,20 +159,28 @@ pub fn suspend(
         resource: "commission plan",
     })?;
     let targets = repo::targets_of(conn, &[plan.id])?;
-    Ok(view(plan, &targets))
+    Ok(view(plan, &targets, now))
 }
 
-pub fn list(conn: &mut DbConn, supplier_id: i64, page: Page) -> AppResult<Paginated<PlanView>> {
+pub fn list(
+    conn: &mut DbConn,
+    supplier_id: i64,
+    page: Page,
+    now: chrono::NaiveDateTime,
+) -> AppResult<Paginated<PlanView>> {
     let (plans, total) = repo::page(conn, supplier_id, page)?;
     let targets = repo::targets_of(conn, &plans.iter().map(|p| p.id).collect::<Vec<_>>())?;
     Ok(Paginated::new(
-        plans.into_iter().map(|plan| view(plan, &targets)).collect(),
+        plans
+            .into_iter()
+            .map(|plan| view(plan, &targets, now))
+            .collect(),
         page,
         total,
     ))
 }
 
-fn view(plan: PlanRow, targets: &[TargetRow]) -> PlanView {
+fn view(plan: PlanRow, targets: &[TargetRow], now: chrono::NaiveDateTime) -> PlanView {
     let mut shop_ids: Vec<i64> = targets
         .iter()
         .filter(|t| t.plan_id == plan.id)
@@ -188,7 +196,7 @@ fn view(plan: PlanRow, targets: &[TargetRow]) -> PlanView {
     goods_ids.dedup();
     PlanView {
         id: plan.id,
-        in_force: plan.in_force(crate::clock::now()),
+        in_force: plan.in_force(now),
         name: plan.name,
         commission_bps: Bps(plan.commission_bps),
         starts_at: plan.starts_at.and_utc(),
@@ -205,8 +213,9 @@ pub fn shopkeepers(
     conn: &mut DbConn,
     supplier_id: i64,
     page: Page,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<Paginated<ShopkeeperSalesView>> {
-    let since = crate::clock::now() - Duration::days(SALES_DAYS);
+    let since = now - Duration::days(SALES_DAYS);
     let (rows, total) = repo::shop_sales(conn, supplier_id, since, page)?;
     Ok(Paginated::new(
         rows.into_iter()

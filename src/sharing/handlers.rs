@@ -28,11 +28,15 @@ pub async fn share(
     member: ShopkeeperMember,
     path: web::Path<(i64, i64)>,
 ) -> AppResult<HttpResponse> {
-    let ((shop_id, item_id), settings, owner) =
-        (path.into_inner(), state.settings.clone(), member.id());
+    let ((shop_id, item_id), settings, owner, now) = (
+        path.into_inner(),
+        state.settings.clone(),
+        member.id(),
+        state.clock.now(),
+    );
     let (view, created) = state
         .db
-        .write(move |conn| service::share(conn, &settings, owner, shop_id, item_id))
+        .write(move |conn| service::share(conn, &settings, owner, shop_id, item_id, now))
         .await?;
     Ok(if created {
         HttpResponse::Created().json(view)
@@ -61,10 +65,11 @@ pub async fn revoke(
     member: ShopkeeperMember,
     path: web::Path<(i64, i64)>,
 ) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
     let ((shop_id, item_id), owner) = (path.into_inner(), member.id());
     state
         .db
-        .write(move |conn| service::revoke(conn, owner, shop_id, item_id))
+        .write(move |conn| service::revoke(conn, owner, shop_id, item_id, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -20,17 +20,21 @@ pub fn share(
     member: MemberId,
     shop_id: i64,
     item_id: i64,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<(ShareView, bool)> {
     let shop = crate::shops::service::open_own_shop(conn, member, shop_id)?;
     let item = crate::curation::service::live_item(conn, shop.id, item_id)?;
-    let (code, created) = code_for(conn, item.id)?;
+    let (code, created) = code_for(conn, item.id, now)?;
     let detail = crate::storefront::service::item_detail(conn, settings, shop, item.id)?;
     Ok((view(settings, code, &detail), created))
 }
 
 /// The item's code in use, made if there is none; true when made by this call.
-fn code_for(conn: &mut DbConn, item_id: i64) -> AppResult<(String, bool)> {
-    let now = crate::clock::now();
+fn code_for(
+    conn: &mut DbConn,
+    item_id: i64,
+    now: chrono::NaiveDateTime,
+) -> AppResult<(String, bool)> {
     for _ in 0..10 {
         if let Some(code) = repo::active_code(conn, item_id)? {
             return Ok((code, false));
@@ -46,10 +50,16 @@ fn code_for(conn: &mut DbConn, item_id: i64) -> AppResult<(String, bool)> {
 }
 
 /// Stops the item's share code from resolving; a later share makes a new one.
-pub fn revoke(conn: &mut DbConn, member: MemberId, shop_id: i64, item_id: i64) -> AppResult<()> {
+pub fn revoke(
+    conn: &mut DbConn,
+    member: MemberId,
+    shop_id: i64,
+    item_id: i64,
+    now: chrono::NaiveDateTime,
+) -> AppResult<()> {
     let shop = crate::shops::service::open_own_shop(conn, member, shop_id)?;
     let item = crate::curation::service::live_item(conn, shop.id, item_id)?;
-    repo::revoke_for_item(conn, item.id, crate::clock::now())
+    repo::revoke_for_item(conn, item.id, now)
 }
 
 /// The item a code opens, counting the visit. Unknown, revoked, removed-item and closed-shop

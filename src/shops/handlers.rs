@@ -1,5 +1,4 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
-use tracing_actix_web::RequestId;
 use validator::Validate;
 
 use super::credit::CreditProvider;
@@ -10,13 +9,13 @@ use super::dto::{
 use super::{repo, service};
 use crate::auth::{AdminMember, AuthMember, ShopkeeperMember};
 use crate::error::{AppError, AppResult};
+use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::members::MemberId;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
 use crate::suppliers::dto::ReasonRequest;
-use crate::suppliers::handlers::actor;
 
 /// Set a member's credit score (the `recorded` credit provider).
 #[utoipa::path(
@@ -30,7 +29,7 @@ use crate::suppliers::handlers::actor;
 pub async fn set_credit_score(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<CreditScoreRequest>,
 ) -> AppResult<HttpResponse> {
@@ -39,7 +38,7 @@ pub async fn set_credit_score(
     let (member, score, actor) = (
         MemberId(id.into_inner()),
         body.score,
-        actor(admin.id(), &request_id),
+        caller.actor(admin.id()),
     );
     state
         .db
@@ -65,12 +64,13 @@ pub async fn submit_verification(
     member: AuthMember,
     body: JsonBody<VerificationRequest>,
 ) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
     let body = body.into_inner()?;
     body.validate()?;
     let request = body;
     let row = state
         .db
-        .write(move |conn| service::submit_verification(conn, member.0, request))
+        .write(move |conn| service::submit_verification(conn, member.0, request, now))
         .await?;
     Ok(HttpResponse::Created().json(VerificationView::from(row)))
 }
@@ -143,10 +143,10 @@ pub async fn list_verifications(
 pub async fn approve_verification(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<VerificationView>> {
-    let (id, actor) = (id.into_inner(), actor(admin.id(), &request_id));
+    let (id, actor) = (id.into_inner(), caller.actor(admin.id()));
     let row = state
         .db
         .write(move |conn| service::decide_verification(conn, &actor, id, true, None))
@@ -170,13 +170,13 @@ pub async fn approve_verification(
 pub async fn reject_verification(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<ReasonRequest>,
 ) -> AppResult<web::Json<VerificationView>> {
     let body = body.into_inner()?;
     body.validate()?;
-    let (id, actor, reason) = (id.into_inner(), actor(admin.id(), &request_id), body.reason);
+    let (id, actor, reason) = (id.into_inner(), caller.actor(admin.id()), body.reason);
     let row = state
         .db
         .write(move |conn| service::decide_verification(conn, &actor, id, false, Some(&reason)))
@@ -203,6 +203,7 @@ pub async fn open(
     member: AuthMember,
     body: JsonBody<OpenShopRequest>,
 ) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
     let body = body.into_inner()?;
     body.validate()?;
     let score = CreditProvider::from_settings(&state.settings.shops)
@@ -211,7 +212,7 @@ pub async fn open(
     let (request, settings) = (body, state.settings.clone());
     let row = state
         .db
-        .write(move |conn| service::open(conn, &settings, member.0, score, request))
+        .write(move |conn| service::open(conn, &settings, member.0, score, request, now))
         .await?;
     Ok(HttpResponse::Created().json(ShopView::new(
         row,
@@ -259,12 +260,13 @@ pub async fn update(
     id: web::Path<i64>,
     body: JsonBody<ShopPatch>,
 ) -> AppResult<web::Json<ShopView>> {
+    let now = state.clock.now();
     let body = body.into_inner()?;
     body.validate()?;
     let (id, patch, settings, owner) = (id.into_inner(), body, state.settings.clone(), member.id());
     let row = state
         .db
-        .write(move |conn| service::update(conn, &settings, owner, id, patch))
+        .write(move |conn| service::update(conn, &settings, owner, id, patch, now))
         .await?;
     Ok(web::Json(ShopView::new(
         row,
@@ -283,14 +285,10 @@ pub async fn update(
 pub async fn close(
     state: web::Data<AppState>,
     member: ShopkeeperMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<ShopView>> {
-    let (id, owner, actor) = (
-        id.into_inner(),
-        member.id(),
-        actor(member.id(), &request_id),
-    );
+    let (id, owner, actor) = (id.into_inner(), member.id(), caller.actor(member.id()));
     let row = state
         .db
         .write(move |conn| service::close(conn, &actor, owner, id))

@@ -20,7 +20,7 @@ pub fn set_credit_score(
     score: i32,
 ) -> AppResult<()> {
     let before = crate::members::service::get(conn, member)?.credit_score;
-    repo::set_credit_score(conn, member, score, crate::clock::now())?;
+    repo::set_credit_score(conn, member, score, actor.at)?;
     audit::record(
         conn,
         actor,
@@ -43,6 +43,7 @@ pub fn submit_verification(
     conn: &mut DbConn,
     member: MemberId,
     request: VerificationRequest,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<VerificationRow> {
     let id_number = request.id_number.trim().to_ascii_uppercase();
     if !rules::id_number_is_valid(&id_number) {
@@ -67,7 +68,7 @@ pub fn submit_verification(
             id_number_masked: rules::mask_id_number(&id_number),
             id_number_digest: digest,
             status: "pending",
-            created_at: crate::clock::now(),
+            created_at: now,
         },
     )?;
     verification(conn, id)
@@ -91,7 +92,7 @@ pub fn decide_verification(
         .member
         .ok_or_else(|| AppError::internal("a decision needs an admin"))?;
     let status = if approve { "approved" } else { "rejected" };
-    if !repo::decide_verification(conn, id, status, reason, admin, crate::clock::now())? {
+    if !repo::decide_verification(conn, id, status, reason, admin, actor.at)? {
         return Err(AppError::Conflict {
             code: "already_decided",
             detail: format!("this verification is already {}", row.status),
@@ -143,6 +144,7 @@ pub fn open(
     member: MemberId,
     score: Option<i32>,
     request: OpenShopRequest,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<ShopRow> {
     let verified = repo::latest_verification(conn, member)?.is_some_and(|v| v.status == "approved");
     match score {
@@ -173,7 +175,7 @@ pub fn open(
         .into_iter()
         .filter(|s| s.status == rules::STATUS_OPEN)
         .count() as i64;
-    if open_shops >= 1 && !may_open_another(conn, settings, member, open_shops)? {
+    if open_shops >= 1 && !may_open_another(conn, settings, member, open_shops, now)? {
         return Err(forbidden(
             "shop_limit_reached",
             "one shop per member; more need Elite or Super tier for consecutive months",
@@ -187,7 +189,6 @@ pub fn open(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let now = crate::clock::now();
     let new = NewShop {
         owner_member_id: member.0,
         shop_no: String::new(),
@@ -236,16 +237,17 @@ fn may_open_another(
     settings: &Settings,
     member: MemberId,
     open_shops: i64,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<bool> {
     if open_shops >= settings.shops.max_shops_per_member {
         return Ok(false);
     }
-    let since = crate::clock::now() - chrono::Duration::days(rules::MULTI_SHOP_CLEAN_DAYS);
+    let since = now - chrono::Duration::days(rules::MULTI_SHOP_CLEAN_DAYS);
     if crate::tiers::repo::violations_since(conn, member, since)? > 0 {
         return Ok(false);
     }
     // The months just ended, in a row: an Elite year long past is not sustained operation.
-    let mut month = crate::tiers::months::Month::of(crate::clock::now(), settings.tiers.time_zone);
+    let mut month = crate::tiers::months::Month::of(now, settings.tiers.time_zone);
     let months: Vec<String> = (0..settings.shops.multi_shop_tier_months)
         .map(|_| {
             month = month.previous();
@@ -295,6 +297,7 @@ pub fn update(
     member: MemberId,
     id: i64,
     patch: ShopPatch,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<ShopRow> {
     open_own_shop(conn, member, id)?;
     let name = patch.name.map(|n| n.trim().to_owned());
@@ -316,7 +319,7 @@ pub fn update(
             name,
             logo_url: patch.logo_url.map(Some),
             description: patch.description,
-            updated_at: crate::clock::now(),
+            updated_at: now,
         },
     )?;
     shop(conn, id)
@@ -326,7 +329,7 @@ pub fn update(
 pub fn close(conn: &mut DbConn, actor: &Actor, member: MemberId, id: i64) -> AppResult<ShopRow> {
     let current = own_shop(conn, member, id)?;
     if current.status == rules::STATUS_OPEN {
-        repo::close_shop(conn, id, crate::clock::now())?;
+        repo::close_shop(conn, id, actor.at)?;
         audit::record(
             conn,
             actor,

@@ -1,5 +1,4 @@
 use actix_web::{get, post, web, HttpResponse};
-use tracing_actix_web::RequestId;
 use validator::Validate;
 
 use super::dto::{
@@ -7,19 +6,14 @@ use super::dto::{
     DepositPaymentRequest, DepositView, ReasonRequest, SupplierFilter, SupplierView,
 };
 use super::service;
-use crate::audit::Actor;
 use crate::auth::{AdminMember, AuthMember, SupplierMember};
 use crate::error::AppResult;
+use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::money::Fen;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
-
-/// The actor for the audit trail of an action by `member` in this request.
-pub fn actor(member: crate::members::MemberId, request_id: &RequestId) -> Actor {
-    Actor::member(member, Some(request_id.to_string()))
-}
 
 /// Apply to become a supplier. Entry rules are checked at once (422 naming each field);
 /// an admin reviews the rest.
@@ -37,17 +31,17 @@ pub fn actor(member: crate::members::MemberId, request_id: &RequestId) -> Actor 
 pub async fn apply(
     state: web::Data<AppState>,
     member: AuthMember,
+    caller: Caller,
     body: JsonBody<ApplicationRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner()?;
     body.validate()?;
-    let request = body;
+    let (request, now) = (body, caller.now());
     let settings = state.settings.clone();
     let view = state
         .db
         .write(move |conn| {
-            let today = crate::clock::now().date();
-            service::apply(conn, &settings, member.0, request, today).map(ApplicationView::from)
+            service::apply(conn, &settings, member.0, request, now).map(ApplicationView::from)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -154,10 +148,10 @@ pub async fn list_suppliers(
 pub async fn approve(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<SupplierView>> {
-    let actor = actor(admin.id(), &request_id);
+    let actor = caller.actor(admin.id());
     let settings = state.settings.clone();
     let id = id.into_inner();
     let supplier = state
@@ -183,13 +177,13 @@ pub async fn approve(
 pub async fn reject(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<ReasonRequest>,
 ) -> AppResult<web::Json<ApplicationView>> {
     let body = body.into_inner()?;
     body.validate()?;
-    let actor = actor(admin.id(), &request_id);
+    let actor = caller.actor(admin.id());
     let id = id.into_inner();
     let reason = body.reason;
     let row = state
@@ -238,9 +232,9 @@ pub async fn deposit(
 pub async fn exit(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
 ) -> AppResult<web::Json<SupplierView>> {
-    let actor = actor(member.id(), &request_id);
+    let actor = caller.actor(member.id());
     let settings = state.settings.clone();
     let member = member.id();
     let row = state
@@ -269,13 +263,13 @@ pub async fn exit(
 pub async fn record_payment(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<DepositPaymentRequest>,
 ) -> AppResult<web::Json<DepositView>> {
     let body = body.into_inner()?;
     body.validate()?;
-    let actor = actor(admin.id(), &request_id);
+    let actor = caller.actor(admin.id());
     let id = id.into_inner();
     let request = body;
     let page = PageQuery::default().resolve(&state.settings.pagination)?;
@@ -311,13 +305,13 @@ pub async fn record_payment(
 pub async fn deduct(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<DeductionRequest>,
 ) -> AppResult<web::Json<DeductionView>> {
     let body = body.into_inner()?;
     body.validate()?;
-    let actor = actor(admin.id(), &request_id);
+    let actor = caller.actor(admin.id());
     let id = id.into_inner();
     let request = body;
     let page = PageQuery::default().resolve(&state.settings.pagination)?;

@@ -1,6 +1,6 @@
 //! Supplier use cases. Each runs inside the caller's write transaction.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDateTime};
 
 use super::dto::{
     ApplicationRequest, DeductionKind, DeductionView, DepositEntryView, DepositView, SupplierView,
@@ -24,9 +24,9 @@ pub fn apply(
     settings: &Settings,
     member: MemberId,
     request: ApplicationRequest,
-    today: NaiveDate,
+    now: NaiveDateTime,
 ) -> AppResult<ApplicationRow> {
-    rules::check_application(&request, settings, today)?;
+    rules::check_application(&request, settings, now.date())?;
     if repo::of_member(conn, member)?.is_some() {
         return Err(AppError::Conflict {
             code: "already_supplier_member",
@@ -47,7 +47,7 @@ pub fn apply(
             brand_authorisations: json(&request.brand_authorisations),
             procurement_vouchers: json(&request.procurement_vouchers),
             status: rules::STATUS_PENDING,
-            created_at: crate::clock::now(),
+            created_at: now,
         },
     )?;
     application(conn, id)
@@ -76,7 +76,7 @@ pub fn approve(
     let admin = actor
         .member
         .ok_or_else(|| AppError::internal("approval needs an admin"))?;
-    let now = crate::clock::now();
+    let now = actor.at;
     if !repo::decide_application(conn, id, rules::STATUS_APPROVED, None, admin, now)? {
         return Err(already_decided(&application));
     }
@@ -147,7 +147,7 @@ pub fn reject(
         rules::STATUS_REJECTED,
         Some(reason),
         admin,
-        crate::clock::now(),
+        actor.at,
     )? {
         return Err(already_decided(&application));
     }
@@ -239,13 +239,17 @@ fn standing(conn: &mut DbConn, supplier: &SupplierRow) -> AppResult<Standing> {
 }
 
 /// Re-derives `is_active` from status and deposit; call after every change to either.
-fn refresh_standing(conn: &mut DbConn, supplier_id: i64) -> AppResult<SupplierRow> {
+fn refresh_standing(
+    conn: &mut DbConn,
+    supplier_id: i64,
+    now: NaiveDateTime,
+) -> AppResult<SupplierRow> {
     let row = supplier(conn, supplier_id)?;
     let standing = standing(conn, &row)?;
     let active = rules::is_active(&row.status, standing.balance, Fen(row.required_deposit_fen))
         && standing.shortfall.0 == 0;
     if active != row.is_active {
-        repo::set_standing(conn, supplier_id, active, crate::clock::now())?;
+        repo::set_standing(conn, supplier_id, active, now)?;
     }
     supplier(conn, supplier_id)
 }
@@ -285,7 +289,7 @@ pub fn record_payment(
         },
     )?;
     if let ledger::Posted::New(posting_id) = posted {
-        let after = refresh_standing(conn, supplier_id)?;
+        let after = refresh_standing(conn, supplier_id, actor.at)?;
         let new = standing(conn, &after)?;
         audit_deposit(
             conn,
@@ -339,7 +343,7 @@ pub fn deduct(
         },
     )?;
     if let ledger::Posted::New(posting_id) = posted {
-        let after = refresh_standing(conn, supplier_id)?;
+        let after = refresh_standing(conn, supplier_id, actor.at)?;
         let new = standing(conn, &after)?;
         audit_deposit(
             conn,
@@ -400,10 +404,10 @@ pub fn request_exit(
             detail: format!("this supplier is already {}", supplier.status),
         });
     }
-    let now = crate::clock::now();
+    let now = actor.at;
     let due = now + Duration::days(i64::from(settings.suppliers.exit_clearance_days));
     repo::start_exit(conn, supplier.id, now, due)?;
-    let after = refresh_standing(conn, supplier.id)?;
+    let after = refresh_standing(conn, supplier.id, now)?;
     audit::record(
         conn,
         actor,
@@ -418,7 +422,7 @@ pub fn request_exit(
 /// Refunds the deposit of every supplier whose clearance period has ended, and closes it.
 /// Open orders and after-sales cases will hold an exit back once those exist (orders issue).
 pub fn run_due_exits(conn: &mut DbConn, actor: &Actor) -> AppResult<Vec<(i64, Fen)>> {
-    let now = crate::clock::now();
+    let now = actor.at;
     let mut refunded = Vec::new();
     for supplier_id in repo::due_exits(conn, now)? {
         let balance = ledger::service::balance(conn, &accounts::supplier_deposit(supplier_id))?;

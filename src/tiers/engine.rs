@@ -14,6 +14,7 @@ use super::months::Month;
 use super::repo::{self, NewHistory, RunRow, Shard};
 use super::rules;
 use super::Tier;
+use crate::clock::Clock;
 use crate::config::TierSettings;
 use crate::db::{backend, Db, DbConn};
 use crate::error::{AppError, AppResult};
@@ -28,6 +29,8 @@ pub struct RunOptions {
     pub dry_run: bool,
     /// Names this process in the run's lock.
     pub holder: String,
+    /// The business time the decisions are made at (`--as-of`, or the clock's now).
+    pub as_of: chrono::NaiveDateTime,
 }
 
 /// Shopkeepers per tier, Rookie first.
@@ -114,12 +117,9 @@ pub fn parse_shard(text: &str) -> AppResult<Shard> {
         })
 }
 
-/// The month a run without `--month` recalculates: the one just ended in the business zone.
-pub fn month_just_ended(settings: &TierSettings) -> Month {
-    month_ended_before(crate::clock::now(), settings)
-}
-
-fn month_ended_before(now: chrono::NaiveDateTime, settings: &TierSettings) -> Month {
+/// The month a run without `--month` recalculates at `now`: the one just ended in the
+/// business zone.
+pub fn month_just_ended(now: chrono::NaiveDateTime, settings: &TierSettings) -> Month {
     Month::of(now, settings.time_zone).previous()
 }
 
@@ -131,7 +131,7 @@ pub fn scheduled_month(now: chrono::NaiveDateTime, settings: &TierSettings) -> O
     let local = settings.time_zone.from_utc_datetime(&now);
     let due = local.day() > settings.run_day
         || (local.day() == settings.run_day && local.time() >= run_at);
-    due.then(|| month_ended_before(now, settings))
+    due.then(|| month_just_ended(now, settings))
 }
 
 /// Runs (or resumes) the month for the shard; `progress(done, total)` after every batch
@@ -163,7 +163,7 @@ pub fn run(
                 })?;
                 db.with_writer(|| {
                     backend::write_transaction(conn, |conn| {
-                        repo::finish(conn, run.id, &options.holder, crate::clock::now())
+                        repo::finish(conn, run.id, &options.holder, Clock::system().now())
                     })
                 })?;
                 summary
@@ -190,7 +190,7 @@ fn read_month(
     hand_on: &mut dyn FnMut(Vec<NewHistory>) -> AppResult<()>,
 ) -> AppResult<()> {
     let label = options.month.label();
-    let now = crate::clock::now();
+    let now = options.as_of;
     let mut batch = Vec::new();
     repo::for_each_shopkeeper_month(
         conn,
@@ -271,7 +271,8 @@ fn claim(
 ) -> AppResult<Claim> {
     db.with_writer(|| {
         backend::write_transaction(conn, |conn| {
-            let now = crate::clock::now();
+            // The run's lock: wall time, as it measures whether its holder is alive.
+            let now = Clock::system().now();
             if repo::find_run(conn, label, options.shard)?.is_none() {
                 repo::insert_run(conn, label, options.shard, &options.holder, total, now)?;
             }
@@ -314,7 +315,7 @@ fn write_batch(
                 &options.holder,
                 high,
                 counts,
-                crate::clock::now(),
+                Clock::system().now(),
             )?;
             if still_ours {
                 Ok(())
@@ -395,11 +396,11 @@ mod tests {
             Some(october)
         );
         assert_eq!(
-            month_ended_before(at("2026-11-30 16:00:00"), &settings),
+            month_just_ended(at("2026-11-30 16:00:00"), &settings),
             november
         );
         assert_eq!(
-            month_ended_before(at("2026-11-30 15:59:59"), &settings),
+            month_just_ended(at("2026-11-30 15:59:59"), &settings),
             october
         );
     }

@@ -1,7 +1,6 @@
 //! Tiers over HTTP: the shopkeeper's own (mobile app API) and the platform's (admin API).
 
 use actix_web::{get, post, web};
-use tracing_actix_web::RequestId;
 
 use super::dto::{
     MyTierView, RunQuery, TierDecisionView, TierDistributionView, TierOverrideRequest, TierRunView,
@@ -10,12 +9,12 @@ use super::dto::{
 use super::service;
 use crate::auth::{AdminMember, AuthMember};
 use crate::error::AppResult;
+use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::members::MemberId;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
-use crate::suppliers::handlers::actor;
 
 /// The signed-in member's tier and bonus, the last decision with its figures and reason, this
 /// month's figures so far, and what each threshold of the next tier still needs.
@@ -29,11 +28,12 @@ pub async fn my_tier(
     state: web::Data<AppState>,
     member: AuthMember,
 ) -> AppResult<web::Json<MyTierView>> {
+    let now = state.clock.now();
     let settings = state.settings.clone();
     Ok(web::Json(
         state
             .db
-            .read(move |conn| service::my_tier(conn, &settings, member.0))
+            .read(move |conn| service::my_tier(conn, &settings, member.0, now))
             .await?,
     ))
 }
@@ -91,14 +91,14 @@ pub async fn distribution(
 pub async fn override_tier(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<TierOverrideRequest>,
 ) -> AppResult<web::Json<TierDecisionView>> {
     let body = body.into_inner()?;
     let (settings, actor, member, body) = (
         state.settings.clone(),
-        actor(admin.id(), &request_id),
+        caller.actor(admin.id()),
         MemberId(id.into_inner()),
         body,
     );
@@ -125,16 +125,12 @@ pub async fn override_tier(
 pub async fn record_violation(
     state: web::Data<AppState>,
     admin: AdminMember,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody<ViolationRequest>,
 ) -> AppResult<actix_web::HttpResponse> {
     let body = body.into_inner()?;
-    let (actor, member, body) = (
-        actor(admin.id(), &request_id),
-        MemberId(id.into_inner()),
-        body,
-    );
+    let (actor, member, body) = (caller.actor(admin.id()), MemberId(id.into_inner()), body);
     let view = state
         .db
         .write(move |conn| service::record_violation(conn, member, &body, &actor))

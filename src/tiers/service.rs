@@ -98,10 +98,15 @@ fn threshold(settings: &Settings, tier: Tier) -> Option<&TierThreshold> {
     }
 }
 
-pub fn my_tier(conn: &mut DbConn, settings: &Settings, member: MemberId) -> AppResult<MyTierView> {
+pub fn my_tier(
+    conn: &mut DbConn,
+    settings: &Settings,
+    member: MemberId,
+    now: chrono::NaiveDateTime,
+) -> AppResult<MyTierView> {
     let tier = super::current(conn, member)?;
     let zone = settings.tiers.time_zone;
-    let month = Month::of(crate::clock::now(), zone);
+    let month = Month::of(now, zone);
     let figures = repo::figures_of(conn, member, month.bounds(zone))?;
     let so_far = figures.map_or_else(MonthFigures::default, |f| f.month_figures(0));
     let next_tier = next(tier);
@@ -243,7 +248,7 @@ pub fn override_tier(
         });
     }
     let before = super::current(conn, member)?;
-    let month = Month::of(crate::clock::now(), settings.tiers.time_zone).label();
+    let month = Month::of(actor.at, settings.tiers.time_zone).label();
     let recorded = format!("{OVERRIDE_PREFIX}{reason}");
     diesel::delete(
         tier_history::table
@@ -257,7 +262,7 @@ pub fn override_tier(
             member_id: member.0,
             month: month.clone(),
             tier: request.tier.as_str(),
-            created_at: crate::clock::now(),
+            created_at: actor.at,
             previous_tier: Some(before.as_str()),
             gmv_fen: 0,
             orders: 0,
@@ -288,7 +293,7 @@ pub fn record_violation(
 ) -> AppResult<ViolationView> {
     let reason = checked_reason(&request.reason)?;
     crate::members::repo::find(conn, member)?.ok_or(AppError::NotFound { resource: "member" })?;
-    let now = crate::clock::now();
+    let now = actor.at;
     let id = crate::with_backend!(conn, c => diesel::insert_into(member_violations::table)
         .values((
             member_violations::member_id.eq(member.0),

@@ -4,20 +4,19 @@ use std::sync::{Arc, OnceLock};
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use tracing_actix_web::RequestId;
 
 use super::dto::{WithdrawalRequest, WithdrawalView};
 use super::service::{self, Payer};
 use crate::auth::{AuthMember, SupplierMember};
 use crate::error::AppResult;
 use crate::goods::handlers::as_supplier;
+use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::idempotency::{request_hash, IdempotencyKey, Idempotent};
 use crate::members::MemberId;
 use crate::openapi::{AuthErrors, CommonErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
-use crate::suppliers::handlers::actor;
 
 const SHOPKEEPER_SCOPE: &str = "withdrawals.shopkeeper";
 const SUPPLIER_SCOPE: &str = "withdrawals.supplier";
@@ -33,6 +32,7 @@ async fn withdraw(
     actor: crate::audit::Actor,
     payer_of: impl FnOnce(&mut crate::db::DbConn) -> AppResult<Payer> + Send + 'static,
 ) -> AppResult<HttpResponse> {
+    let now = state.clock.now();
     let idempotent = Idempotent {
         member,
         scope,
@@ -58,7 +58,7 @@ async fn withdraw(
         let gateways = state.gateways.clone();
         let sent = state
             .db
-            .read(move |conn| service::send_payouts(conn, &gateways, Some(id), 1))
+            .read(move |conn| service::send_payouts(conn, &gateways, Some(id), 1, now))
             .await;
         if let Err(error) = sent {
             tracing::warn!(%error, "payout not sent now; the send-payouts job retries");
@@ -85,7 +85,7 @@ async fn withdraw(
 pub async fn shopkeeper_withdraw(
     state: web::Data<AppState>,
     member: AuthMember,
-    request_id: RequestId,
+    caller: Caller,
     request: HttpRequest,
     body: JsonBody<WithdrawalRequest>,
 ) -> AppResult<HttpResponse> {
@@ -98,7 +98,7 @@ pub async fn shopkeeper_withdraw(
         SHOPKEEPER_SCOPE,
         key,
         body,
-        actor(member.0, &request_id),
+        caller.actor(member.0),
         move |_| Ok(payer),
     )
     .await
@@ -142,7 +142,7 @@ pub async fn shopkeeper_withdrawals(
 pub async fn supplier_withdraw(
     state: web::Data<AppState>,
     member: SupplierMember,
-    request_id: RequestId,
+    caller: Caller,
     request: HttpRequest,
     body: JsonBody<WithdrawalRequest>,
 ) -> AppResult<HttpResponse> {
@@ -155,7 +155,7 @@ pub async fn supplier_withdraw(
         SUPPLIER_SCOPE,
         key,
         body,
-        actor(id, &request_id),
+        caller.actor(id),
         move |conn| {
             let supplier = crate::suppliers::service::supplier_of(conn, id)?;
             Ok(Payer::Supplier(supplier.id))

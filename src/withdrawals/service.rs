@@ -95,11 +95,11 @@ fn check(settings: &Settings, request: &WithdrawalRequest) -> AppResult<()> {
 }
 
 /// A withdrawal number: `W`, the day and 10 random digits.
-fn new_withdrawal_no() -> String {
+fn new_withdrawal_no(now: chrono::NaiveDateTime) -> String {
     use rand::Rng;
     format!(
         "W{}{:010}",
-        crate::clock::now().format("%y%m%d"),
+        now.format("%y%m%d"),
         rand::rngs::OsRng.gen_range(0..10_000_000_000_u64)
     )
 }
@@ -150,7 +150,7 @@ pub fn request(
         }
     }
     refuse(balance(conn, &payer.account())?)?;
-    let withdrawal_no = new_withdrawal_no();
+    let withdrawal_no = new_withdrawal_no(actor.at);
     let row = repo::insert(
         conn,
         &NewWithdrawal {
@@ -165,7 +165,7 @@ pub fn request(
             gateway,
             status: STATUS_REQUESTED,
             attempts: 0,
-            created_at: crate::clock::now(),
+            created_at: actor.at,
         },
     )?;
     post(
@@ -198,6 +198,7 @@ pub fn send_payouts(
     gateways: &Gateways,
     id: Option<i64>,
     limit: i64,
+    now: chrono::NaiveDateTime,
 ) -> AppResult<usize> {
     let mut ended = 0;
     for withdrawal in repo::requested(conn, id, limit)? {
@@ -221,7 +222,6 @@ pub fn send_payouts(
             }
         };
         let done = backend::write_transaction(conn, |conn| -> AppResult<bool> {
-            let now = crate::clock::now();
             let no = &withdrawal.withdrawal_no;
             let (posting, status, reference, failure) = match &answer {
                 PayoutAnswer::Paid(reference) => (
@@ -259,7 +259,7 @@ pub fn send_payouts(
             if !repo::finish(conn, withdrawal.id, status, reference, failure, now)? {
                 return Ok(false);
             }
-            post(conn, &Actor::system(), posting)?;
+            post(conn, &Actor::system(now), posting)?;
             Ok(true)
         })?;
         if done {

@@ -367,7 +367,7 @@ async fn a_supplier_silent_past_the_deadline_has_its_case_approved() {
             .db
             .write(move |conn| {
                 diesel::update(aftersales_cases::table.find(case_id))
-                    .set(aftersales_cases::respond_by.eq(xiaopu::clock::now()))
+                    .set(aftersales_cases::respond_by.eq(xiaopu::clock::Clock::system().now()))
                     .execute(conn)?;
                 Ok(())
             })
@@ -451,7 +451,7 @@ async fn expire(m: &Market, case_id: i64, escalation: bool) {
         .state
         .db
         .write(move |conn| {
-            let now = xiaopu::clock::now() - chrono::Duration::seconds(1);
+            let now = xiaopu::clock::Clock::system().now() - chrono::Duration::seconds(1);
             let target = aftersales_cases::table.find(case_id);
             if escalation {
                 diesel::update(target)

@@ -2,6 +2,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
 use diesel::prelude::*;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
+use xiaopu::clock::Clock;
 use xiaopu::db::schema::{audit_events, members, refresh_tokens};
 use xiaopu::state::AppState;
 
@@ -440,8 +441,8 @@ async fn a_generated_signing_key_is_kept_with_the_data() {
     let database = TestDatabase::new();
     let mut settings = test_settings(&database.url);
     settings.auth.jwt_secret = String::new();
-    let first = AppState::new(settings.clone(), migrated_db(&settings)).unwrap();
-    let second = AppState::new(settings.clone(), migrated_db(&settings)).unwrap();
+    let first = AppState::new(settings.clone(), migrated_db(&settings), Clock::system()).unwrap();
+    let second = AppState::new(settings.clone(), migrated_db(&settings), Clock::system()).unwrap();
     let token = first.tokens.issue(xiaopu::members::MemberId(5)).unwrap();
     assert_eq!(second.tokens.verify(&token).unwrap().0, 5);
     // Never the configured test key nor any built-in default.
@@ -457,7 +458,12 @@ async fn a_generated_signing_key_is_kept_with_the_data() {
     let other_database = TestDatabase::new();
     let mut other_settings = test_settings(&other_database.url);
     other_settings.auth.jwt_secret = String::new();
-    let other = AppState::new(other_settings.clone(), migrated_db(&other_settings)).unwrap();
+    let other = AppState::new(
+        other_settings.clone(),
+        migrated_db(&other_settings),
+        Clock::system(),
+    )
+    .unwrap();
     assert!(other.tokens.verify(&token).is_err());
 }
 

@@ -189,7 +189,7 @@ async fn another_partys_object_is_404_to_every_other_member_and_changes_nothing(
         )
         .await;
     let payment_no = payment.json()["payment_no"].as_str().unwrap().to_owned();
-    let now = xiaopu::clock::now().and_utc();
+    let now = xiaopu::clock::Clock::system().now().and_utc();
     let plan = app
         .post(
             "/api/v1/supplier/plans",

@@ -1,5 +1,6 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
+use xiaopu::clock::Clock;
 
 use diesel::prelude::*;
 use xiaopu::db::schema::members;
@@ -192,7 +193,7 @@ fn import_credit_imports_good_rows_and_names_bad_lines() {
     let database = TestDatabase::new();
     let settings = test_settings(&database.url);
     let db = crate::support::migrated_db(&settings);
-    let now = xiaopu::clock::now();
+    let now = xiaopu::clock::Clock::system().now();
     for email in ["a@b.cn", "c@d.cn"] {
         diesel::insert_into(members::table)
             .values((
@@ -467,6 +468,7 @@ async fn seed_demo_fills_an_empty_database_once_and_refuses_one_with_other_membe
         &registration,
         "!".to_owned(),
         false,
+        Clock::system().now(),
     )
     .unwrap();
     let refused = seed(&other.url);
@@ -572,7 +574,7 @@ fn a_tier_run_killed_with_sigkill_mid_month_resumes_to_the_uninterrupted_result(
     {
         use xiaopu::db::schema::tier_runs;
         let mut conn = killed_db.get().unwrap();
-        let stale = xiaopu::clock::now() - chrono::Duration::minutes(6);
+        let stale = xiaopu::clock::Clock::system().now() - chrono::Duration::minutes(6);
         diesel::update(tier_runs::table)
             .set(tier_runs::heartbeat_at.eq(stale))
             .execute(&mut *conn)

@@ -181,7 +181,7 @@ async fn unpaid_orders_cannot_ship_and_lists_filter_and_page() {
     assert_eq!(seen.len(), 3);
     assert!(seen.windows(2).all(|w| w[0] > w[1]));
 
-    let today = xiaopu::clock::now().date();
+    let today = xiaopu::clock::Clock::system().now().date();
     let tomorrow = today.succ_opt().unwrap();
     let from_tomorrow = supplier_orders(&m, &m.supplier, &format!("?from={tomorrow}"))
         .await
@@ -307,9 +307,11 @@ async fn receipt_is_confirmed_automatically_after_the_configured_days() {
             .db
             .write(move |conn| {
                 diesel::update(supplier_orders::table.find(part))
-                    .set(supplier_orders::shipped_at.eq(xiaopu::clock::now()
-                        - chrono::Duration::days(days)
-                        - chrono::Duration::minutes(1)))
+                    .set(
+                        supplier_orders::shipped_at.eq(xiaopu::clock::Clock::system().now()
+                            - chrono::Duration::days(days)
+                            - chrono::Duration::minutes(1)),
+                    )
                     .execute(conn)?;
                 Ok(())
             })
@@ -352,7 +354,7 @@ async fn a_job_held_by_another_server_is_left_to_it() {
             Ok(())
         })
     };
-    let now = xiaopu::clock::now();
+    let now = xiaopu::clock::Clock::system().now();
     hold(now + chrono::Duration::minutes(5)).await.unwrap();
     assert_eq!(
         run_job(&m, Job::CancelUnpaid).await,

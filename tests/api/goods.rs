@@ -211,7 +211,7 @@ async fn a_commission_fall_waits_for_the_notice_period_and_a_rise_does_not() {
             .unwrap(),
     )
     .unwrap();
-    let notice = effective_at.naive_utc() - xiaopu::clock::now();
+    let notice = effective_at.naive_utc() - xiaopu::clock::Clock::system().now();
     assert!(
         notice > chrono::Duration::days(6) && notice <= chrono::Duration::days(7),
         "{notice:?}"
@@ -226,7 +226,10 @@ async fn a_commission_fall_waits_for_the_notice_period_and_a_rise_does_not() {
         .write(move |conn| {
             use xiaopu::db::schema::goods::dsl::*;
             diesel::update(goods.find(id))
-                .set(pending_commission_at.eq(xiaopu::clock::now() - chrono::Duration::seconds(1)))
+                .set(
+                    pending_commission_at
+                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::seconds(1)),
+                )
                 .execute(conn)?;
             Ok(())
         })

@@ -3,9 +3,11 @@
 
 mod abuse;
 mod aftersales;
+mod architecture;
 mod auth;
 mod authz;
 mod cli;
+mod clock;
 mod curation;
 mod errors;
 mod fulfilment;

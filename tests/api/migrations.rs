@@ -48,7 +48,7 @@ async fn migrations_go_down_and_up_again_and_every_table_round_trips() {
     migrations::run_pending(&mut conn).unwrap();
     assert_eq!(migrations::applied(&mut conn).unwrap().len(), applied.len());
 
-    let now = xiaopu::clock::now();
+    let now = xiaopu::clock::Clock::system().now();
     let member_id: i64 = xiaopu::with_backend!(&mut *conn, c => diesel::insert_into(members::table)
         .values((
             members::email.eq("a@b.cn"),

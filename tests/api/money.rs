@@ -36,9 +36,11 @@ pub async fn age_receipt(m: &Market, part_id: i64, days: i64) {
         .db
         .write(move |conn| {
             diesel::update(supplier_orders::table.find(part_id))
-                .set(supplier_orders::received_at.eq(xiaopu::clock::now()
-                    - chrono::Duration::days(days)
-                    - chrono::Duration::minutes(1)))
+                .set(
+                    supplier_orders::received_at.eq(xiaopu::clock::Clock::system().now()
+                        - chrono::Duration::days(days)
+                        - chrono::Duration::minutes(1)),
+                )
                 .execute(conn)?;
             Ok(())
         })
@@ -495,7 +497,7 @@ async fn a_settlement_run_killed_midway_finishes_on_rerun_without_posting_twice(
             use diesel::prelude::*;
             use xiaopu::db::schema::job_leases;
             diesel::update(job_leases::table)
-                .set(job_leases::expires_at.eq(xiaopu::clock::now()))
+                .set(job_leases::expires_at.eq(xiaopu::clock::Clock::system().now()))
                 .execute(conn)?;
             Ok(())
         })

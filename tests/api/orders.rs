@@ -1,6 +1,7 @@
 //! Orders: placement (idempotency, no overselling, snapshots), payment callbacks, cancellation.
 
 use std::sync::{Arc, Mutex};
+use xiaopu::clock::Clock;
 
 use serde_json::{json, Value};
 use xiaopu::idempotency::{request_hash, IdempotencyKey, Idempotent, Outcome};
@@ -445,9 +446,12 @@ async fn a_one_line_placement_sends_eight_statements() {
             request_hash: request_hash("orders.place", &body),
             status: actix_web::http::StatusCode::CREATED,
         };
-        let outcome = idempotent.run_in(&mut conn, |conn| {
-            xiaopu::orders::placement::place(conn, &settings, buyer, &body, &wanted)
-        });
+        let now = Clock::system().now();
+        let outcome = idempotent.run_in(
+            &mut conn,
+            |conn| xiaopu::orders::placement::place(conn, &settings, buyer, &body, &wanted, now),
+            now,
+        );
         conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
         assert!(
             matches!(outcome, Ok(Outcome::Done(ref s)) if s.status == 201),
@@ -484,7 +488,7 @@ async fn a_one_line_placement_sends_eight_statements() {
 fn signed_callback(body: &Value, secret: &str, age_seconds: i64) -> (String, Vec<u8>) {
     let sandbox = xiaopu::payments::sandbox::Sandbox::new(secret.as_bytes().to_vec(), 300);
     let bytes = body.to_string().into_bytes();
-    let timestamp = xiaopu::clock::now().and_utc().timestamp() - age_seconds;
+    let timestamp = xiaopu::clock::Clock::system().now().and_utc().timestamp() - age_seconds;
     (sandbox.sign(timestamp, &bytes), bytes)
 }
 
@@ -666,7 +670,10 @@ pub async fn make_overdue(m: &Market, order_id: i64) {
         .db
         .write(move |conn| {
             diesel::update(orders::table.find(order_id))
-                .set(orders::payment_due_at.eq(xiaopu::clock::now() - chrono::Duration::minutes(1)))
+                .set(
+                    orders::payment_due_at
+                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::minutes(1)),
+                )
                 .execute(conn)?;
             Ok(())
         })
@@ -677,7 +684,14 @@ pub async fn make_overdue(m: &Market, order_id: i64) {
 pub async fn run_job(m: &Market, job: xiaopu::jobs::Job) -> xiaopu::jobs::RunReport {
     let state = m.app.state.clone();
     xiaopu::state::off_worker(move || {
-        xiaopu::jobs::run(&state.db, &state.settings, &state.gateways, job, "test")
+        xiaopu::jobs::run(
+            &state.db,
+            &state.settings,
+            &state.gateways,
+            &state.clock,
+            job,
+            "test",
+        )
     })
     .await
     .unwrap()
@@ -778,7 +792,7 @@ async fn a_refund_decided_but_not_yet_sent_is_sent_by_the_job_once() {
                 conn,
                 &order,
                 xiaopu::orders::service::ActorKind::Buyer,
-                &xiaopu::audit::Actor::system(),
+                &xiaopu::audit::Actor::system(Clock::system().now()),
                 "test",
             )
         })
@@ -848,7 +862,7 @@ async fn a_scheduled_commission_fall_applies_to_orders_only_once_in_force() {
             diesel::update(goods::table.find(goods_id))
                 .set(
                     goods::pending_commission_at
-                        .eq(xiaopu::clock::now() - chrono::Duration::seconds(1)),
+                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::seconds(1)),
                 )
                 .execute(conn)?;
             Ok(())
@@ -914,18 +928,20 @@ async fn keys_are_kept_for_the_retention_period_then_purged() {
             diesel::update(
                 idempotency_keys::table.filter(idempotency_keys::idempotency_key.eq("old-key")),
             )
-            .set(idempotency_keys::created_at.eq(xiaopu::clock::now()
-                - chrono::Duration::hours(hours)
-                - chrono::Duration::minutes(1)))
+            .set(
+                idempotency_keys::created_at.eq(xiaopu::clock::Clock::system().now()
+                    - chrono::Duration::hours(hours)
+                    - chrono::Duration::minutes(1)),
+            )
             .execute(conn)?;
             // One inside the period, by a minute.
             diesel::update(
                 idempotency_keys::table.filter(idempotency_keys::idempotency_key.eq("young-key")),
             )
             .set(
-                idempotency_keys::created_at
-                    .eq(xiaopu::clock::now() - chrono::Duration::hours(hours)
-                        + chrono::Duration::minutes(1)),
+                idempotency_keys::created_at.eq(xiaopu::clock::Clock::system().now()
+                    - chrono::Duration::hours(hours)
+                    + chrono::Duration::minutes(1)),
             )
             .execute(conn)?;
             Ok(())

@@ -18,7 +18,7 @@ async fn create_plan(m: &Market, body: Value) -> Reply {
 }
 
 fn plan_body(m: &Market, bps: i32, starts_in_hours: i64) -> Value {
-    let now = xiaopu::clock::now().and_utc();
+    let now = xiaopu::clock::Clock::system().now().and_utc();
     json!({
         "name": "爆款合作 star sellers",
         "shop_ids": [m.shop_id],
@@ -110,7 +110,7 @@ async fn a_plan_rate_is_used_only_while_it_is_in_force() {
         .write(move |conn| {
             use diesel::prelude::*;
             use xiaopu::db::schema::commission_plans;
-            let now = xiaopu::clock::now();
+            let now = xiaopu::clock::Clock::system().now();
             diesel::update(commission_plans::table.find(ending_id))
                 .set((
                     commission_plans::starts_at.eq(now - chrono::Duration::days(2)),

@@ -138,7 +138,7 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
                         tier_history::member_id.eq(member_id),
                         tier_history::month.eq(month),
                         tier_history::tier.eq(tier),
-                        tier_history::created_at.eq(xiaopu::clock::now()),
+                        tier_history::created_at.eq(xiaopu::clock::Clock::system().now()),
                     ))
                     .execute(conn)?;
             }
@@ -147,7 +147,7 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
     };
     // The months just ended, newest first.
     let zone = app.state.settings.tiers.time_zone;
-    let mut month = xiaopu::tiers::months::Month::of(xiaopu::clock::now(), zone);
+    let mut month = xiaopu::tiers::months::Month::of(xiaopu::clock::Clock::system().now(), zone);
     let [last, second_last, third_last, fourth_last] = [(); 4].map(|_| {
         month = month.previous();
         &*month.label().leak()
@@ -208,7 +208,7 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
             diesel::update(member_violations::table)
                 .set(
                     member_violations::created_at
-                        .eq(xiaopu::clock::now() - chrono::Duration::days(91)),
+                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::days(91)),
                 )
                 .execute(conn)?;
             Ok(())
@@ -307,8 +307,8 @@ async fn shop_numbers_are_six_digits_and_unique_over_many_openings() {
         description: String::new(),
         status: "open",
         item_count: 0,
-        created_at: xiaopu::clock::now(),
-        updated_at: xiaopu::clock::now(),
+        created_at: xiaopu::clock::Clock::system().now(),
+        updated_at: xiaopu::clock::Clock::system().now(),
     };
     let (first, second) = (new_shop("撞号小铺"), new_shop("再撞号小铺"));
     let opened = app

@@ -341,7 +341,7 @@ async fn the_catalogue_filters_sorts_and_shows_earnings_with_the_tier_bonus() {
                     tier_history::member_id.eq(member_id),
                     tier_history::month.eq("2026-10"),
                     tier_history::tier.eq("senior"),
-                    tier_history::created_at.eq(xiaopu::clock::now()),
+                    tier_history::created_at.eq(xiaopu::clock::Clock::system().now()),
                 ))
                 .execute(conn)?;
             Ok(())
@@ -378,7 +378,7 @@ async fn the_catalogue_filters_sorts_and_shows_earnings_with_the_tier_bonus() {
             diesel::update(goods::table.find(cheap))
                 .set(
                     goods::pending_commission_at
-                        .eq(xiaopu::clock::now() - chrono::Duration::minutes(1)),
+                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::minutes(1)),
                 )
                 .execute(conn)?;
             Ok(())

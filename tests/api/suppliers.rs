@@ -1,5 +1,6 @@
 use diesel::prelude::*;
 use serde_json::json;
+use xiaopu::clock::Clock;
 
 use crate::support::{application_body, TestApp, CREDIT_CODES, FOOD_SNACKS_DEPOSIT};
 
@@ -401,7 +402,10 @@ async fn an_exit_refunds_the_deposit_after_the_clearance_period() {
         .state
         .db
         .write(|conn| {
-            xiaopu::suppliers::service::run_due_exits(conn, &xiaopu::audit::Actor::system())
+            xiaopu::suppliers::service::run_due_exits(
+                conn,
+                &xiaopu::audit::Actor::system(Clock::system().now()),
+            )
         })
         .await
         .unwrap();
@@ -423,7 +427,10 @@ async fn an_exit_refunds_the_deposit_after_the_clearance_period() {
         .state
         .db
         .write(|conn| {
-            xiaopu::suppliers::service::run_due_exits(conn, &xiaopu::audit::Actor::system())
+            xiaopu::suppliers::service::run_due_exits(
+                conn,
+                &xiaopu::audit::Actor::system(Clock::system().now()),
+            )
         })
         .await
         .unwrap();

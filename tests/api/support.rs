@@ -159,7 +159,8 @@ impl TestAppBuilder {
             adjust(&mut settings);
         }
         let db = migrated_db(&settings);
-        let state = web::Data::new(AppState::new(settings, db).expect("state"));
+        let clock = settings.clock.clock(settings.environment);
+        let state = web::Data::new(AppState::new(settings, db, clock).expect("state"));
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let address = format!("http://{}", listener.local_addr().unwrap());
         let server = server::start(state.clone(), listener).expect("server starts");
@@ -249,6 +250,11 @@ impl TestApp {
             .await
     }
 
+    pub async fn put(&self, path: &str, body: &Value, token: Option<&str>) -> Reply {
+        self.send_json(self.client.put(self.url(path)), body, token)
+            .await
+    }
+
     pub async fn patch(&self, path: &str, body: &Value, token: Option<&str>) -> Reply {
         self.send_json(self.client.patch(self.url(path)), body, token)
             .await
@@ -322,10 +328,11 @@ impl TestApp {
         })
         .unwrap();
         let hash = self.state.hash_password(PASSWORD.to_owned()).await.unwrap();
+        let now = self.state.clock.now();
         let member = self
             .state
             .db
-            .write(move |conn| service::create_member(conn, &registration, hash, true))
+            .write(move |conn| service::create_member(conn, &registration, hash, true, now))
             .await
             .unwrap();
         self.session_of(email, MemberId(member.id)).await
@@ -584,7 +591,7 @@ impl TestApp {
         self.state
             .db
             .write(move |conn| {
-                let now = xiaopu::clock::now();
+                let now = xiaopu::clock::Clock::system().now();
                 let mut ids = Vec::with_capacity(count);
                 for n in 0..count {
                     let price = 1_000 + n as i64;
@@ -632,7 +639,7 @@ impl TestApp {
         self.state
             .db
             .write(move |conn| {
-                let now = xiaopu::clock::now();
+                let now = xiaopu::clock::Clock::system().now();
                 let first: Option<i64> = shop_items::table
                     .filter(shop_items::shop_id.eq(shop_id))
                     .select(diesel::dsl::max(shop_items::position))

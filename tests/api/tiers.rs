@@ -4,6 +4,7 @@
 
 use diesel::prelude::*;
 use serde_json::Value;
+use xiaopu::clock::Clock;
 use xiaopu::db::schema::{order_lines, tier_history, tier_runs};
 use xiaopu::tiers::engine::{self, Outcome, RunOptions, Summary};
 use xiaopu::tiers::months::Month;
@@ -56,6 +57,7 @@ pub async fn run_tiers(m: &Market, month: &str, shard: Shard, holder: &str) -> O
         shard,
         dry_run: false,
         holder: holder.to_owned(),
+        as_of: Clock::system().now(),
     };
     xiaopu::state::off_worker(move || {
         engine::run(&state.db, &state.settings.tiers, &options, &mut |_, _| {})
@@ -116,7 +118,7 @@ async fn record_tier(m: &Market, member: i64, month: &str, tier: &str) {
                     tier_history::member_id.eq(member),
                     tier_history::month.eq(month),
                     tier_history::tier.eq(tier),
-                    tier_history::created_at.eq(xiaopu::clock::now()),
+                    tier_history::created_at.eq(xiaopu::clock::Clock::system().now()),
                 ))
                 .execute(conn)?;
             Ok(())
@@ -354,6 +356,7 @@ async fn a_killed_run_is_refused_while_alive_and_resumed_after_to_the_uninterrup
                 shard: Shard::WHOLE,
                 dry_run: false,
                 holder: "doomed".to_owned(),
+                as_of: Clock::system().now(),
             };
             engine::run(
                 &state.db,
@@ -384,7 +387,8 @@ async fn a_killed_run_is_refused_while_alive_and_resumed_after_to_the_uninterrup
         .write(|conn| {
             diesel::update(tier_runs::table)
                 .set(
-                    tier_runs::heartbeat_at.eq(xiaopu::clock::now() - chrono::Duration::minutes(6)),
+                    tier_runs::heartbeat_at
+                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::minutes(6)),
                 )
                 .execute(conn)?;
             Ok(())
@@ -418,6 +422,7 @@ async fn a_holder_whose_run_was_taken_over_stops_without_writing_its_batch() {
             shard: Shard::WHOLE,
             dry_run: false,
             holder: "slow".to_owned(),
+            as_of: Clock::system().now(),
         };
         let db = &state.db;
         engine::run(db, &state.settings.tiers, &options, &mut |done, _| {
@@ -584,7 +589,11 @@ async fn a_serious_violation_recorded_by_an_admin_blocks_the_month_s_rise() {
         )
         .await;
     assert_eq!(recorded.status, 201, "{}", recorded.text);
-    let this_month = Month::of(xiaopu::clock::now(), m.app.state.settings.tiers.time_zone).label();
+    let this_month = Month::of(
+        xiaopu::clock::Clock::system().now(),
+        m.app.state.settings.tiers.time_zone,
+    )
+    .label();
     finished(run_tiers(&m, &this_month, Shard::WHOLE, "t").await);
     let rows = history(&m, &this_month).await;
     assert_eq!(rows[0].1, "rookie");
@@ -625,7 +634,7 @@ async fn figures_are_net_of_refunds_over_all_the_shopkeeper_s_shops_with_distinc
     let mut m = tier_market().await;
     let keeper = m.shopkeeper.clone();
     let zone = m.app.state.settings.tiers.time_zone;
-    let this_month = Month::of(xiaopu::clock::now(), zone);
+    let this_month = Month::of(xiaopu::clock::Clock::system().now(), zone);
     // Three Elite months before this one let the shopkeeper open a second shop.
     let mut month = this_month;
     for _ in 0..3 {
