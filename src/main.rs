@@ -6,12 +6,12 @@ use std::process::ExitCode;
 
 use actix_web::web;
 use clap::{Parser, Subcommand};
+use xiaopu::app as server;
 use xiaopu::auth::password::Passwords;
 use xiaopu::clock::Clock;
 use xiaopu::config::{ConfigError, Settings};
 use xiaopu::db::{migrations, Db};
 use xiaopu::error::AppError;
-use xiaopu::http::server;
 use xiaopu::jobs::{Job, RunReport};
 use xiaopu::members::dto::RegisterRequest;
 use xiaopu::members::{rules, service};

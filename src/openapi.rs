@@ -1,5 +1,6 @@
-//! The OpenAPI document: a base (info, security scheme, shared schemas) that the route table
-//! fills in, and reusable error responses.
+//! What every operation's OpenAPI description shares: the bearer scheme and the reusable error
+//! responses. The document's base (info, tags, shared schemas) is the route table's
+//! (`crate::app`).
 //!
 //! Each operation's `security` names the roles that may call it (OpenAPI 3.1 allows role names
 //! as the scopes of a bearer scheme): `[]` means any signed-in member, `["admin"]` admins only;
@@ -9,47 +10,14 @@ use std::collections::BTreeMap;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
-use utoipa::{IntoResponses, Modify, OpenApi};
+use utoipa::{IntoResponses, Modify};
 
-use crate::error::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
+use crate::error::PROBLEM_CONTENT_TYPE;
 
 pub const BEARER: &str = "bearer";
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "xiaopu",
-        description = "Open backend for S2B2C social-commerce micro-shops: suppliers list goods, \
-                       shopkeepers curate and share them, buyers order through the shop.",
-        license(name = "MIT OR Apache-2.0")
-    ),
-    // Schemas only query parameters name: the derive collects those of bodies by itself.
-    components(schemas(
-        Problem,
-        FieldError,
-        crate::suppliers::dto::ApplicationStatus,
-        crate::goods::dto::GoodsStatus
-    )),
-    modifiers(&BearerScheme),
-    tags(
-        (name = "auth", description = "Accounts and tokens"),
-        (name = "members", description = "The signed-in member"),
-        (name = "admin", description = "Platform administration"),
-        (name = "suppliers", description = "The supplier admin API: application, deposit, exit"),
-        (name = "goods", description = "The supplier admin API: goods, SKUs, stock, commission"),
-        (name = "shops", description = "The mobile app API: verification, opening and running a micro-shop"),
-        (name = "orders", description = "The mobile app API: placing, paying and following orders"),
-        (name = "fulfilment", description = "The supplier admin API: the supplier's orders, shipping"),
-        (name = "aftersales", description = "Refunds and returns: the buyer's requests, the supplier's answers, disputes the platform decides"),
-        (name = "money", description = "Earnings, balances, withdrawals and finance views"),
-        (name = "tiers", description = "Shopkeeper tiers: the shopkeeper's view, the monthly engine's runs, overrides"),
-        (name = "payments", description = "Payment gateway callbacks and the sandbox"),
-        (name = "operations", description = "Health, readiness and metrics"),
-    )
-)]
-pub struct BaseDoc;
-
-struct BearerScheme;
+/// The bearer token scheme every protected operation names.
+pub struct BearerScheme;
 
 impl Modify for BearerScheme {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {

@@ -12,8 +12,8 @@
 use std::collections::HashMap;
 
 use serde_json::{json, Value};
+use xiaopu::app::openapi_document;
 use xiaopu::config::Settings;
-use xiaopu::http::server::openapi_document;
 
 use crate::aftersales::open_case;
 use crate::fulfilment::paid_order;

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
+use xiaopu::app::openapi_document;
 use xiaopu::config::Settings;
-use xiaopu::http::server::openapi_document;
 
 fn generated() -> String {
     let settings = Settings::load_from(None, &HashMap::new()).unwrap();

@@ -9,9 +9,9 @@ use actix_web::dev::ServerHandle;
 use actix_web::web;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::{json, Value};
+use xiaopu::app as server;
 use xiaopu::config::Settings;
 use xiaopu::db::{migrations, Db};
-use xiaopu::http::server;
 use xiaopu::members::{dto::RegisterRequest, rules, service, MemberId};
 use xiaopu::state::AppState;
 

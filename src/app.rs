@@ -1,4 +1,5 @@
-//! The route table, the OpenAPI document built from it, and the HTTP server.
+//! The composition root's web half: the route table, the OpenAPI document built from it, and
+//! the HTTP server with the app data handlers extract.
 
 use std::net::TcpListener;
 
@@ -10,11 +11,12 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::middleware::{cors, refuse_nul_characters, response_headers, security_headers};
 use crate::auth::rate_limit::auth_rate_limiter;
 use crate::config::{RunEnvironment, Settings};
 use crate::error::AppError;
-use crate::openapi::BaseDoc;
+use crate::error::{FieldError, Problem};
+use crate::http::middleware::{cors, refuse_nul_characters, response_headers, security_headers};
+use crate::openapi::BearerScheme;
 use crate::ops::metrics::Metrics;
 use crate::sharing::rate_limit::share_lookup_limiter;
 use crate::state::AppState;
@@ -22,6 +24,40 @@ use crate::{
     aftersales, auth, catalogue, curation, finance, fulfilment, goods, h5, jobs, members, ops,
     orders, payments, plans, sharing, shops, storefront, suppliers, tiers, withdrawals,
 };
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "xiaopu",
+        description = "Open backend for S2B2C social-commerce micro-shops: suppliers list goods, \
+                       shopkeepers curate and share them, buyers order through the shop.",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    // Schemas only query parameters name: the derive collects those of bodies by itself.
+    components(schemas(
+        Problem,
+        FieldError,
+        crate::suppliers::dto::ApplicationStatus,
+        crate::goods::dto::GoodsStatus
+    )),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "auth", description = "Accounts and tokens"),
+        (name = "members", description = "The signed-in member"),
+        (name = "admin", description = "Platform administration"),
+        (name = "suppliers", description = "The supplier admin API: application, deposit, exit"),
+        (name = "goods", description = "The supplier admin API: goods, SKUs, stock, commission"),
+        (name = "shops", description = "The mobile app API: verification, opening and running a micro-shop"),
+        (name = "orders", description = "The mobile app API: placing, paying and following orders"),
+        (name = "fulfilment", description = "The supplier admin API: the supplier's orders, shipping"),
+        (name = "aftersales", description = "Refunds and returns: the buyer's requests, the supplier's answers, disputes the platform decides"),
+        (name = "money", description = "Earnings, balances, withdrawals and finance views"),
+        (name = "tiers", description = "Shopkeeper tiers: the shopkeeper's view, the monthly engine's runs, overrides"),
+        (name = "payments", description = "Payment gateway callbacks and the sandbox"),
+        (name = "operations", description = "Health, readiness and metrics"),
+    )
+)]
+pub struct BaseDoc;
 
 /// Every route of the API. Routes registered here land in the OpenAPI document.
 fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBackend) {
