@@ -40,15 +40,17 @@ pub fn mark_settled(conn: &mut DbConn, part_id: i64, now: NaiveDateTime) -> AppR
 }
 
 /// Open cases hold settlement back: the open states, and a rejection still open to escalation.
+/// They hold a supplier's exit back too (`suppliers::repo::open_business`).
 macro_rules! holds_settlement {
     ($now:expr) => {
-        aftersales_cases::status
-            .eq_any(crate::aftersales::state::OPEN)
-            .or(aftersales_cases::status
-                .eq(crate::aftersales::state::CaseStatus::Rejected.as_str())
-                .and(aftersales_cases::escalate_by.gt($now)))
+        $crate::db::schema::aftersales_cases::status
+            .eq_any($crate::aftersales::state::OPEN)
+            .or($crate::db::schema::aftersales_cases::status
+                .eq($crate::aftersales::state::CaseStatus::Rejected.as_str())
+                .and($crate::db::schema::aftersales_cases::escalate_by.gt($now)))
     };
 }
+pub(crate) use holds_settlement;
 
 /// Parts received by `cutoff` with no open after-sales case at `now`, oldest receipt first:
 /// `(order id, part id)`.

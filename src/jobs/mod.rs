@@ -21,7 +21,8 @@ use crate::payments::Gateways;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Job {
-    /// Refund the deposits of suppliers whose exit clearance period has ended.
+    /// Refund the deposits (net of what they owe) of suppliers whose exit clearance period has
+    /// ended and whose orders, after-sales cases and disputes have all closed.
     SupplierExits,
     /// Cancel orders not paid in time and return their stock.
     CancelUnpaid,
@@ -181,7 +182,7 @@ fn run_unleased(
     let conn = &mut *conn;
     match lease.job {
         Job::SupplierExits => Ok(backend::write_transaction(conn, |conn| {
-            crate::suppliers::service::run_due_exits(conn, &actor)
+            crate::suppliers::service::run_due_exits(conn, settings, &actor)
         })?
         .len()),
         Job::CancelUnpaid => {

@@ -32,6 +32,9 @@ pub const ALL: [OrderStatus; 6] = [
     OrderStatus::Cancelled,
 ];
 
+/// States a part can still leave (all but `completed` and `cancelled`).
+pub const OPEN: [&str; 4] = ["pending_payment", "paid", "shipped", "received"];
+
 impl OrderStatus {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -138,6 +141,14 @@ mod tests {
                     Err(other) => panic!("unexpected {other:?}"),
                 }
             }
+        }
+    }
+
+    #[test]
+    fn open_states_are_those_the_machine_can_still_move() {
+        for from in ALL {
+            let moves = ALL.into_iter().any(|to| from.can_become(to));
+            assert_eq!(moves, OPEN.contains(&from.as_str()), "{from:?}");
         }
     }
 

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::model::{ApplicationRow, SupplierRow};
+use super::model::{ApplicationRow, OpenBusiness, SupplierRow};
 use super::SupplierId;
 use crate::members::MemberId;
 use crate::money::Fen;
@@ -224,7 +224,33 @@ pub struct DepositView {
     pub shortfall_fen: Fen,
     /// Deductions that exceeded the deposit, settled first by the next payment.
     pub owed_fen: Fen,
+    /// While the supplier is exiting, what must close before the deposit is refunded (the refund
+    /// comes with the first run of the exit job after the clearance period once all are 0);
+    /// null otherwise.
+    pub exit_held_by: Option<ExitHeldBy>,
     pub entries: Paginated<DepositEntryView>,
+}
+
+/// The supplier's business still open, by kind.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExitHeldBy {
+    /// Supplier orders not yet final: unpaid, paid, shipped or received, or completed and still
+    /// within the after-sales claim window.
+    pub open_parts: i64,
+    /// After-sales cases not yet final (a rejection counts while the buyer may escalate it).
+    pub open_aftersales_cases: i64,
+    /// Escalated cases the platform has not decided yet.
+    pub open_disputes: i64,
+}
+
+impl From<OpenBusiness> for ExitHeldBy {
+    fn from(open: OpenBusiness) -> Self {
+        Self {
+            open_parts: open.parts,
+            open_aftersales_cases: open.cases,
+            open_disputes: open.disputes,
+        }
+    }
 }
 
 /// An offline transfer received into a supplier's deposit, recorded by an admin.

@@ -193,11 +193,12 @@ pub async fn reject(
     Ok(web::Json(row.into()))
 }
 
-/// The supplier's deposit: balance, required, shortfall, and its movements.
+/// The supplier's deposit: balance, required, shortfall, its movements, and while exiting what
+/// holds the refund back.
 #[utoipa::path(
     tag = "suppliers",
     params(PageQuery),
-    responses((status = 200, description = "The deposit", body = DepositView), CommonErrors, RoleErrors),
+    responses((status = 200, description = "The deposit; while exiting, `exit_held_by` counts the open business the refund waits for", body = DepositView), CommonErrors, RoleErrors),
     security(("bearer" = ["supplier"]))
 )]
 #[get("/deposit")]
@@ -206,23 +207,26 @@ pub async fn deposit(
     member: SupplierMember,
     query: web::Query<PageQuery>,
 ) -> AppResult<web::Json<DepositView>> {
+    let now = state.clock.now();
     let page = query.into_inner().resolve(&state.settings.pagination)?;
     let member = member.id();
+    let settings = state.settings.clone();
     let view = state
         .db
         .read(move |conn| {
             let supplier = service::supplier_of(conn, member)?;
-            service::deposit_view(conn, &supplier, page)
+            service::deposit_view(conn, &settings, &supplier, page, now)
         })
         .await?;
     Ok(web::Json(view))
 }
 
-/// Leave the platform: the deposit is refunded after the clearance period.
+/// Leave the platform: the deposit, net of what the supplier owes, is refunded after the
+/// clearance period, once no order, after-sales case or dispute of the supplier is open.
 #[utoipa::path(
     tag = "suppliers",
     responses(
-        (status = 200, description = "Exit started; `exit_due_at` says when the refund falls due", body = SupplierView),
+        (status = 200, description = "Exit started; `exit_due_at` says when the clearance period ends (the deposit's `exit_held_by` shows what the refund still waits for)", body = SupplierView),
         (status = 409, description = "An exit is already in progress", body = crate::error::Problem, content_type = "application/problem+json"),
         CommonErrors, RoleErrors
     ),
@@ -267,12 +271,14 @@ pub async fn record_payment(
     id: web::Path<i64>,
     body: JsonBody<DepositPaymentRequest>,
 ) -> AppResult<web::Json<DepositView>> {
+    let now = caller.now();
     let body = body.into_inner()?;
     body.validate()?;
     let actor = caller.actor(admin.id());
     let id = id.into_inner();
     let request = body;
     let page = PageQuery::default().resolve(&state.settings.pagination)?;
+    let settings = state.settings.clone();
     let view = state
         .db
         .write(move |conn| {
@@ -283,7 +289,7 @@ pub async fn record_payment(
                 Fen(request.amount_fen),
                 &request.reference,
             )?;
-            service::deposit_view(conn, &supplier, page)
+            service::deposit_view(conn, &settings, &supplier, page, now)
         })
         .await?;
     Ok(web::Json(view))
@@ -315,6 +321,7 @@ pub async fn deduct(
     let id = id.into_inner();
     let request = body;
     let page = PageQuery::default().resolve(&state.settings.pagination)?;
+    let settings = state.settings.clone();
     let view = state
         .db
         .write(move |conn| {
@@ -327,7 +334,7 @@ pub async fn deduct(
                 &request.reason,
                 &request.case_reference,
             )?;
-            service::deduction_view(conn, id, taken, owed, page)
+            service::deduction_view(conn, &settings, id, taken, owed, page, actor.at)
         })
         .await?;
     Ok(web::Json(view))

@@ -59,6 +59,24 @@ pub struct SupplierRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// A supplier's business that can still move money, counted by kind: its exit waits for all
+/// of it to close.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenBusiness {
+    /// Supplier orders (parts) not yet closed.
+    pub parts: i64,
+    /// After-sales cases not yet final, disputes aside.
+    pub cases: i64,
+    /// Escalated cases the platform has not decided yet.
+    pub disputes: i64,
+}
+
+impl OpenBusiness {
+    pub fn is_closed(&self) -> bool {
+        self.parts == 0 && self.cases == 0 && self.disputes == 0
+    }
+}
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = suppliers)]
 pub struct NewSupplier {

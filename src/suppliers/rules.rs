@@ -196,9 +196,58 @@ pub fn is_active(status: &str, balance: Fen, required: Fen) -> bool {
     status == SUPPLIER_APPROVED && balance >= required
 }
 
+/// How an exit's refund nets what the supplier owes the platform: the deposit settles the `owed`
+/// account (deductions it could not cover), then a negative payable (refunds after settlement),
+/// and the rest is refunded. What the deposit cannot cover stays owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExitNetting {
+    pub deposit: Fen,
+    pub owed_settled: Fen,
+    pub payable_settled: Fen,
+    pub refunded: Fen,
+    /// Owed and payable debt the deposit did not cover, left where it is.
+    pub still_owed: Fen,
+}
+
+impl ExitNetting {
+    /// `payable` is the supplier's payable balance, which may be negative.
+    pub fn of(deposit: Fen, owed: Fen, payable: Fen) -> Self {
+        let payable_debt = (-payable.0).max(0);
+        let owed_settled = owed.0.min(deposit.0);
+        let payable_settled = payable_debt.min(deposit.0 - owed_settled);
+        Self {
+            deposit,
+            owed_settled: Fen(owed_settled),
+            payable_settled: Fen(payable_settled),
+            refunded: Fen(deposit.0 - owed_settled - payable_settled),
+            still_owed: Fen(owed.0 - owed_settled + payable_debt - payable_settled),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_exit_refunds_the_deposit_net_of_what_is_owed() {
+        let netted = |deposit, owed, payable| {
+            let n = ExitNetting::of(Fen(deposit), Fen(owed), Fen(payable));
+            (
+                n.owed_settled.0,
+                n.payable_settled.0,
+                n.refunded.0,
+                n.still_owed.0,
+            )
+        };
+        assert_eq!(netted(1000, 0, 0), (0, 0, 1000, 0));
+        // A positive payable is the supplier's to withdraw, not a debt.
+        assert_eq!(netted(1000, 0, 500), (0, 0, 1000, 0));
+        assert_eq!(netted(1000, 300, -200), (300, 200, 500, 0));
+        assert_eq!(netted(1000, 800, -500), (800, 200, 0, 300));
+        assert_eq!(netted(1000, 1500, -100), (1000, 0, 0, 600));
+        assert_eq!(netted(0, 700, 0), (0, 0, 0, 700));
+    }
 
     #[test]
     fn credit_codes_are_checked_to_the_last_character() {

@@ -1,8 +1,16 @@
 use diesel::prelude::*;
 use serde_json::json;
 use xiaopu::clock::Clock;
+use xiaopu::jobs::{Job, RunReport};
+use xiaopu::ledger::accounts;
 
-use crate::support::{application_body, TestApp, CREDIT_CODES, FOOD_SNACKS_DEPOSIT};
+use crate::aftersales::{buyer_case_post, open_case, supplier_post};
+use crate::fulfilment::paid_order;
+use crate::money::{age_receipt, fee_market, received_order, settled_order, withdraw};
+use crate::orders::{make_overdue, market, run_job};
+use crate::support::{
+    application_body, SupplierFixture, TestApp, CREDIT_CODES, FOOD_SNACKS_DEPOSIT,
+};
 
 #[actix_web::test]
 async fn applications_breaking_an_entry_rule_are_refused_by_field() {
@@ -397,44 +405,354 @@ async fn an_exit_refunds_the_deposit_after_the_clearance_period() {
         .code(),
         "exit_in_progress"
     );
+    assert_eq!(
+        deposit(&app, &supplier).await["exit_held_by"],
+        held_by(0, 0, 0)
+    );
 
-    let refunded = app
-        .state
-        .db
-        .write(|conn| {
+    let run_exits = || {
+        let settings = app.state.settings.clone();
+        app.state.db.write(move |conn| {
             xiaopu::suppliers::service::run_due_exits(
                 conn,
+                &settings,
                 &xiaopu::audit::Actor::system(Clock::system().now()),
             )
         })
-        .await
-        .unwrap();
+    };
     assert_eq!(
-        refunded,
+        run_exits().await.unwrap(),
         [(
             supplier.supplier_id,
             xiaopu::money::Fen(FOOD_SNACKS_DEPOSIT)
         )]
     );
-    let deposit = app
-        .get("/api/v1/supplier/deposit", Some(&supplier.member.access))
-        .await
-        .json();
-    assert_eq!(deposit["balance_fen"], 0);
-    assert_eq!(deposit["supplier"]["status"], "exited");
+    let exited = deposit(&app, &supplier).await;
+    assert_eq!(exited["balance_fen"], 0);
+    assert_eq!(exited["supplier"]["status"], "exited");
+    assert_eq!(exited["exit_held_by"], serde_json::Value::Null);
     // Running the job again finds nothing to do.
-    let again = app
-        .state
+    assert!(run_exits().await.unwrap().is_empty());
+    app.ledger_check().await.expect("ledger balances");
+}
+
+/// `exit_held_by` as the deposit view shows it.
+fn held_by(parts: i64, cases: i64, disputes: i64) -> serde_json::Value {
+    json!({"open_parts": parts, "open_aftersales_cases": cases, "open_disputes": disputes})
+}
+
+async fn deposit(app: &TestApp, supplier: &SupplierFixture) -> serde_json::Value {
+    let reply = app
+        .get("/api/v1/supplier/deposit", Some(&supplier.member.access))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.json()
+}
+
+/// Starts the supplier's exit and moves the end of its clearance period into the past.
+async fn exit_past_clearance(app: &TestApp, supplier: &SupplierFixture) {
+    let exit = app
+        .post(
+            "/api/v1/supplier/exit",
+            &json!({}),
+            Some(&supplier.member.access),
+        )
+        .await;
+    assert_eq!(exit.status, 200, "{}", exit.text);
+    let id = supplier.supplier_id;
+    app.state
         .db
-        .write(|conn| {
-            xiaopu::suppliers::service::run_due_exits(
-                conn,
-                &xiaopu::audit::Actor::system(Clock::system().now()),
-            )
+        .write(move |conn| {
+            use xiaopu::db::schema::suppliers;
+            diesel::update(suppliers::table.find(id))
+                .set(
+                    suppliers::exit_due_at.eq(Clock::system().now() - chrono::Duration::minutes(1)),
+                )
+                .execute(conn)?;
+            Ok(())
         })
         .await
         .unwrap();
-    assert!(again.is_empty());
+}
+
+/// Runs the supplier-exits job once: how many suppliers it closed.
+async fn run_exit_job(app: &TestApp) -> usize {
+    let state = app.state.clone();
+    let report = xiaopu::state::off_worker(move || {
+        xiaopu::jobs::run(
+            &state.db,
+            &state.settings,
+            &state.gateways,
+            &state.clock,
+            Job::SupplierExits,
+            "test",
+        )
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    match report {
+        RunReport::Done(closed) => closed,
+        RunReport::HeldElsewhere => panic!("nobody else runs jobs in a test"),
+    }
+}
+
+/// The detail of the supplier's `supplier.exited` audit event.
+async fn exit_audit(app: &TestApp, supplier_id: i64) -> serde_json::Value {
+    let detail: String = app
+        .state
+        .db
+        .read(move |conn| {
+            use xiaopu::db::schema::audit_events::dsl::*;
+            Ok(audit_events
+                .filter(action.eq("supplier.exited"))
+                .filter(subject_id.eq(supplier_id.to_string()))
+                .select(detail)
+                .first(conn)?)
+        })
+        .await
+        .unwrap();
+    serde_json::from_str(&detail).unwrap()
+}
+
+async fn balance(app: &TestApp, account: xiaopu::ledger::AccountSpec) -> i64 {
+    app.state
+        .db
+        .read(move |conn| xiaopu::ledger::service::balance(conn, &account))
+        .await
+        .unwrap()
+        .0
+}
+
+#[actix_web::test]
+async fn an_exit_waits_for_its_aftersales_case_dispute_and_part_to_close() {
+    let m = fee_market().await;
+    let (app, supplier) = (&m.app, &m.supplier);
+    let (order_id, part) = received_order(&m, "exit-case", 1).await;
+    let line = m.order(order_id).await["parts"][0]["lines"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let opened = open_case(&m, order_id, part, "refund_only", line, 1).await;
+    assert_eq!(opened.status, 201, "{}", opened.text);
+    let case_id = opened.json()["id"].as_i64().unwrap();
+    exit_past_clearance(app, supplier).await;
+
+    assert_eq!(run_exit_job(app).await, 0);
+    let held = deposit(app, supplier).await;
+    assert_eq!(held["supplier"]["status"], "exiting");
+    assert_eq!(held["balance_fen"], FOOD_SNACKS_DEPOSIT);
+    assert_eq!(held["exit_held_by"], held_by(1, 1, 0));
+
+    // Rejected, the case still holds the exit while the buyer may escalate it; escalated, it
+    // is a dispute until the platform decides.
+    let rejected = supplier_post(&m, case_id, "reject", json!({"note": "已签收 signed for"})).await;
+    assert_eq!(rejected.status, 200, "{}", rejected.text);
+    assert_eq!(run_exit_job(app).await, 0);
+    assert_eq!(
+        deposit(app, supplier).await["exit_held_by"],
+        held_by(1, 1, 0)
+    );
+    let escalated = buyer_case_post(
+        &m,
+        case_id,
+        "escalate",
+        json!({"text": "没收到 never arrived"}),
+    )
+    .await;
+    assert_eq!(escalated.status, 200, "{}", escalated.text);
+    assert_eq!(run_exit_job(app).await, 0);
+    assert_eq!(
+        deposit(app, supplier).await["exit_held_by"],
+        held_by(1, 0, 1)
+    );
+    let decided = app
+        .post(
+            &format!("/api/v1/admin/disputes/{case_id}/decide"),
+            &json!({"decision": "reject", "note": "证据不足 not enough evidence"}),
+            Some(&supplier.admin.access),
+        )
+        .await;
+    assert_eq!(decided.status, 200, "{}", decided.text);
+
+    // The part is received but not settled; settled, it may still get a case until the claim
+    // window closes.
+    assert_eq!(run_exit_job(app).await, 0);
+    assert_eq!(
+        deposit(app, supplier).await["exit_held_by"],
+        held_by(1, 0, 0)
+    );
+    let settings = &app.state.settings;
+    age_receipt(&m, part, i64::from(settings.money.settlement_window_days)).await;
+    assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(1));
+    assert_eq!(run_exit_job(app).await, 0);
+    assert_eq!(
+        deposit(app, supplier).await["exit_held_by"],
+        held_by(1, 0, 0)
+    );
+    app.ledger_check().await.expect("ledger balances");
+
+    age_receipt(&m, part, i64::from(settings.aftersales.claim_window_days)).await;
+    let payable = balance(app, accounts::supplier_payable(supplier.supplier_id)).await;
+    assert_eq!(run_exit_job(app).await, 1);
+    let exited = deposit(app, supplier).await;
+    assert_eq!(exited["supplier"]["status"], "exited");
+    assert_eq!(exited["balance_fen"], 0);
+    assert_eq!(exited["exit_held_by"], serde_json::Value::Null);
+    assert_eq!(
+        exit_audit(app, supplier.supplier_id).await["refunded_fen"],
+        FOOD_SNACKS_DEPOSIT
+    );
+    // What the platform owes the supplier for its sales is not the deposit's business.
+    assert_eq!(
+        balance(app, accounts::supplier_payable(supplier.supplier_id)).await,
+        payable
+    );
+    assert_eq!(run_exit_job(app).await, 0);
+    app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn an_unshipped_paid_order_and_an_unpaid_one_hold_the_exit() {
+    let m = market().await;
+    let (app, supplier) = (&m.app, &m.supplier);
+    let unpaid = m.place_one("exit-unpaid", 1).await;
+    assert_eq!(unpaid.status, 201, "{}", unpaid.text);
+    let unpaid = unpaid.json()["id"].as_i64().unwrap();
+    let paid = paid_order(&m, "exit-paid", &[(m.item_id, m.sku_id, 1)]).await;
+    exit_past_clearance(app, supplier).await;
+
+    assert_eq!(run_exit_job(app).await, 0);
+    assert_eq!(
+        deposit(app, supplier).await["exit_held_by"],
+        held_by(2, 0, 0)
+    );
+    let cancelled = m.buyer_post(paid, "cancel").await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    assert_eq!(run_exit_job(app).await, 0);
+    assert_eq!(
+        deposit(app, supplier).await["exit_held_by"],
+        held_by(1, 0, 0)
+    );
+    app.ledger_check().await.expect("ledger balances");
+
+    make_overdue(&m, unpaid).await;
+    assert_eq!(run_job(&m, Job::CancelUnpaid).await, RunReport::Done(1));
+    assert_eq!(run_exit_job(app).await, 1);
+    let exited = deposit(app, supplier).await;
+    assert_eq!(exited["supplier"]["status"], "exited");
+    assert_eq!(exited["balance_fen"], 0);
+    assert_eq!(
+        exit_audit(app, supplier.supplier_id).await["refunded_fen"],
+        FOOD_SNACKS_DEPOSIT
+    );
+    app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn an_exit_refunds_nothing_when_the_supplier_owes_more_than_its_deposit() {
+    let app = TestApp::start().await;
+    let supplier = app.active_supplier("s@b.cn", CREDIT_CODES[0]).await;
+    let deducted = app
+        .post(
+            &format!(
+                "/api/v1/admin/suppliers/{}/deposit/deductions",
+                supplier.supplier_id
+            ),
+            &json!({"amount_fen": FOOD_SNACKS_DEPOSIT + 500_000, "kind": "penalty", "reason": "fake tracking number", "case_reference": "V-1"}),
+            Some(&supplier.admin.access),
+        )
+        .await;
+    assert_eq!(deducted.json()["owed_fen"], 500_000, "{}", deducted.text);
+    let bank = balance(&app, accounts::platform_bank()).await;
+    exit_past_clearance(&app, &supplier).await;
+
+    assert_eq!(run_exit_job(&app).await, 1);
+    let exited = deposit(&app, &supplier).await;
+    assert_eq!(exited["supplier"]["status"], "exited");
+    assert_eq!(
+        (exited["balance_fen"].as_i64(), exited["owed_fen"].as_i64()),
+        (Some(0), Some(500_000)),
+        "the rest stays owed"
+    );
+    assert_eq!(balance(&app, accounts::platform_bank()).await, bank);
+    let audit = exit_audit(&app, supplier.supplier_id).await;
+    assert_eq!(
+        (
+            audit["deposit_fen"].as_i64(),
+            audit["owed_settled_fen"].as_i64(),
+            audit["refunded_fen"].as_i64(),
+            audit["still_owed_fen"].as_i64()
+        ),
+        (Some(0), Some(0), Some(0), Some(500_000))
+    );
+    assert!(
+        audit["why"].as_str().unwrap().contains("stays owed"),
+        "{audit}"
+    );
+    app.ledger_check().await.expect("ledger balances");
+}
+
+#[actix_web::test]
+async fn an_exit_refund_nets_a_payable_made_negative_by_a_refund_after_settlement() {
+    let m = fee_market().await;
+    let (app, supplier) = (&m.app, &m.supplier);
+    let id = supplier.supplier_id;
+    let (order_id, part) = settled_order(&m, "exit-net", 2).await;
+    // The supplier withdraws what it earned; a piece refunded afterwards is owed back.
+    let payable = balance(app, accounts::supplier_payable(id)).await;
+    let withdrawn = withdraw(
+        &m,
+        "/api/v1/supplier/withdrawals",
+        "exit-w",
+        payable,
+        "6222021234567890",
+    )
+    .await;
+    assert_eq!(withdrawn.status, 201, "{}", withdrawn.text);
+    let line = m.order(order_id).await["parts"][0]["lines"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let case_id = open_case(&m, order_id, part, "refund_only", line, 1)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let approved = supplier_post(&m, case_id, "approve", json!({})).await;
+    assert_eq!(approved.status, 200, "{}", approved.text);
+    let debt = -balance(app, accounts::supplier_payable(id)).await;
+    assert_eq!(debt, 2990 - 598 - 60, "price less commission and fee");
+
+    exit_past_clearance(app, supplier).await;
+    age_receipt(
+        &m,
+        part,
+        i64::from(app.state.settings.aftersales.claim_window_days),
+    )
+    .await;
+    let bank = balance(app, accounts::platform_bank()).await;
+    assert_eq!(run_exit_job(app).await, 1);
+    assert_eq!(balance(app, accounts::supplier_payable(id)).await, 0);
+    assert_eq!(balance(app, accounts::supplier_deposit(id)).await, 0);
+    assert_eq!(
+        balance(app, accounts::platform_bank()).await,
+        bank - (FOOD_SNACKS_DEPOSIT - debt)
+    );
+    let audit = exit_audit(app, id).await;
+    assert_eq!(
+        (
+            audit["deposit_fen"].as_i64(),
+            audit["payable_settled_fen"].as_i64(),
+            audit["refunded_fen"].as_i64(),
+            audit["still_owed_fen"].as_i64()
+        ),
+        (
+            Some(FOOD_SNACKS_DEPOSIT),
+            Some(debt),
+            Some(FOOD_SNACKS_DEPOSIT - debt),
+            Some(0)
+        )
+    );
+    assert_eq!(audit["why"], serde_json::Value::Null);
     app.ledger_check().await.expect("ledger balances");
 }
 
