@@ -15,7 +15,9 @@ use crate::auth::rate_limit::auth_rate_limiter;
 use crate::config::{RunEnvironment, Settings};
 use crate::error::AppError;
 use crate::error::{FieldError, Problem};
-use crate::http::middleware::{cors, refuse_nul_characters, response_headers, security_headers};
+use crate::http::middleware::{
+    cors, refuse_nul_characters, response_headers, security_headers, RetryAfter,
+};
 use crate::openapi::BearerScheme;
 use crate::ops::metrics::Metrics;
 use crate::sharing::rate_limit::share_lookup_limiter;
@@ -227,6 +229,10 @@ pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Resu
             // What handlers below the composition root take instead of the whole state.
             .app_data(web::Data::new(state.clock.clone()))
             .app_data(web::Data::new(state.db.clone()))
+            .app_data(web::Data::from(state.tokens.clone()))
+            .app_data(web::Data::new(RetryAfter(
+                settings.database.retry_after_seconds,
+            )))
             .app_data(web::Data::new(metrics.clone()))
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(web::QueryConfig::default().error_handler(|error, _| {

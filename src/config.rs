@@ -2,7 +2,7 @@
 //! `DATABASE_URL` → `XIAOPU__SECTION__KEY` environment variables.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use config::{Config, Environment, File, FileFormat};
 use serde::Deserialize;
@@ -323,6 +323,33 @@ pub struct AftersalesSettings {
     pub max_images: usize,
 }
 
+/// A database URL, parsed once; its scheme picks the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                Err("sqlite:// needs a file path, e.g. sqlite://data/xiaopu.db".to_owned())
+            } else {
+                Ok(Self::Sqlite(PathBuf::from(path)))
+            }
+        } else {
+            Err("must start with sqlite:// or postgres://".to_owned())
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+}
+
 /// The payment gateways built in; others plug into `payments::gateway::PaymentGateway`.
 pub const PAYMENT_GATEWAYS: [&str; 1] = ["sandbox"];
 /// The shortest callback secret accepted.
@@ -429,7 +456,7 @@ impl Settings {
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return Err(ConfigError::new("log.level", "is not a valid log filter"));
         }
-        crate::db::DatabaseUrl::parse(&self.database.url)
+        DatabaseUrl::parse(&self.database.url)
             .map_err(|message| ConfigError::new("database.url", message))?;
         if self.database.pool_max_size == 0 {
             return Err(ConfigError::new(

@@ -4,6 +4,7 @@ pub mod aftersales;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod blocking;
 pub mod catalogue;
 pub mod clock;
 pub mod commission;

@@ -19,7 +19,7 @@ pub struct AppState {
     pub db: Db,
     /// Business time: the system clock in production, settable elsewhere.
     pub clock: Clock,
-    pub tokens: AccessTokens,
+    pub tokens: Arc<AccessTokens>,
     pub passwords: Arc<Passwords>,
     pub gateways: Gateways,
     /// Idempotency keys whose first request is running in this process.
@@ -38,7 +38,7 @@ impl AppState {
         let callback_secret =
             keys::callback_secret(&mut *db.get()?, &settings.payments, clock.now())?;
         let gateways = Gateways::new(&settings.payments, callback_secret)?;
-        let tokens = AccessTokens::new(&key, &settings.auth);
+        let tokens = Arc::new(AccessTokens::new(&key, &settings.auth));
         let passwords = Arc::new(Passwords::new(&settings.auth)?);
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Self {
@@ -66,22 +66,11 @@ impl AppState {
             .await
             .map_err(|_| AppError::internal("password hashing slots closed"))?;
         let passwords = self.passwords.clone();
-        off_worker(move || work(&passwords)).await
+        crate::blocking::off_worker(move || work(&passwords)).await
     }
 
     pub async fn hash_password(&self, password: String) -> AppResult<String> {
         self.password_work(move |passwords| passwords.hash(&password))
             .await?
     }
-}
-
-/// Runs blocking or CPU-heavy work on the blocking pool, never on an async worker.
-pub async fn off_worker<T, F>(work: F) -> AppResult<T>
-where
-    F: FnOnce() -> T + Send + 'static,
-    T: Send + 'static,
-{
-    actix_web::web::block(work)
-        .await
-        .map_err(|_| AppError::internal("blocking task panicked"))
 }

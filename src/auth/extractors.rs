@@ -12,10 +12,11 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
+use super::tokens::AccessTokens;
+use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::members::model::MemberRow;
 use crate::members::{self, MemberId, Role};
-use crate::state::AppState;
 
 /// Any signed-in member.
 #[derive(Debug, Clone, Copy)]
@@ -78,12 +79,10 @@ impl<R: RequiredRole + 'static> FromRequest for WithRole<R> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let authenticated = authenticate(req);
-        let state = app_state(req);
+        let db = app_data::<Db>(req);
         Box::pin(async move {
             let member_id = authenticated?;
-            let state = state?;
-            let (member, roles) = state
-                .db
+            let (member, roles) = db?
                 .read(move |conn| {
                     let Some(member) =
                         members::repo::find(conn, member_id)?.filter(MemberRow::is_active)
@@ -118,15 +117,18 @@ impl<R: RequiredRole + 'static> FromRequest for WithRole<R> {
     }
 }
 
-fn app_state(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
-    req.app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError::internal("application state is not registered"))
+fn app_data<T: 'static>(req: &HttpRequest) -> AppResult<web::Data<T>> {
+    req.app_data::<web::Data<T>>().cloned().ok_or_else(|| {
+        AppError::internal(format!(
+            "{} is not registered with the app",
+            std::any::type_name::<T>()
+        ))
+    })
 }
 
 /// The member a request's bearer token speaks for.
 fn authenticate(req: &HttpRequest) -> AppResult<MemberId> {
-    let state = app_state(req)?;
+    let tokens = app_data::<AccessTokens>(req)?;
     let header = req
         .headers()
         .get(AUTHORIZATION)
@@ -145,5 +147,5 @@ fn authenticate(req: &HttpRequest) -> AppResult<MemberId> {
         .ok_or(AppError::Unauthorized {
             code: "invalid_token",
         })?;
-    state.tokens.verify(token)
+    tokens.verify(token)
 }

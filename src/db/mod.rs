@@ -6,13 +6,12 @@ pub mod prepared;
 pub mod schema;
 pub mod search;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
-use crate::config::{DatabaseSettings, PlanCacheMode};
+use crate::config::{DatabaseSettings, DatabaseUrl, PlanCacheMode};
 use crate::error::{AppError, AppResult};
 
 /// One connection, to whichever database `DATABASE_URL` names. Most queries run on it unchanged;
@@ -21,33 +20,6 @@ use crate::error::{AppError, AppResult};
 pub enum DbConn {
     Postgres(PgConnection),
     Sqlite(SqliteConnection),
-}
-
-/// A database URL, parsed once; its scheme picks the backend.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    Postgres(String),
-    Sqlite(PathBuf),
-}
-
-impl DatabaseUrl {
-    pub fn parse(url: &str) -> Result<Self, String> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Self::Postgres(url.to_owned()))
-        } else if let Some(path) = url.strip_prefix("sqlite://") {
-            if path.is_empty() {
-                Err("sqlite:// needs a file path, e.g. sqlite://data/xiaopu.db".to_owned())
-            } else {
-                Ok(Self::Sqlite(PathBuf::from(path)))
-            }
-        } else {
-            Err("must start with sqlite:// or postgres://".to_owned())
-        }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Self::Postgres(_))
-    }
 }
 
 /// Opens connections of the backend the URL names. Written by hand because the derived
@@ -193,7 +165,7 @@ impl Db {
         T: Send + 'static,
     {
         let db = self.clone();
-        crate::state::off_worker(move || {
+        crate::blocking::off_worker(move || {
             let mut conn = db.get()?;
             db.with_writer(|| work(&mut conn))
         })

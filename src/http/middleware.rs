@@ -12,7 +12,6 @@ use tracing_actix_web::RequestId;
 
 use crate::config::{RunEnvironment, Settings};
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// Headers that make browsers treat responses conservatively. The CSP allows only this origin's
 /// own scripts and styles (the API docs page is served from here, not from a CDN).
@@ -52,6 +51,9 @@ pub fn cors(settings: &Settings) -> Cors {
         .max_age(3600)
 }
 
+/// Seconds a 503 asks the client to wait (`database.retry_after_seconds`).
+pub struct RetryAfter(pub u32);
+
 /// Adds what only the request context knows: `X-Request-Id` (the id the tracing logger gave
 /// this request, so a client can quote it and an operator find its log lines), and the
 /// configured `Retry-After` on a 503.
@@ -61,8 +63,8 @@ pub async fn response_headers(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let request_id = req.extensions().get::<RequestId>().copied();
     let retry_after = req
-        .app_data::<web::Data<AppState>>()
-        .map_or(1, |state| state.settings.database.retry_after_seconds);
+        .app_data::<web::Data<RetryAfter>>()
+        .map_or(1, |retry_after| retry_after.0);
     let mut response = next.call(req).await?;
     let headers = response.headers_mut();
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok()) {

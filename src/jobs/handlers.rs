@@ -8,9 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{run, Job, RunReport};
 use crate::auth::AdminMember;
+use crate::blocking::off_worker;
 use crate::error::{AppError, AppResult};
 use crate::openapi::{CommonErrors, RoleErrors};
-use crate::state::{off_worker, AppState};
+use crate::state::AppState;
 use crate::tiers::engine::{self, Outcome, RunOptions};
 use crate::tiers::months::Month;
 

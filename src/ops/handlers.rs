@@ -4,8 +4,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::metrics::Metrics;
+use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HealthStatus {
@@ -34,15 +34,13 @@ pub async fn healthz() -> web::Json<HealthStatus> {
     security(())
 )]
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<AppState>) -> AppResult<web::Json<HealthStatus>> {
-    state
-        .db
-        .read(|conn| {
-            diesel::sql_query("SELECT 1")
-                .execute(conn)
-                .map_err(|e| AppError::unavailable(format!("readiness probe failed: {e}")))
-        })
-        .await?;
+pub async fn readyz(db: web::Data<Db>) -> AppResult<web::Json<HealthStatus>> {
+    db.read(|conn| {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map_err(|e| AppError::unavailable(format!("readiness probe failed: {e}")))
+    })
+    .await?;
     Ok(web::Json(HealthStatus { status: "ready" }))
 }
 
@@ -54,8 +52,8 @@ pub async fn readyz(state: web::Data<AppState>) -> AppResult<web::Json<HealthSta
     security(())
 )]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) -> HttpResponse {
+pub async fn metrics(db: web::Data<Db>, metrics: web::Data<Metrics>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(metrics.render(&state.db))
+        .body(metrics.render(&db))
 }

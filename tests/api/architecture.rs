@@ -62,3 +62,202 @@ fn the_clock_scan_sees_the_clock_module_itself() {
         .expect("src/clock.rs");
     assert!(clock.1.contains("Utc::now("));
 }
+
+/// The top-level modules from the bottom up: a module may import those before it, never one
+/// after it. Foundations first, then accounts and money records, the catalogue and shops, the
+/// order and money flow, the jobs and pages that drive them, and the composition root last.
+const LAYERS: &[&str] = &[
+    "error",
+    "money",
+    "clock",
+    "blocking",
+    "config",
+    "db",
+    "pagination",
+    "openapi",
+    "members",
+    "audit",
+    "ledger",
+    "auth",
+    "http",
+    "idempotency",
+    "suppliers",
+    "goods",
+    "tiers",
+    "shops",
+    "catalogue",
+    "curation",
+    "storefront",
+    "sharing",
+    "plans",
+    "orders",
+    "commission",
+    "payments",
+    "fulfilment",
+    "aftersales",
+    "withdrawals",
+    "finance",
+    "jobs",
+    "h5",
+    "ops",
+    "demo",
+    "state",
+    "app",
+];
+
+/// Imports that still point up (each closes an import cycle). The list only shrinks: the test
+/// fails on any import not here that points up, and on an entry that no longer exists.
+const KNOWN_UPWARD_IMPORTS: &[(&str, &str)] = &[
+    // Handlers still take the whole AppState instead of the parts they need.
+    ("aftersales", "state"),
+    ("auth", "state"),
+    ("catalogue", "state"),
+    ("curation", "state"),
+    ("finance", "state"),
+    ("fulfilment", "state"),
+    ("goods", "state"),
+    ("h5", "state"),
+    ("idempotency", "state"),
+    ("jobs", "state"),
+    ("members", "state"),
+    ("orders", "state"),
+    ("payments", "state"),
+    ("plans", "state"),
+    ("sharing", "state"),
+    ("shops", "state"),
+    ("storefront", "state"),
+    ("suppliers", "state"),
+    ("tiers", "state"),
+    ("withdrawals", "state"),
+    // The money ring: refunds and settlement are spread over these four.
+    ("commission", "aftersales"),
+    ("commission", "payments"),
+    ("orders", "aftersales"),
+    ("orders", "payments"),
+    // A supplier's exit counts its open orders and cases.
+    ("suppliers", "aftersales"),
+    ("suppliers", "commission"),
+    ("suppliers", "orders"),
+    // Member records and member use cases share one module.
+    ("members", "audit"),
+    ("members", "auth"),
+    ("members", "http"),
+    ("members", "shops"),
+    ("auth", "http"),
+    ("curation", "sharing"),
+];
+
+/// `crate::…` imports between top-level modules: (importer, imported), without self-imports.
+/// lib.rs and main.rs are the crate's roots and import everything by design.
+fn module_imports() -> std::collections::BTreeSet<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut imports = std::collections::BTreeSet::new();
+    for (path, code) in sources() {
+        let relative = path.strip_prefix(&src).expect("under src");
+        let first = relative.components().next().expect("a path");
+        let module = first
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_owned();
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        for imported in crate_paths(&code) {
+            // A macro exported at the crate's root belongs to the module that defines it.
+            let imported = match imported.as_str() {
+                "with_backend" => "db".to_owned(),
+                _ => imported,
+            };
+            if imported != module {
+                imports.insert((module.clone(), imported));
+            }
+        }
+    }
+    imports
+}
+
+/// The first segment of every `crate::x…` path, `crate::{x, y::z}` groups included.
+fn crate_paths(code: &str) -> Vec<String> {
+    let ident = |text: &str| -> String {
+        text.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices("crate::") {
+        let before = code[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = &code[at + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // Top-level items of the group: what follows `{` or a comma at depth zero.
+            let mut depth = 0;
+            let mut start = true;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => start = true,
+                    c if start && !c.is_whitespace() => {
+                        start = false;
+                        found.push(ident(&group[i..]));
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            let name = ident(rest);
+            // `crate::with_backend!` is a macro at the crate's root, not a module.
+            if !rest[name.len()..].starts_with('!') {
+                found.push(name);
+            }
+        }
+    }
+    found.retain(|name| !name.is_empty() && name != "self" && name != "super");
+    found
+}
+
+#[test]
+fn the_import_scan_reads_paths_and_groups() {
+    let code =
+        "use crate::a::b;\nuse crate::{c, d::{e, f}, g};\nlet x = crate::h::i();\nmy_crate::j";
+    assert_eq!(crate_paths(code), ["a", "c", "d", "g", "h"]);
+}
+
+/// Layers point one way: no module imports one above it, except the known imports being
+/// removed (so no new import cycle can appear between top-level modules).
+#[test]
+fn no_module_imports_one_above_it() {
+    let rank = |module: &str| LAYERS.iter().position(|m| *m == module);
+    let imports = module_imports();
+    let unplaced: std::collections::BTreeSet<&String> = imports
+        .iter()
+        .flat_map(|(from, to)| [from, to])
+        .filter(|module| rank(module).is_none())
+        .collect();
+    assert!(
+        unplaced.is_empty(),
+        "place these modules in LAYERS: {unplaced:?}"
+    );
+    let upward: Vec<(&str, &str)> = imports
+        .iter()
+        .filter(|(from, to)| rank(from) < rank(to))
+        .map(|(from, to)| (from.as_str(), to.as_str()))
+        .collect();
+    let new: Vec<_> = upward
+        .iter()
+        .filter(|import| !KNOWN_UPWARD_IMPORTS.contains(import))
+        .collect();
+    assert!(new.is_empty(), "imports pointing up a layer: {new:?}");
+    let gone: Vec<_> = KNOWN_UPWARD_IMPORTS
+        .iter()
+        .filter(|import| !upward.contains(import))
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "no longer imported: remove from KNOWN_UPWARD_IMPORTS: {gone:?}"
+    );
+}

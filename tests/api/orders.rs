@@ -413,7 +413,7 @@ async fn a_one_line_placement_sends_eight_statements() {
     let buyer = m.buyer.member;
     // A connection of its own, so that nothing is cached on it before the first placement.
     let manager = xiaopu::db::DbConnectionManager::new(
-        xiaopu::db::DatabaseUrl::parse(&settings.database.url).unwrap(),
+        xiaopu::config::DatabaseUrl::parse(&settings.database.url).unwrap(),
         &settings.database,
     );
     let mut conn = manager.connect_now().expect("a connection");
@@ -683,7 +683,7 @@ pub async fn make_overdue(m: &Market, order_id: i64) {
 
 pub async fn run_job(m: &Market, job: xiaopu::jobs::Job) -> xiaopu::jobs::RunReport {
     let state = m.app.state.clone();
-    xiaopu::state::off_worker(move || {
+    xiaopu::blocking::off_worker(move || {
         xiaopu::jobs::run(
             &state.db,
             &state.settings,

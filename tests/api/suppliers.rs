@@ -478,7 +478,7 @@ async fn exit_past_clearance(app: &TestApp, supplier: &SupplierFixture) {
 /// Runs the supplier-exits job once: how many suppliers it closed.
 async fn run_exit_job(app: &TestApp) -> usize {
     let state = app.state.clone();
-    let report = xiaopu::state::off_worker(move || {
+    let report = xiaopu::blocking::off_worker(move || {
         xiaopu::jobs::run(
             &state.db,
             &state.settings,

@@ -59,7 +59,7 @@ pub async fn run_tiers(m: &Market, month: &str, shard: Shard, holder: &str) -> O
         holder: holder.to_owned(),
         as_of: Clock::system().now(),
     };
-    xiaopu::state::off_worker(move || {
+    xiaopu::blocking::off_worker(move || {
         engine::run(&state.db, &state.settings.tiers, &options, &mut |_, _| {})
     })
     .await
@@ -102,7 +102,7 @@ async fn history(m: &Market, month: &str) -> Vec<(i64, String, Option<String>, S
 /// The month's rows, whole, by member (read off the async workers).
 async fn decided(m: &Market, month: &str) -> Vec<crate::support::Decision> {
     let (state, month) = (m.app.state.clone(), month.to_owned());
-    xiaopu::state::off_worker(move || crate::support::decisions(&state.db, &month))
+    xiaopu::blocking::off_worker(move || crate::support::decisions(&state.db, &month))
         .await
         .unwrap()
 }
@@ -349,7 +349,7 @@ async fn a_killed_run_is_refused_while_alive_and_resumed_after_to_the_uninterrup
     // A run that dies after its second batch (one shopkeeper a batch): the process is gone
     // right after a commit, as a kill between or inside batches leaves it.
     let state = m.app.state.clone();
-    let died = xiaopu::state::off_worker(move || {
+    let died = xiaopu::blocking::off_worker(move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let options = RunOptions {
                 month: Month::parse("2026-10").unwrap(),
@@ -416,7 +416,7 @@ async fn a_holder_whose_run_was_taken_over_stops_without_writing_its_batch() {
     let m = tier_market().await;
     several_shopkeepers(&m).await;
     let state = m.app.state.clone();
-    let outcome = xiaopu::state::off_worker(move || {
+    let outcome = xiaopu::blocking::off_worker(move || {
         let options = RunOptions {
             month: Month::parse("2026-10").unwrap(),
             shard: Shard::WHOLE,
