@@ -377,3 +377,58 @@ async fn commands_run_as_of_a_time_and_production_refuses_one() {
         "{stderr}"
     );
 }
+
+async fn supplier_deposit(m: &Market) -> Value {
+    let reply = m
+        .app
+        .get("/api/v1/supplier/deposit", Some(&m.supplier.member.access))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.json()
+}
+
+/// A supplier's exit waits out its clearance period, then its open after-sales case: the
+/// deposit comes back only once the case is decided and the part settled.
+#[actix_web::test]
+async fn a_supplier_exits_only_after_its_open_case_is_decided() {
+    let m = clocked_market().await;
+    let (order_id, part, line) = shipped_order(&m, "exit-1", 2).await;
+    assert_eq!(m.buyer_post(order_id, "confirm-receipt").await.status, 200);
+    let case = open_case(&m, order_id, part, "refund_only", line, 1).await;
+    assert_eq!(case.status, 201, "{}", case.text);
+    let case_id = case.json()["id"].as_i64().unwrap();
+    let exit = m
+        .app
+        .post(
+            "/api/v1/supplier/exit",
+            &json!({}),
+            Some(&m.supplier.member.access),
+        )
+        .await;
+    assert_eq!(exit.status, 200, "{}", exit.text);
+
+    let clearance = i64::from(m.app.state.settings.suppliers.exit_clearance_days);
+    advance_days(&m, clearance + 1).await;
+    assert_eq!(
+        run_job(&m, "supplier-exits").await,
+        0,
+        "the case holds the exit"
+    );
+    let held = supplier_deposit(&m).await;
+    assert_eq!(held["supplier"]["status"], "exiting");
+    assert_eq!(held["exit_held_by"]["open_aftersales_cases"], 1);
+
+    let approved = supplier_post(&m, case_id, "approve", json!({})).await;
+    assert_eq!(approved.status, 200, "{}", approved.text);
+    assert_eq!(
+        run_job(&m, "supplier-exits").await,
+        0,
+        "the part is not settled yet"
+    );
+    assert_eq!(run_job(&m, "settle").await, 1);
+    assert_eq!(run_job(&m, "supplier-exits").await, 1);
+    let exited = supplier_deposit(&m).await;
+    assert_eq!(exited["supplier"]["status"], "exited");
+    assert_eq!(exited["balance_fen"], 0);
+    m.app.ledger_check().await.expect("ledger balances");
+}
