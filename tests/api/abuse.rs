@@ -23,10 +23,8 @@ use serde_json::{json, Value};
 use xiaopu::app::openapi_document;
 use xiaopu::config::Settings;
 
-use crate::aftersales::open_case;
-use crate::fulfilment::paid_order;
-use crate::orders::{market, market_in, order_body};
 use crate::support::{application_body, goods_body, id_number, Reply, TestApp, CREDIT_CODES};
+use crate::worlds::{market, market_in, open_case, order_body, paid_order};
 
 /// A problem document with this status and code, as every error is.
 fn assert_problem(reply: &Reply, status: u16, code: &str) {

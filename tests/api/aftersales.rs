@@ -5,10 +5,10 @@ use serde_json::{json, Value};
 use xiaopu::jobs::{Job, RunReport};
 use xiaopu::ledger::accounts;
 
-use crate::fulfilment::paid_order;
-use crate::money::{age_receipt, fee_market, received_order};
-use crate::orders::{run_job, Market};
-use crate::support::Reply;
+use crate::worlds::{
+    age_receipt, buyer_case_post, fee_market, open_case, paid_order, received_order, run_job,
+    supplier_post, Market,
+};
 
 /// The order's first part and its first line: (part id, line id).
 async fn part_and_line(m: &Market, order_id: i64) -> (i64, i64) {
@@ -18,49 +18,6 @@ async fn part_and_line(m: &Market, order_id: i64) -> (i64, i64) {
         part["id"].as_i64().unwrap(),
         part["lines"][0]["id"].as_i64().unwrap(),
     )
-}
-
-pub async fn open_case(
-    m: &Market,
-    order_id: i64,
-    part: i64,
-    kind: &str,
-    line: i64,
-    quantity: i64,
-) -> Reply {
-    m.app
-        .post(
-            &format!("/api/v1/orders/{order_id}/aftersales"),
-            &json!({
-                "supplier_order_id": part,
-                "kind": kind,
-                "lines": [{"order_line_id": line, "quantity": quantity}],
-                "reason": "包装破损 damaged",
-                "image_urls": ["https://img.example.cn/broken.jpg"]
-            }),
-            Some(&m.buyer.access),
-        )
-        .await
-}
-
-pub async fn supplier_post(m: &Market, case_id: i64, action: &str, body: Value) -> Reply {
-    m.app
-        .post(
-            &format!("/api/v1/supplier/aftersales/{case_id}/{action}"),
-            &body,
-            Some(&m.supplier.member.access),
-        )
-        .await
-}
-
-pub async fn buyer_case_post(m: &Market, case_id: i64, action: &str, body: Value) -> Reply {
-    m.app
-        .post(
-            &format!("/api/v1/aftersales/{case_id}/{action}"),
-            &body,
-            Some(&m.buyer.access),
-        )
-        .await
 }
 
 #[actix_web::test]
@@ -556,7 +513,7 @@ async fn deadlines_close_unsent_returns_refund_unconfirmed_ones_and_end_escalati
 #[actix_web::test]
 async fn an_order_with_one_part_refunded_whole_can_still_be_cancelled() {
     let m = fee_market().await;
-    let (_other, other_item, other_sku) = crate::fulfilment::second_supplier(&m).await;
+    let (_other, other_item, other_sku) = crate::worlds::second_supplier(&m).await;
     let order_id = paid_order(
         &m,
         "two-1",

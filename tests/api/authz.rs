@@ -15,10 +15,8 @@ use serde_json::{json, Value};
 use xiaopu::app::openapi_document;
 use xiaopu::config::Settings;
 
-use crate::aftersales::open_case;
-use crate::fulfilment::paid_order;
-use crate::orders::{market, order_body};
 use crate::support::{Reply, TestApp, CREDIT_CODES};
+use crate::worlds::{market, open_case, order_body, paid_order};
 
 fn document() -> Value {
     let settings = Settings::load_from(None, &HashMap::new()).unwrap();

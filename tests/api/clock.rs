@@ -4,30 +4,26 @@
 use serde_json::{json, Value};
 use xiaopu::config::RunEnvironment;
 
-use crate::aftersales::{open_case, supplier_post};
-use crate::fulfilment::{paid_order, ship};
-use crate::money::withdraw;
-use crate::orders::{market_in, Market, CALLBACK_SECRET};
-use crate::support::{goods_body, Reply, TestApp};
+use crate::support::{Reply, TestApp};
+use crate::worlds::{
+    market_with_settings, open_case, paid_order, ship, supplier_post, withdraw, Market,
+    CALLBACK_SECRET,
+};
 
 /// Wednesday 10 March 2027, 10:00 in Shanghai: a month with room for a settlement window.
 const START: &str = "2027-03-10T10:00:00+08:00";
 
 /// A market whose business time starts at [`START`], with tier thresholds one order can meet.
 async fn clocked_market() -> Market {
-    let app = TestApp::builder()
-        .with_settings(|s| {
-            s.payments.callback_secret = CALLBACK_SECRET.to_owned();
-            s.clock.now = START.to_owned();
-            s.tiers.senior = xiaopu::config::TierThreshold {
-                gmv_fen: 2990,
-                orders: 1,
-                buyers: 1,
-            };
-        })
-        .start()
-        .await;
-    market_in(app, goods_body()).await
+    market_with_settings(|s| {
+        s.clock.now = START.to_owned();
+        s.tiers.senior = xiaopu::config::TierThreshold {
+            gmv_fen: 2990,
+            orders: 1,
+            buyers: 1,
+        };
+    })
+    .await
 }
 
 async fn admin_post(m: &Market, path: &str, body: Value) -> Reply {

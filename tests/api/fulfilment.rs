@@ -4,31 +4,13 @@
 use serde_json::{json, Value};
 use xiaopu::jobs::{Job, RunReport};
 
-use crate::orders::{add_item, first_sku, market, order_body, run_job, Market};
-use crate::support::{goods_body, Reply, SupplierFixture, CREDIT_CODES};
-
-pub async fn paid_order(m: &Market, key: &str, lines: &[(i64, i64, i64)]) -> i64 {
-    let placed = m.place(key, &order_body(lines), &m.buyer).await;
-    assert_eq!(placed.status, 201, "{}", placed.text);
-    let order_id = placed.json()["id"].as_i64().unwrap();
-    assert_eq!(m.pay(order_id).await.json()["outcome"], "applied");
-    order_id
-}
+use crate::support::{Reply, SupplierFixture};
+use crate::worlds::{market, paid_order, run_job, second_supplier, ship, Market};
 
 async fn supplier_orders(m: &Market, supplier: &SupplierFixture, query: &str) -> Reply {
     m.app
         .get(
             &format!("/api/v1/supplier/orders{query}"),
-            Some(&supplier.member.access),
-        )
-        .await
-}
-
-pub async fn ship(m: &Market, supplier: &SupplierFixture, part_id: i64, carrier: &str) -> Reply {
-    m.app
-        .post(
-            &format!("/api/v1/supplier/orders/{part_id}/ship"),
-            &json!({"carrier": carrier, "tracking_no": format!("{carrier}100{part_id}200")}),
             Some(&supplier.member.access),
         )
         .await
@@ -46,18 +28,6 @@ async fn ship_bulk(m: &Market, file: &str) -> Reply {
             Some(file.as_bytes()),
         )
         .await
-}
-
-/// A second active supplier with goods in the market's shop: (supplier, item id, SKU id).
-pub async fn second_supplier(m: &Market) -> (SupplierFixture, i64, i64) {
-    let other = m
-        .app
-        .active_supplier("other@example.cn", CREDIT_CODES[1])
-        .await;
-    let goods_id = m.app.listed_goods(&other, &goods_body()).await;
-    let sku_id = first_sku(&m.app, &other, goods_id).await;
-    let item_id = add_item(&m.app, &m.shopkeeper, m.shop_id, goods_id).await;
-    (other, item_id, sku_id)
 }
 
 #[actix_web::test]
@@ -335,7 +305,7 @@ async fn a_job_held_by_another_server_is_left_to_it() {
     let order_id = m.place_one("lease-1", 1).await.json()["id"]
         .as_i64()
         .unwrap();
-    crate::orders::make_overdue(&m, order_id).await;
+    crate::worlds::make_overdue(&m, order_id).await;
     let hold = |expires_at: chrono::NaiveDateTime| {
         m.app.state.db.write(move |conn| {
             xiaopu::with_backend!(conn, c => diesel::insert_into(job_leases::table)

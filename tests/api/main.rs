@@ -27,3 +27,4 @@ mod storefront;
 mod suppliers;
 mod support;
 mod tiers;
+mod worlds;

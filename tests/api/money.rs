@@ -5,58 +5,9 @@ use serde_json::json;
 use xiaopu::jobs::{Job, RunReport};
 use xiaopu::ledger::accounts;
 
-use crate::fulfilment::{paid_order, ship};
-use crate::orders::{market_in, run_job, Market, CALLBACK_SECRET};
-use crate::support::{goods_body, Reply, TestApp};
-
-/// A market whose platform takes a 2% fee, so every share of a sale is exercised.
-pub async fn fee_market() -> Market {
-    market_with_settings(|s| s.money.platform_fee_bps = 200).await
-}
-
-pub async fn market_with_settings(
-    adjust: impl FnOnce(&mut xiaopu::config::Settings) + 'static,
-) -> Market {
-    let app = TestApp::builder()
-        .with_settings(move |s| {
-            s.payments.callback_secret = CALLBACK_SECRET.to_owned();
-            adjust(s);
-        })
-        .start()
-        .await;
-    market_in(app, goods_body()).await
-}
-
-/// Moves a part's receipt back by `days` and a minute, as if that time had passed.
-pub async fn age_receipt(m: &Market, part_id: i64, days: i64) {
-    use diesel::prelude::*;
-    use xiaopu::db::schema::supplier_orders;
-    m.app
-        .state
-        .db
-        .write(move |conn| {
-            diesel::update(supplier_orders::table.find(part_id))
-                .set(
-                    supplier_orders::received_at.eq(xiaopu::clock::Clock::system().now()
-                        - chrono::Duration::days(days)
-                        - chrono::Duration::minutes(1)),
-                )
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
-}
-
-/// A paid order of `quantity` pieces, shipped and received: (order id, part id).
-pub async fn received_order(m: &Market, key: &str, quantity: i64) -> (i64, i64) {
-    let order_id = paid_order(m, key, &[(m.item_id, m.sku_id, quantity)]).await;
-    let part = m.order(order_id).await["parts"][0]["id"].as_i64().unwrap();
-    assert_eq!(ship(m, &m.supplier, part, "SF").await.status, 200);
-    let received = m.buyer_post(order_id, "confirm-receipt").await;
-    assert_eq!(received.status, 200, "{}", received.text);
-    (order_id, part)
-}
+use crate::worlds::{
+    age_receipt, fee_market, paid_order, received_order, run_job, settled_order, withdraw, Market,
+};
 
 #[actix_web::test]
 async fn settlement_waits_for_the_window_then_shares_the_sale_once() {
@@ -103,38 +54,6 @@ async fn cancelling_a_paid_order_reverses_the_pending_commission() {
     assert_eq!(m.balance(accounts::refunds_due()).await, 0);
     assert_eq!(m.balance(accounts::gateway_clearing("sandbox")).await, 0);
     m.app.ledger_check().await.expect("ledger balances");
-}
-
-/// Settles a received order of `quantity` pieces at once (its receipt aged past the window).
-pub async fn settled_order(m: &Market, key: &str, quantity: i64) -> (i64, i64) {
-    let (order_id, part) = received_order(m, key, quantity).await;
-    let window = i64::from(m.app.state.settings.money.settlement_window_days);
-    age_receipt(m, part, window).await;
-    assert_eq!(run_job(m, Job::Settle).await, RunReport::Done(1));
-    (order_id, part)
-}
-
-pub async fn withdraw(m: &Market, path: &str, key: &str, amount: i64, account: &str) -> Reply {
-    let token = if path.starts_with("/api/v1/supplier") {
-        &m.supplier.member.access
-    } else {
-        &m.shopkeeper.access
-    };
-    let body = json!({
-        "amount_fen": amount,
-        "account": {"kind": "alipay", "number": account, "holder": "王阿明"}
-    });
-    m.app
-        .send(
-            m.app
-                .client
-                .post(m.app.url(path))
-                .insert_header(("content-type", "application/json"))
-                .insert_header(("Idempotency-Key", key))
-                .bearer_auth(token),
-            Some(body.to_string().as_bytes()),
-        )
-        .await
 }
 
 const MY_WITHDRAWALS: &str = "/api/v1/me/withdrawals";
@@ -208,12 +127,12 @@ async fn a_balance_made_negative_by_a_late_refund_refuses_withdrawals_and_nets_a
     );
     assert_eq!(m.balance(accounts::shopkeeper_available(keeper)).await, 96);
     // One piece refunded after settlement takes back ¥5.98 of commission.
-    let case_id = crate::aftersales::open_case(&m, order_id, part, "refund_only", line, 1)
+    let case_id = crate::worlds::open_case(&m, order_id, part, "refund_only", line, 1)
         .await
         .json()["id"]
         .as_i64()
         .unwrap();
-    let approved = crate::aftersales::supplier_post(&m, case_id, "approve", json!({})).await;
+    let approved = crate::worlds::supplier_post(&m, case_id, "approve", json!({})).await;
     assert_eq!(approved.status, 200, "{}", approved.text);
     assert_eq!(
         m.balance(accounts::shopkeeper_available(keeper)).await,
@@ -322,19 +241,19 @@ async fn earnings_supplier_and_platform_finance_add_up() {
     let keeper = m.shopkeeper.member.0;
     // One order settled (2 pieces), one paid and pending (3 pieces) with one piece refunded.
     settled_order(&m, "v-1", 2).await;
-    let pending_order = crate::fulfilment::paid_order(&m, "v-2", &[(m.item_id, m.sku_id, 3)]).await;
+    let pending_order = crate::worlds::paid_order(&m, "v-2", &[(m.item_id, m.sku_id, 3)]).await;
     let order = m.order(pending_order).await;
     let (part, line) = (
         order["parts"][0]["id"].as_i64().unwrap(),
         order["parts"][0]["lines"][0]["id"].as_i64().unwrap(),
     );
-    let case_id = crate::aftersales::open_case(&m, pending_order, part, "refund_only", line, 1)
+    let case_id = crate::worlds::open_case(&m, pending_order, part, "refund_only", line, 1)
         .await
         .json()["id"]
         .as_i64()
         .unwrap();
     assert_eq!(
-        crate::aftersales::supplier_post(&m, case_id, "approve", json!({}))
+        crate::worlds::supplier_post(&m, case_id, "approve", json!({}))
             .await
             .status,
         200

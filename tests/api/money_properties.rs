@@ -16,10 +16,9 @@ use xiaopu::jobs::Job;
 use xiaopu::ledger::accounts;
 use xiaopu::orders::model::OrderLineRow;
 
-use crate::aftersales::{buyer_case_post, open_case, supplier_post};
-use crate::fulfilment::ship;
-use crate::money::{age_receipt, withdraw};
-use crate::orders::{run_job, Market};
+use crate::worlds::{
+    age_receipt, buyer_case_post, open_case, run_job, ship, supplier_post, withdraw, Market,
+};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -310,7 +309,7 @@ async fn check_invariants(m: &Market, model: &Model, history: &[Op]) {
 async fn unlimited_market() -> Market {
     let app = crate::support::TestApp::builder()
         .with_settings(|s| {
-            s.payments.callback_secret = crate::orders::CALLBACK_SECRET.to_owned();
+            s.payments.callback_secret = crate::worlds::CALLBACK_SECRET.to_owned();
             s.money.platform_fee_bps = 200;
             s.money.min_withdrawal_fen = 100;
         })
@@ -318,7 +317,7 @@ async fn unlimited_market() -> Market {
         .await;
     let mut goods = crate::support::goods_body();
     goods["skus"][0]["per_buyer_limit"] = serde_json::Value::Null;
-    crate::orders::market_in(app, goods).await
+    crate::worlds::market_in(app, goods).await
 }
 
 #[actix_web::test]

@@ -3,9 +3,8 @@
 
 use serde_json::{json, Value};
 
-use crate::fulfilment::paid_order;
-use crate::orders::{market, market_with, Market};
 use crate::support::Reply;
+use crate::worlds::{market, market_with, paid_order, Market};
 
 async fn create_plan(m: &Market, body: Value) -> Reply {
     m.app

@@ -4,12 +4,12 @@ use xiaopu::clock::Clock;
 use xiaopu::jobs::{Job, RunReport};
 use xiaopu::ledger::accounts;
 
-use crate::aftersales::{buyer_case_post, open_case, supplier_post};
-use crate::fulfilment::paid_order;
-use crate::money::{age_receipt, fee_market, received_order, settled_order, withdraw};
-use crate::orders::{make_overdue, market, run_job};
 use crate::support::{
     application_body, SupplierFixture, TestApp, CREDIT_CODES, FOOD_SNACKS_DEPOSIT,
+};
+use crate::worlds::{
+    age_receipt, buyer_case_post, fee_market, make_overdue, market, open_case, paid_order,
+    received_order, run_job, settled_order, supplier_post, withdraw,
 };
 
 #[actix_web::test]

@@ -10,9 +10,8 @@ use xiaopu::tiers::engine::{self, Outcome, RunOptions, Summary};
 use xiaopu::tiers::months::Month;
 use xiaopu::tiers::repo::Shard;
 
-use crate::money::settled_order;
-use crate::orders::{market_in, Market, CALLBACK_SECRET};
 use crate::support::TestApp;
+use crate::worlds::{market_in, settled_order, Market, CALLBACK_SECRET};
 
 /// A market whose tiers are within reach of a few orders: Senior at one ¥29.90 order from one
 /// buyer, Elite at two orders from two buyers, Super far away.
@@ -194,12 +193,12 @@ async fn a_refund_rate_over_the_ceiling_blocks_a_rise() {
     let line = m.order(order_id).await["parts"][0]["lines"][0]["id"]
         .as_i64()
         .unwrap();
-    let case_id = crate::aftersales::open_case(&m, order_id, part, "refund_only", line, 1)
+    let case_id = crate::worlds::open_case(&m, order_id, part, "refund_only", line, 1)
         .await
         .json()["id"]
         .as_i64()
         .unwrap();
-    crate::aftersales::supplier_post(&m, case_id, "approve", serde_json::json!({})).await;
+    crate::worlds::supplier_post(&m, case_id, "approve", serde_json::json!({})).await;
     finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
     let rows = history(&m, "2026-10").await;
     assert_eq!(rows[0].1, "rookie");
@@ -616,10 +615,9 @@ async fn refund_after_settlement(m: &Market, order_id: i64, part: i64, quantity:
     let line = m.order(order_id).await["parts"][0]["lines"][0]["id"]
         .as_i64()
         .unwrap();
-    let opened =
-        crate::aftersales::open_case(m, order_id, part, "refund_only", line, quantity).await;
+    let opened = crate::worlds::open_case(m, order_id, part, "refund_only", line, quantity).await;
     assert_eq!(opened.status, 201, "{}", opened.text);
-    let approved = crate::aftersales::supplier_post(
+    let approved = crate::worlds::supplier_post(
         m,
         opened.json()["id"].as_i64().unwrap(),
         "approve",
@@ -651,7 +649,7 @@ async fn figures_are_net_of_refunds_over_all_the_shopkeeper_s_shops_with_distinc
         .await;
     assert_eq!(opened.status, 201, "{}", opened.text);
     let second_shop = opened.json()["id"].as_i64().unwrap();
-    let second_item = crate::orders::add_item(&m.app, &keeper, second_shop, m.goods_id).await;
+    let second_item = crate::worlds::add_item(&m.app, &keeper, second_shop, m.goods_id).await;
     let first_item = m.item_id;
     let first_buyer = m.buyer.clone();
     let second_buyer = m.app.signed_in("buyer2@example.cn").await;
