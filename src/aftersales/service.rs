@@ -14,7 +14,6 @@ use super::repo::{self, CasesOf};
 use super::rules;
 use super::state::{self, CaseStatus};
 use crate::audit::Actor;
-use crate::commission::service::{refund_lines, LineRefund};
 use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, FieldError};
@@ -25,6 +24,7 @@ use crate::orders::repo as orders_repo;
 use crate::orders::service::{ActorKind, Transition};
 use crate::orders::state::OrderStatus;
 use crate::pagination::{Page, Paginated};
+use crate::settlement::service::{refund_lines, LineRefund};
 
 /// Who speaks on a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,7 +192,7 @@ fn lines_named(
     requested: &[CaseLineRequest],
     field: &str,
 ) -> AppResult<Vec<(OrderLineRow, i32)>> {
-    let lines = crate::commission::repo::lines_of_part(conn, part_id)?;
+    let lines = crate::settlement::repo::lines_of_part(conn, part_id)?;
     let mut errors = Vec::new();
     let mut named = Vec::new();
     for (i, wanted) in requested.iter().enumerate() {
@@ -348,7 +348,7 @@ fn refund_case(
         .into_iter()
         .find(|part| part.id == case.supplier_order_id)
         .ok_or_else(|| AppError::internal("a case's supplier order is gone"))?;
-    let lines = crate::commission::repo::lines_of_part(conn, part.id)?;
+    let lines = crate::settlement::repo::lines_of_part(conn, part.id)?;
     let pieces: Vec<(OrderLineRow, i32)> = pieces
         .into_iter()
         .filter_map(|(line_id, n)| {
@@ -381,7 +381,7 @@ fn refund_case(
     for (sku_id, quantity) in stock_back {
         orders_repo::return_stock(conn, sku_id, quantity, now)?;
     }
-    let all_refunded = crate::commission::repo::lines_of_part(conn, part.id)?
+    let all_refunded = crate::settlement::repo::lines_of_part(conn, part.id)?
         .iter()
         .all(|line| line.refunded_quantity == line.quantity);
     if not_shipped
@@ -840,7 +840,7 @@ fn pay_compensation(
             ],
         },
     )?;
-    crate::payments::service::owe_refund(
+    crate::settlement::refunds::owe_refund(
         conn,
         &payment,
         &refund_no,

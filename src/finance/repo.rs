@@ -65,7 +65,7 @@ pub fn reversed(conn: &mut DbConn, shopkeeper: i64) -> AppResult<i64> {
     )
     .bind::<Text, _>(crate::ledger::accounts::shopkeeper_pending(shopkeeper).code)
     .bind::<Text, _>(crate::ledger::accounts::shopkeeper_available(shopkeeper).code)
-    .bind::<Text, _>(crate::commission::service::REFUND_POSTING_KIND)
+    .bind::<Text, _>(crate::settlement::service::REFUND_POSTING_KIND)
     .load(conn)?;
     Ok(rows.first().map_or(0, |r| r.total))
 }

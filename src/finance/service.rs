@@ -8,13 +8,13 @@ use super::dto::{
     AccountTotal, DayEarning, EarningsView, ItemEarning, PlatformFinanceView, SupplierFinanceView,
 };
 use super::repo;
-use crate::commission::figures::share_of;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::ledger::accounts;
 use crate::ledger::service::balance;
 use crate::members::MemberId;
 use crate::money::Fen;
+use crate::settlement::figures::share_of;
 
 /// The business day of a stored (UTC) time: Asia/Shanghai, which keeps UTC+8 all year.
 fn business_date(at: NaiveDateTime) -> NaiveDate {

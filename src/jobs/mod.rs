@@ -206,7 +206,7 @@ fn run_unleased(
                     if order.status != OrderStatus::PendingPayment.as_str() {
                         return Ok(false);
                     }
-                    match crate::orders::service::cancel(
+                    match crate::aftersales::cancellation::cancel(
                         conn,
                         &order,
                         ActorKind::System,
@@ -249,10 +249,10 @@ fn run_unleased(
                 conn,
                 lease,
                 batch,
-                |conn| crate::commission::repo::settlement_due(conn, cutoff, now, batch),
+                |conn| crate::settlement::repo::settlement_due(conn, cutoff, now, batch),
                 |(_, part_id)| *part_id,
                 |conn, (order_id, part_id)| {
-                    crate::commission::service::settle_part(conn, &actor, *order_id, *part_id, now)
+                    crate::settlement::service::settle_part(conn, &actor, *order_id, *part_id, now)
                 },
             )
         }

@@ -161,7 +161,7 @@ pub async fn cancel(
 ) -> AppResult<web::Json<OrderView>> {
     let order_id = order_id.into_inner();
     let cancelled = on_own_order(&state, member, &caller, order_id, |conn, order, actor| {
-        service::cancel(
+        crate::aftersales::cancellation::cancel(
             conn,
             order,
             ActorKind::Buyer,

@@ -117,64 +117,6 @@ impl Transition<'_> {
     }
 }
 
-/// Cancels an order that is still unpaid or paid but not shipped: every part cancelled, the
-/// stock returned, a paid order refunded in full. Exactly once: only the change that finds the
-/// order in its expected state does any of this.
-pub fn cancel(
-    conn: &mut DbConn,
-    order: &OrderRow,
-    kind: ActorKind,
-    actor: &Actor,
-    reason: &str,
-) -> AppResult<()> {
-    let now = actor.at;
-    let from = state::stored(&order.status);
-    from.transition(OrderStatus::Cancelled)?;
-    if !repo::cancel_order(conn, order.id, from, reason, now)? {
-        // Another change (a payment, the job) came first: answer with the state it left.
-        let current =
-            repo::find(conn, order.id)?.map_or(from, |order| state::stored(&order.status));
-        return Err(state::illegal(current, OrderStatus::Cancelled));
-    }
-    // Parts refunded whole before shipping are cancelled already; every other must move.
-    let live_parts = repo::parts(conn, order.id)?
-        .iter()
-        .filter(|part| state::stored(&part.status) != OrderStatus::Cancelled)
-        .count();
-    if repo::move_parts(conn, order.id, from, OrderStatus::Cancelled, now)? != live_parts {
-        // A part moved on (shipped) since the order was read: nothing may be cancelled.
-        return Err(state::illegal(OrderStatus::Shipped, OrderStatus::Cancelled));
-    }
-    // Per SKU and in SKU order, as placement takes it, so the two never wait on each other
-    // crosswise.
-    let mut returned: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
-    // Pieces refunded before shipping went back to stock with their refund.
-    for line in repo::lines_of_orders(conn, &[order.id])? {
-        *returned.entry(line.sku_id).or_default() +=
-            i64::from(line.quantity - line.refunded_quantity);
-    }
-    for (sku_id, quantity) in returned {
-        repo::return_stock(conn, sku_id, quantity, now)?;
-    }
-    Transition {
-        order_id: order.id,
-        part_id: None,
-        from,
-        to: OrderStatus::Cancelled,
-        by: kind,
-        actor,
-        note: Some(reason),
-        at: now,
-    }
-    .record(conn)?;
-    if from == OrderStatus::Paid {
-        crate::payments::service::refund_order(conn, order.id, actor, reason)?;
-        // Whatever after-sales cases asked is refunded now with the rest.
-        crate::aftersales::service::close_cases_of_cancelled_order(conn, order.id, actor)?;
-    }
-    Ok(())
-}
-
 /// The buyer confirms receipt of every shipped part.
 pub fn confirm_receipt(
     conn: &mut DbConn,

@@ -2,12 +2,13 @@ use actix_web::{get, post, web, HttpRequest};
 
 use super::dto::{CallbackResult, PaymentEventQuery, PaymentEventView, PaymentView};
 use super::sandbox::SandboxEvent;
-use super::service::{self, CallbackOutcome};
+use super::service;
 use crate::auth::{AdminMember, AuthMember};
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
+use crate::settlement::payment::CallbackOutcome;
 use crate::state::AppState;
 
 /// Pay an unpaid order: creates a payment with the configured gateway (or resumes the open
@@ -125,7 +126,7 @@ async fn apply(
     let payload = String::from_utf8_lossy(&body).into_owned();
     let outcome = state
         .db
-        .write(move |conn| service::apply(conn, &gateway, &event, &payload, now))
+        .write(move |conn| crate::settlement::payment::apply(conn, &gateway, &event, &payload, now))
         .await?;
     if outcome == CallbackOutcome::Refunded {
         send_refunds_now(state, None).await;

@@ -263,7 +263,7 @@ pub fn open_business(
     let cases_of_supplier =
         || aftersales_cases::table.filter(aftersales_cases::supplier_id.eq(supplier_id));
     let cases = cases_of_supplier()
-        .filter(crate::commission::repo::holds_settlement!(now))
+        .filter(crate::settlement::repo::holds_settlement!(now))
         .filter(aftersales_cases::status.ne(CaseStatus::Disputed.as_str()))
         .count();
     let disputes = cases_of_supplier()

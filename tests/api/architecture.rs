@@ -91,8 +91,8 @@ const LAYERS: &[&str] = &[
     "sharing",
     "plans",
     "orders",
-    "commission",
     "payments",
+    "settlement",
     "fulfilment",
     "aftersales",
     "withdrawals",
@@ -129,14 +129,15 @@ const KNOWN_UPWARD_IMPORTS: &[(&str, &str)] = &[
     ("suppliers", "state"),
     ("tiers", "state"),
     ("withdrawals", "state"),
-    // The money ring: refunds and settlement are spread over these four.
-    ("commission", "aftersales"),
-    ("commission", "payments"),
+    // The money core reads which after-sales cases hold a settlement back.
+    ("settlement", "aftersales"),
+    // Handlers that call the use case above their own module (cancel, confirm a payment).
     ("orders", "aftersales"),
     ("orders", "payments"),
+    ("payments", "settlement"),
     // A supplier's exit counts its open orders and cases.
     ("suppliers", "aftersales"),
-    ("suppliers", "commission"),
+    ("suppliers", "settlement"),
     ("suppliers", "orders"),
     // Member records and member use cases share one module.
     ("members", "audit"),

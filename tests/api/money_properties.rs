@@ -11,10 +11,10 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::json;
-use xiaopu::commission::LineFigures;
 use xiaopu::jobs::Job;
 use xiaopu::ledger::accounts;
 use xiaopu::orders::model::OrderLineRow;
+use xiaopu::settlement::LineFigures;
 
 use crate::worlds::{
     age_receipt, buyer_case_post, open_case, run_job, ship, supplier_post, withdraw, Market,

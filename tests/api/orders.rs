@@ -568,7 +568,7 @@ async fn a_refund_decided_but_not_yet_sent_is_sent_by_the_job_once() {
         .db
         .write(move |conn| {
             let order = xiaopu::orders::repo::find(conn, order_id)?.unwrap();
-            xiaopu::orders::service::cancel(
+            xiaopu::aftersales::cancellation::cancel(
                 conn,
                 &order,
                 xiaopu::orders::service::ActorKind::Buyer,

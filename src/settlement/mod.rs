@@ -1,4 +1,6 @@
-//! The shopkeeper's commission and the supplier's sale, from payment to settlement.
+//! The money core: what money does when an order changes state. Orders, payments, after-sales,
+//! suppliers and the jobs call it; it posts to the ledger and records refunds owed, and calls
+//! none of them back.
 //!
 //! A paid line accrues its commission (and the platform's tier bonus) as **pending**. A refund
 //! reverses the share of the refunded pieces, before or after settlement. Once the part is
@@ -7,6 +9,8 @@
 //! the platform fee, and completes the part. Every step is one ledger posting per business key.
 
 pub mod figures;
+pub mod payment;
+pub mod refunds;
 pub mod repo;
 pub mod service;
 

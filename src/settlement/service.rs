@@ -119,7 +119,7 @@ pub fn refund_lines(conn: &mut DbConn, actor: &Actor, refund: LineRefund) -> App
             legs,
         },
     )?;
-    crate::payments::service::owe_refund(
+    super::refunds::owe_refund(
         conn,
         &payment,
         refund.refund_no,

@@ -1,0 +1,153 @@
+//! A payment confirmed by its gateway: the money held for the order, the order paid, each line's
+//! commission pending; or, for an order no longer waiting, the money owed back. Once per event.
+
+use super::refunds::refund_payment;
+use super::service::accrue_order;
+use crate::audit::Actor;
+use crate::db::DbConn;
+use crate::error::AppResult;
+use crate::ledger::accounts;
+use crate::ledger::service::{post, Leg, PostingRequest};
+use crate::money::Fen;
+use crate::orders::repo as orders_repo;
+use crate::orders::service::{ActorKind, Transition};
+use crate::orders::state::OrderStatus;
+use crate::payments::gateway::CallbackEvent;
+use crate::payments::model::NewPaymentEvent;
+use crate::payments::repo;
+
+/// What a callback did; stored with the event, so a repeat of the event answers the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackOutcome {
+    /// The order is paid.
+    Applied,
+    /// The payment had been confirmed by another event already: nothing changed.
+    AlreadyApplied,
+    /// The amount differs from the payment's: nothing changed; kept for review.
+    AmountMismatch,
+    /// The order was cancelled (or paid otherwise) first: the money went back to the buyer.
+    Refunded,
+    /// No payment has this number: nothing changed.
+    UnknownPayment,
+}
+
+impl CallbackOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::AlreadyApplied => "already_applied",
+            Self::AmountMismatch => "amount_mismatch",
+            Self::Refunded => "refunded",
+            Self::UnknownPayment => "unknown_payment",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        [
+            Self::Applied,
+            Self::AlreadyApplied,
+            Self::AmountMismatch,
+            Self::Refunded,
+            Self::UnknownPayment,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == text)
+        .unwrap_or(Self::AlreadyApplied)
+    }
+}
+
+/// Applies a verified callback inside the caller's transaction, once per event id.
+pub fn apply(
+    conn: &mut DbConn,
+    gateway: &str,
+    event: &CallbackEvent,
+    payload: &str,
+    now: chrono::NaiveDateTime,
+) -> AppResult<CallbackOutcome> {
+    let earlier = repo::record_event(
+        conn,
+        &NewPaymentEvent {
+            gateway,
+            event_id: &event.event_id,
+            payment_no: &event.payment_no,
+            amount_fen: event.amount.0,
+            outcome: CallbackOutcome::Applied.as_str(),
+            payload,
+            created_at: now,
+        },
+    )?;
+    if let Some(outcome) = earlier {
+        return Ok(CallbackOutcome::parse(&outcome));
+    }
+    let outcome = apply_new(conn, gateway, event, now)?;
+    repo::set_event_outcome(conn, gateway, &event.event_id, outcome.as_str())?;
+    if outcome == CallbackOutcome::AmountMismatch {
+        tracing::warn!(
+            gateway,
+            payment_no = %event.payment_no,
+            amount_fen = event.amount.0,
+            "payment callback amount differs from the payment; kept for review"
+        );
+    }
+    Ok(outcome)
+}
+
+fn apply_new(
+    conn: &mut DbConn,
+    gateway: &str,
+    event: &CallbackEvent,
+    now: chrono::NaiveDateTime,
+) -> AppResult<CallbackOutcome> {
+    let Some(payment) = repo::find_by_no(conn, &event.payment_no)?.filter(|p| p.gateway == gateway)
+    else {
+        return Ok(CallbackOutcome::UnknownPayment);
+    };
+    if event.amount.0 != payment.amount_fen {
+        return Ok(CallbackOutcome::AmountMismatch);
+    }
+    if !repo::mark_succeeded(conn, payment.id, &event.trade_no, now)? {
+        return Ok(CallbackOutcome::AlreadyApplied);
+    }
+    let actor = Actor::system(now);
+    // The money has arrived, whatever happens to the order next.
+    post(
+        conn,
+        &actor,
+        PostingRequest {
+            business_key: format!("payment:{}", payment.payment_no),
+            kind: "order_payment",
+            memo: format!("order {} paid through {gateway}", payment.order_id),
+            legs: vec![
+                Leg::debit(accounts::gateway_clearing(gateway), Fen(payment.amount_fen)),
+                Leg::credit(accounts::order_funds_held(), Fen(payment.amount_fen)),
+            ],
+        },
+    )?;
+    // Only the change that finds the order unpaid pays it: a cancellation that came first
+    // (the unpaid-order job, the buyer) wins, and this money goes back.
+    if orders_repo::pay_order(conn, payment.order_id, now)? {
+        accrue_order(conn, &actor, payment.order_id)?;
+        orders_repo::move_parts(
+            conn,
+            payment.order_id,
+            OrderStatus::PendingPayment,
+            OrderStatus::Paid,
+            now,
+        )?;
+        Transition {
+            order_id: payment.order_id,
+            part_id: None,
+            from: OrderStatus::PendingPayment,
+            to: OrderStatus::Paid,
+            by: ActorKind::Gateway,
+            actor: &actor,
+            note: Some(&payment.payment_no),
+            at: now,
+        }
+        .record(conn)?;
+        return Ok(CallbackOutcome::Applied);
+    }
+    let reason = "payment arrived after the order was cancelled or paid otherwise";
+    refund_payment(conn, &payment, &actor, reason)?;
+    Ok(CallbackOutcome::Refunded)
+}
