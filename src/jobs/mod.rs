@@ -182,7 +182,7 @@ fn run_unleased(
     let conn = &mut *conn;
     match lease.job {
         Job::SupplierExits => Ok(backend::write_transaction(conn, |conn| {
-            crate::suppliers::service::run_due_exits(conn, settings, &actor)
+            crate::settlement::exits::run_due_exits(conn, settings, &actor)
         })?
         .len()),
         Job::CancelUnpaid => {

@@ -8,6 +8,7 @@
 //! job makes the commission **available**, credits the supplier's payable net of commission and
 //! the platform fee, and completes the part. Every step is one ledger posting per business key.
 
+pub mod exits;
 pub mod figures;
 pub mod payment;
 pub mod refunds;

@@ -3,10 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::aftersales::state::CaseStatus;
 use crate::db::schema::{aftersales_cases, order_lines, supplier_orders};
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::orders::model::OrderLineRow;
+use crate::orders::state::OrderStatus;
+use crate::suppliers::model::OpenBusiness;
 
 pub fn lines_of_part(conn: &mut DbConn, part_id: i64) -> AppResult<Vec<OrderLineRow>> {
     Ok(order_lines::table
@@ -40,7 +43,7 @@ pub fn mark_settled(conn: &mut DbConn, part_id: i64, now: NaiveDateTime) -> AppR
 }
 
 /// Open cases hold settlement back: the open states, and a rejection still open to escalation.
-/// They hold a supplier's exit back too (`suppliers::repo::open_business`).
+/// They hold a supplier's exit back too ([`open_business`]).
 macro_rules! holds_settlement {
     ($now:expr) => {
         $crate::db::schema::aftersales_cases::status
@@ -50,7 +53,6 @@ macro_rules! holds_settlement {
                 .and($crate::db::schema::aftersales_cases::escalate_by.gt($now)))
     };
 }
-pub(crate) use holds_settlement;
 
 /// Parts received by `cutoff` with no open after-sales case at `now`, oldest receipt first:
 /// `(order id, part id)`.
@@ -82,4 +84,50 @@ pub fn has_open_case(conn: &mut DbConn, part_id: i64, now: NaiveDateTime) -> App
             .filter(holds_settlement!(now)),
     ))
     .get_result(conn)?)
+}
+
+/// The supplier's business that can still move money at `now`, by kind, in one statement.
+///
+/// Parts count until they are final. An unpaid one counts too: it can still be paid, and the
+/// cancel-unpaid job ends it within `orders.payment_timeout_minutes`, so it holds an exit only
+/// briefly (and an inactive supplier's goods take no new orders). A completed part received after
+/// `claim_cutoff` also counts: the buyer may open a case on it until the claim window closes, and
+/// a refund after settlement is taken back from the supplier's payable. Cases count while they
+/// hold settlement back, undecided disputes apart.
+pub fn open_business(
+    conn: &mut DbConn,
+    supplier_id: i64,
+    now: NaiveDateTime,
+    claim_cutoff: NaiveDateTime,
+) -> AppResult<OpenBusiness> {
+    let parts = supplier_orders::table
+        .filter(supplier_orders::supplier_id.eq(supplier_id))
+        .filter(
+            supplier_orders::status
+                .eq_any(crate::orders::state::OPEN)
+                .or(supplier_orders::status
+                    .eq(OrderStatus::Completed.as_str())
+                    .and(supplier_orders::received_at.ge(claim_cutoff))),
+        )
+        .count();
+    let cases_of_supplier =
+        || aftersales_cases::table.filter(aftersales_cases::supplier_id.eq(supplier_id));
+    let cases = cases_of_supplier()
+        .filter(holds_settlement!(now))
+        .filter(aftersales_cases::status.ne(CaseStatus::Disputed.as_str()))
+        .count();
+    let disputes = cases_of_supplier()
+        .filter(aftersales_cases::status.eq(CaseStatus::Disputed.as_str()))
+        .count();
+    let (parts, cases, disputes): (Option<i64>, Option<i64>, Option<i64>) = diesel::select((
+        parts.single_value(),
+        cases.single_value(),
+        disputes.single_value(),
+    ))
+    .get_result(conn)?;
+    Ok(OpenBusiness {
+        parts: parts.unwrap_or(0),
+        cases: cases.unwrap_or(0),
+        disputes: disputes.unwrap_or(0),
+    })
 }

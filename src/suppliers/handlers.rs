@@ -215,7 +215,8 @@ pub async fn deposit(
         .db
         .read(move |conn| {
             let supplier = service::supplier_of(conn, member)?;
-            service::deposit_view(conn, &settings, &supplier, page, now)
+            let held = crate::settlement::exits::held_by(conn, &settings, &supplier, now)?;
+            service::deposit_view(conn, &supplier, page, held)
         })
         .await?;
     Ok(web::Json(view))
@@ -289,7 +290,8 @@ pub async fn record_payment(
                 Fen(request.amount_fen),
                 &request.reference,
             )?;
-            service::deposit_view(conn, &settings, &supplier, page, now)
+            let held = crate::settlement::exits::held_by(conn, &settings, &supplier, now)?;
+            service::deposit_view(conn, &supplier, page, held)
         })
         .await?;
     Ok(web::Json(view))
@@ -334,7 +336,9 @@ pub async fn deduct(
                 &request.reason,
                 &request.case_reference,
             )?;
-            service::deduction_view(conn, &settings, id, taken, owed, page, actor.at)
+            let supplier = service::supplier(conn, id)?;
+            let held = crate::settlement::exits::held_by(conn, &settings, &supplier, actor.at)?;
+            service::deduction_view(conn, &supplier, taken, owed, page, held)
         })
         .await?;
     Ok(web::Json(view))

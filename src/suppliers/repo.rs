@@ -5,17 +5,12 @@ use diesel::prelude::*;
 
 use super::model::{
     ApplicationRow, NewApplication, NewBrandAuthorisation, NewSupplier, NewSupplierMember,
-    OpenBusiness, SupplierRow,
+    SupplierRow,
 };
-use crate::aftersales::state::CaseStatus;
-use crate::db::schema::{
-    aftersales_cases, brand_authorisations, supplier_applications, supplier_members,
-    supplier_orders, suppliers,
-};
+use crate::db::schema::{brand_authorisations, supplier_applications, supplier_members, suppliers};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
-use crate::orders::state::OrderStatus;
 use crate::pagination::Page;
 use crate::with_backend;
 
@@ -234,52 +229,6 @@ pub fn due_exits(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<Vec<i64>> {
         .order(suppliers::id)
         .select(suppliers::id)
         .load(conn)?)
-}
-
-/// The supplier's business that can still move money at `now`, by kind, in one statement.
-///
-/// Parts count until they are final. An unpaid one counts too: it can still be paid, and the
-/// cancel-unpaid job ends it within `orders.payment_timeout_minutes`, so it holds an exit only
-/// briefly (and an inactive supplier's goods take no new orders). A completed part received after
-/// `claim_cutoff` also counts: the buyer may open a case on it until the claim window closes, and
-/// a refund after settlement is taken back from the supplier's payable. Cases count while they
-/// hold settlement back, undecided disputes apart.
-pub fn open_business(
-    conn: &mut DbConn,
-    supplier_id: i64,
-    now: NaiveDateTime,
-    claim_cutoff: NaiveDateTime,
-) -> AppResult<OpenBusiness> {
-    let parts = supplier_orders::table
-        .filter(supplier_orders::supplier_id.eq(supplier_id))
-        .filter(
-            supplier_orders::status
-                .eq_any(crate::orders::state::OPEN)
-                .or(supplier_orders::status
-                    .eq(OrderStatus::Completed.as_str())
-                    .and(supplier_orders::received_at.ge(claim_cutoff))),
-        )
-        .count();
-    let cases_of_supplier =
-        || aftersales_cases::table.filter(aftersales_cases::supplier_id.eq(supplier_id));
-    let cases = cases_of_supplier()
-        .filter(crate::settlement::repo::holds_settlement!(now))
-        .filter(aftersales_cases::status.ne(CaseStatus::Disputed.as_str()))
-        .count();
-    let disputes = cases_of_supplier()
-        .filter(aftersales_cases::status.eq(CaseStatus::Disputed.as_str()))
-        .count();
-    let (parts, cases, disputes): (Option<i64>, Option<i64>, Option<i64>) = diesel::select((
-        parts.single_value(),
-        cases.single_value(),
-        disputes.single_value(),
-    ))
-    .get_result(conn)?;
-    Ok(OpenBusiness {
-        parts: parts.unwrap_or(0),
-        cases: cases.unwrap_or(0),
-        disputes: disputes.unwrap_or(0),
-    })
 }
 
 /// Whether the supplier holds an authorisation for `brand` valid on `day`.

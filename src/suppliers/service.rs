@@ -189,21 +189,15 @@ pub fn supplier_of(conn: &mut DbConn, member: MemberId) -> AppResult<SupplierRow
 }
 
 /// Balance, what is required, what is missing, a page of movements, and while exiting what
-/// holds the refund back.
+/// holds the refund back (`settlement::exits::held_by` counts it).
 pub fn deposit_view(
     conn: &mut DbConn,
-    settings: &Settings,
     supplier: &SupplierRow,
     page: Page,
-    now: NaiveDateTime,
+    exit_held_by: Option<OpenBusiness>,
 ) -> AppResult<DepositView> {
     let standing = standing(conn, supplier)?;
-    let exit_held_by = if supplier.status == rules::SUPPLIER_EXITING {
-        let open = open_business(conn, settings, supplier.id, now)?;
-        Some(ExitHeldBy::from(open))
-    } else {
-        None
-    };
+    let exit_held_by = exit_held_by.map(ExitHeldBy::from);
     let deposit = accounts::supplier_deposit(supplier.id);
     let (entries, total) = match ledger::repo::find_account(conn, &deposit.code)? {
         Some(account) => ledger::repo::account_entries(conn, account.id, page)?,
@@ -430,131 +424,18 @@ pub fn request_exit(
     Ok(after)
 }
 
-/// Closes every supplier whose clearance period has ended and whose business has all closed,
-/// refunding its deposit net of what it owes: `(supplier, refunded)` for each. One with business
-/// still open stays exiting, and the job looks at it again on every run.
-pub fn run_due_exits(
-    conn: &mut DbConn,
-    settings: &Settings,
-    actor: &Actor,
-) -> AppResult<Vec<(i64, Fen)>> {
-    let now = actor.at;
-    let mut exited = Vec::new();
-    for supplier_id in repo::due_exits(conn, now)? {
-        if let Some(refunded) = exit_if_closed(conn, settings, actor, supplier_id, now)? {
-            exited.push((supplier_id, refunded));
-        }
-    }
-    Ok(exited)
-}
-
-/// The supplier's business that can still move money: parts, after-sales cases and disputes.
-fn open_business(
-    conn: &mut DbConn,
-    settings: &Settings,
-    supplier_id: i64,
-    now: NaiveDateTime,
-) -> AppResult<OpenBusiness> {
-    let claim_window = Duration::days(i64::from(settings.aftersales.claim_window_days));
-    repo::open_business(conn, supplier_id, now, now - claim_window)
-}
-
-/// Refunds and closes an exiting supplier with nothing open; None (and nothing done) otherwise.
-fn exit_if_closed(
-    conn: &mut DbConn,
-    settings: &Settings,
-    actor: &Actor,
-    supplier_id: i64,
-    now: NaiveDateTime,
-) -> AppResult<Option<Fen>> {
-    // Held like a deduction: a deduction racing the exit either lands before the netting reads
-    // the balances or waits until the supplier has exited.
-    repo::lock(conn, supplier_id)?;
-    if !open_business(conn, settings, supplier_id, now)?.is_closed() {
-        return Ok(None);
-    }
-    let netting = rules::ExitNetting::of(
-        ledger::service::balance(conn, &accounts::supplier_deposit(supplier_id))?,
-        ledger::service::balance(conn, &accounts::supplier_owed(supplier_id))?,
-        ledger::service::balance(conn, &accounts::supplier_payable(supplier_id))?,
-    );
-    // One posting: the deposit settles what is owed and refunds the rest (none if it is empty).
-    let posted = ledger::service::post_unless_zero(
-        conn,
-        actor,
-        PostingRequest {
-            business_key: format!("deposit-refund:{supplier_id}"),
-            kind: "deposit_refund",
-            memo: "deposit refunded on exit, net of what the supplier owes".to_owned(),
-            legs: vec![
-                Leg::debit(accounts::supplier_deposit(supplier_id), netting.deposit),
-                Leg::credit(accounts::supplier_owed(supplier_id), netting.owed_settled),
-                Leg::credit(
-                    accounts::supplier_payable(supplier_id),
-                    netting.payable_settled,
-                ),
-                Leg::credit(accounts::platform_bank(), netting.refunded),
-            ],
-        },
-    )?;
-    repo::finish_exit(conn, supplier_id, now)?;
-    audit_exit(
-        conn,
-        actor,
-        supplier_id,
-        posted.map(ledger::Posted::posting_id),
-        &netting,
-    )?;
-    Ok(Some(netting.refunded))
-}
-
-fn audit_exit(
-    conn: &mut DbConn,
-    actor: &Actor,
-    supplier_id: i64,
-    posting_id: Option<i64>,
-    netting: &rules::ExitNetting,
-) -> AppResult<()> {
-    let why = (netting.still_owed.0 > 0).then(|| {
-        format!(
-            "the supplier owed more than its deposit: nothing refunded, {} fen stays owed",
-            netting.still_owed.0
-        )
-    });
-    audit::record(
-        conn,
-        actor,
-        "supplier.exited",
-        "supplier",
-        &supplier_id.to_string(),
-        serde_json::json!({
-            "before": {"status": rules::SUPPLIER_EXITING},
-            "after": {"status": rules::SUPPLIER_EXITED},
-            "posting_id": posting_id,
-            "deposit_fen": netting.deposit,
-            "owed_settled_fen": netting.owed_settled,
-            "payable_settled_fen": netting.payable_settled,
-            "refunded_fen": netting.refunded,
-            "still_owed_fen": netting.still_owed,
-            "why": why,
-        }),
-    )
-}
-
 /// A deduction's result, with the deposit after it.
 pub fn deduction_view(
     conn: &mut DbConn,
-    settings: &Settings,
-    supplier_id: i64,
+    supplier: &SupplierRow,
     taken: Fen,
     owed: Fen,
     page: Page,
-    now: chrono::NaiveDateTime,
+    exit_held_by: Option<OpenBusiness>,
 ) -> AppResult<DeductionView> {
-    let row = supplier(conn, supplier_id)?;
     Ok(DeductionView {
         deducted_fen: taken,
         owed_fen: owed,
-        deposit: deposit_view(conn, settings, &row, page, now)?,
+        deposit: deposit_view(conn, supplier, page, exit_held_by)?,
     })
 }

@@ -135,10 +135,8 @@ const KNOWN_UPWARD_IMPORTS: &[(&str, &str)] = &[
     ("orders", "aftersales"),
     ("orders", "payments"),
     ("payments", "settlement"),
-    // A supplier's exit counts its open orders and cases.
-    ("suppliers", "aftersales"),
+    // The supplier's deposit view shows what holds its exit (a handler).
     ("suppliers", "settlement"),
-    ("suppliers", "orders"),
     // Member records and member use cases share one module.
     ("members", "audit"),
     ("members", "auth"),

@@ -413,7 +413,7 @@ async fn an_exit_refunds_the_deposit_after_the_clearance_period() {
     let run_exits = || {
         let settings = app.state.settings.clone();
         app.state.db.write(move |conn| {
-            xiaopu::suppliers::service::run_due_exits(
+            xiaopu::settlement::exits::run_due_exits(
                 conn,
                 &settings,
                 &xiaopu::audit::Actor::system(Clock::system().now()),
