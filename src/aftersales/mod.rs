@@ -2,7 +2,6 @@
 //! supplier's answer (or silence, which approves it), and disputes the platform decides.
 
 pub mod dto;
-pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod rules;

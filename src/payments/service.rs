@@ -384,3 +384,76 @@ pub fn sandbox_completion(
     );
     Ok((headers, body))
 }
+
+/// Pays the buyer's open sandbox payment: what the JSON API and the H5 cashier both call.
+/// `of_order`: the order the payment must be for (404 otherwise), when the caller names one.
+/// `batch`: how many refunds to send at once if the callback refunds (`jobs.batch_size`).
+pub async fn complete_sandbox(
+    db: &crate::db::Db,
+    clock: &crate::clock::Clock,
+    gateways: &Gateways,
+    batch: i64,
+    buyer: MemberId,
+    payment_no: String,
+    of_order: Option<i64>,
+) -> AppResult<super::dto::CallbackResult> {
+    let sandbox_gateways = gateways.clone();
+    let (headers, body) = db
+        .read(move |conn| sandbox_completion(conn, &sandbox_gateways, buyer, &payment_no, of_order))
+        .await?;
+    let gateway = super::sandbox::NAME.to_owned();
+    let event = verify(gateways, &gateway, &headers, &body)?;
+    handle_callback(db, clock, gateways, batch, gateway, event, body).await
+}
+
+/// Applies a verified callback in its own transaction, then sends the refunds it decided.
+pub async fn handle_callback(
+    db: &crate::db::Db,
+    clock: &crate::clock::Clock,
+    gateways: &Gateways,
+    batch: i64,
+    gateway: String,
+    event: CallbackEvent,
+    body: Vec<u8>,
+) -> AppResult<super::dto::CallbackResult> {
+    let now = clock.now();
+    let payload = String::from_utf8_lossy(&body).into_owned();
+    let outcome = db
+        .write(move |conn| apply(conn, &gateway, &event, &payload, now))
+        .await?;
+    if outcome == CallbackOutcome::Refunded {
+        send_refunds_now(db, clock, gateways, batch, None).await;
+    }
+    match outcome {
+        CallbackOutcome::AmountMismatch => Err(AppError::field(
+            "amount_fen",
+            "amount_mismatch",
+            "the amount differs from the payment's; the event is kept for review",
+        )),
+        CallbackOutcome::UnknownPayment => Err(AppError::NotFound {
+            resource: "payment",
+        }),
+        outcome => Ok(super::dto::CallbackResult {
+            outcome: outcome.as_str().to_owned(),
+        }),
+    }
+}
+
+/// Sends refunds that a request just decided, after its transaction committed. Best effort:
+/// what fails here is sent by the `send-refunds` job.
+pub async fn send_refunds_now(
+    db: &crate::db::Db,
+    clock: &crate::clock::Clock,
+    gateways: &Gateways,
+    batch: i64,
+    order_id: Option<i64>,
+) {
+    let now = clock.now();
+    let gateways = gateways.clone();
+    let sent = db
+        .read(move |conn| send_refunds(conn, &gateways, order_id, batch, now))
+        .await;
+    if let Err(error) = sent {
+        tracing::warn!(%error, "refunds not sent now; the send-refunds job retries");
+    }
+}
