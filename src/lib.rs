@@ -1,6 +1,7 @@
 //! xiaopu: an open backend for S2B2C social-commerce micro-shops.
 
 pub mod aftersales;
+pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;

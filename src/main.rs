@@ -304,7 +304,12 @@ fn serve(settings: Settings, clock: Clock) -> Result<(), String> {
     let state = AppState::new(settings, db, clock).map_err(|e| e.to_string())?;
     tracing::info!(%address, %database, business_time = %state.clock.now(), "xiaopu listening; API docs at /docs");
     let state = web::Data::new(state);
-    xiaopu::jobs::scheduler::start(state.clone().into_inner());
+    xiaopu::jobs::scheduler::start(std::sync::Arc::new(xiaopu::jobs::scheduler::JobParts {
+        db: state.db.clone(),
+        settings: state.settings.clone(),
+        gateways: state.gateways.clone(),
+        clock: state.clock.clone(),
+    }));
     actix_web::rt::System::new().block_on(async move {
         server::start(state, listener)
             .map_err(|e| e.to_string())?

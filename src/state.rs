@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use crate::auth::keys;
-use crate::auth::password::Passwords;
+use crate::auth::keys::SessionKey;
+use crate::auth::password::{PasswordWorkers, Passwords};
 use crate::auth::tokens::AccessTokens;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::error::{AppError, AppResult};
-use crate::h5::session::SessionKey;
+use crate::error::AppResult;
 use crate::idempotency::InFlight;
 use crate::payments::Gateways;
 
@@ -26,9 +26,8 @@ pub struct AppState {
     pub in_flight: InFlight,
     /// Signs the H5 pages' session cookie.
     pub page_sessions: SessionKey,
-    /// One argon2 computation per core at a time: each takes ~19 MiB and a core for tens of
-    /// milliseconds, so a login flood queues here instead of exhausting memory.
-    hashing_slots: tokio::sync::Semaphore,
+    /// One argon2 computation per core at a time, over `passwords`.
+    pub password_workers: PasswordWorkers,
 }
 
 impl AppState {
@@ -40,17 +39,16 @@ impl AppState {
         let gateways = Gateways::new(&settings.payments, callback_secret)?;
         let tokens = Arc::new(AccessTokens::new(&key, &settings.auth));
         let passwords = Arc::new(Passwords::new(&settings.auth)?);
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Self {
             settings: Arc::new(settings),
             db,
             clock,
             tokens,
+            password_workers: PasswordWorkers::new(passwords.clone()),
             passwords,
             gateways,
             in_flight: InFlight::default(),
             page_sessions: SessionKey::derive(&key),
-            hashing_slots: tokio::sync::Semaphore::new(cores),
         })
     }
 
@@ -60,17 +58,10 @@ impl AppState {
         F: FnOnce(&Passwords) -> T + Send + 'static,
         T: Send + 'static,
     {
-        let _slot = self
-            .hashing_slots
-            .acquire()
-            .await
-            .map_err(|_| AppError::internal("password hashing slots closed"))?;
-        let passwords = self.passwords.clone();
-        crate::blocking::off_worker(move || work(&passwords)).await
+        self.password_workers.password_work(work).await
     }
 
     pub async fn hash_password(&self, password: String) -> AppResult<String> {
-        self.password_work(move |passwords| passwords.hash(&password))
-            .await?
+        self.password_workers.hash_password(password).await
     }
 }

@@ -48,3 +48,24 @@ fn configured_or_stored(
         .map(String::into_bytes)
         .ok_or_else(|| AppError::internal(format!("secret {name} vanished after being stored")))
 }
+
+/// The key the H5 pages' sessions are signed with (see `crate::h5::session`).
+pub struct SessionKey(Vec<u8>);
+
+impl SessionKey {
+    pub fn derive(signing_key: &[u8]) -> Self {
+        use hmac::Mac as _;
+        let mut mac =
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(signing_key).expect("HMAC takes any key");
+        mac.update(b"xiaopu h5 session key");
+        Self(mac.finalize().into_bytes().to_vec())
+    }
+
+    pub fn mac(&self, payload: &str) -> hmac::Hmac<sha2::Sha256> {
+        use hmac::Mac as _;
+        let mut mac =
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.0).expect("HMAC takes any key");
+        mac.update(payload.as_bytes());
+        mac
+    }
+}

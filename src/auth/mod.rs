@@ -2,7 +2,6 @@
 
 pub mod dto;
 pub mod extractors;
-pub mod handlers;
 pub mod keys;
 pub mod model;
 pub mod password;

@@ -133,6 +133,44 @@ fn policy_error(code: &'static str, message: String) -> validator::ValidationErr
     validator::ValidationError::new(code).with_message(Cow::Owned(message))
 }
 
+/// Password work (hashing, verifying) off the async workers, one per core at a time: each
+/// argon2 computation takes ~19 MiB and a core for tens of milliseconds, so a login flood
+/// queues here instead of exhausting memory.
+pub struct PasswordWorkers {
+    passwords: std::sync::Arc<Passwords>,
+    hashing_slots: tokio::sync::Semaphore,
+}
+
+impl PasswordWorkers {
+    pub fn new(passwords: std::sync::Arc<Passwords>) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Self {
+            passwords,
+            hashing_slots: tokio::sync::Semaphore::new(cores),
+        }
+    }
+
+    /// Runs password work off the async workers, one per core at a time.
+    pub async fn password_work<T, F>(&self, work: F) -> AppResult<T>
+    where
+        F: FnOnce(&Passwords) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let _slot = self
+            .hashing_slots
+            .acquire()
+            .await
+            .map_err(|_| AppError::internal("password hashing slots closed"))?;
+        let passwords = self.passwords.clone();
+        crate::blocking::off_worker(move || work(&passwords)).await
+    }
+
+    pub async fn hash_password(&self, password: String) -> AppResult<String> {
+        self.password_work(move |passwords| passwords.hash(&password))
+            .await?
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,14 +3,15 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::model::NewRefreshToken;
-use super::password::PasswordCheck;
+use super::password::{PasswordCheck, PasswordWorkers};
+use super::tokens::AccessTokens;
 use super::{repo, tokens};
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
-use crate::db::DbConn;
+use crate::config::AuthSettings;
+use crate::db::{Db, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::members::{self, rules::normalize_login, MemberId};
-use crate::state::AppState;
 
 /// Both tokens of a session, as handed to the client.
 #[derive(Debug)]
@@ -34,26 +35,36 @@ pub enum RefreshOutcome {
     Reused,
 }
 
-pub async fn login(state: &AppState, login: &str, password: String) -> AppResult<IssuedTokens> {
-    let member_id = authenticate(state, login, password).await?;
-    let (refresh_ttl, now) = (refresh_ttl(state), session_time());
-    let refresh_token = state
-        .db
+pub async fn login(
+    db: &Db,
+    passwords: &PasswordWorkers,
+    access_tokens: &AccessTokens,
+    settings: &AuthSettings,
+    login: &str,
+    password: String,
+) -> AppResult<IssuedTokens> {
+    let member_id = authenticate(db, passwords, login, password).await?;
+    let (refresh_ttl, now) = (refresh_ttl(settings), session_time());
+    let refresh_token = db
         .write(move |conn| start_session(conn, member_id, refresh_ttl, now))
         .await?;
-    issue_pair(state, member_id, refresh_token)
+    issue_pair(access_tokens, settings, member_id, refresh_token)
 }
 
 /// The active member a login and password belong to (401 otherwise), upgrading the stored
 /// hash when its parameters are out of date. Opens no session: the caller decides what kind.
-pub async fn authenticate(state: &AppState, login: &str, password: String) -> AppResult<MemberId> {
+pub async fn authenticate(
+    db: &Db,
+    passwords: &PasswordWorkers,
+    login: &str,
+    password: String,
+) -> AppResult<MemberId> {
     let login = normalize_login(login);
-    let member = state
-        .db
+    let member = db
         .read(move |conn| members::repo::find_by_login(conn, &login))
         .await?;
     let stored_hash = member.as_ref().map(|m| m.password_hash.clone());
-    let (check, rehash) = state
+    let (check, rehash) = passwords
         .password_work(move |passwords| {
             let check = passwords.check(&password, stored_hash.as_deref());
             // Upgrade the stored hash while the plain password is at hand.
@@ -78,25 +89,27 @@ pub async fn authenticate(state: &AppState, login: &str, password: String) -> Ap
     let member_id = MemberId(member.id);
     if let Some(hash) = rehash.transpose()? {
         let now = session_time();
-        state
-            .db
-            .write(move |conn| members::repo::set_password_hash(conn, member_id, &hash, now))
+        db.write(move |conn| members::repo::set_password_hash(conn, member_id, &hash, now))
             .await?;
     }
     Ok(member_id)
 }
 
-pub async fn refresh(state: &AppState, presented: String) -> AppResult<IssuedTokens> {
-    let (refresh_ttl, now) = (refresh_ttl(state), session_time());
-    let outcome = state
-        .db
+pub async fn refresh(
+    db: &Db,
+    access_tokens: &AccessTokens,
+    settings: &AuthSettings,
+    presented: String,
+) -> AppResult<IssuedTokens> {
+    let (refresh_ttl, now) = (refresh_ttl(settings), session_time());
+    let outcome = db
         .write(move |conn| rotate(conn, &presented, refresh_ttl, now))
         .await?;
     match outcome {
         RefreshOutcome::Rotated {
             member,
             refresh_token,
-        } => issue_pair(state, member, refresh_token),
+        } => issue_pair(access_tokens, settings, member, refresh_token),
         RefreshOutcome::Invalid => Err(AppError::Unauthorized {
             code: "refresh_token_invalid",
         }),
@@ -107,18 +120,16 @@ pub async fn refresh(state: &AppState, presented: String) -> AppResult<IssuedTok
 }
 
 /// Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent).
-pub async fn logout(state: &AppState, presented: String) -> AppResult<()> {
+pub async fn logout(db: &Db, presented: String) -> AppResult<()> {
     let now = session_time();
-    state
-        .db
-        .write(move |conn| {
-            let digest = tokens::refresh_token_digest(&presented);
-            if let Some(row) = repo::find_refresh_token(conn, &digest)? {
-                repo::revoke_family(conn, &row.family_id, now)?;
-            }
-            Ok(())
-        })
-        .await
+    db.write(move |conn| {
+        let digest = tokens::refresh_token_digest(&presented);
+        if let Some(row) = repo::find_refresh_token(conn, &digest)? {
+            repo::revoke_family(conn, &row.family_id, now)?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Sessions live on wall time, like the access tokens they renew, so they survive business
@@ -127,20 +138,21 @@ fn session_time() -> NaiveDateTime {
     Clock::system().now()
 }
 
-fn refresh_ttl(state: &AppState) -> Duration {
-    Duration::days(i64::from(state.settings.auth.refresh_token_ttl_days))
+fn refresh_ttl(settings: &AuthSettings) -> Duration {
+    Duration::days(i64::from(settings.refresh_token_ttl_days))
 }
 
 fn issue_pair(
-    state: &AppState,
+    access_tokens: &AccessTokens,
+    settings: &AuthSettings,
     member: MemberId,
     refresh_token: String,
 ) -> AppResult<IssuedTokens> {
     Ok(IssuedTokens {
-        access_token: state.tokens.issue(member)?,
-        expires_in: state.tokens.ttl_seconds(),
+        access_token: access_tokens.issue(member)?,
+        expires_in: access_tokens.ttl_seconds(),
         refresh_token,
-        refresh_expires_in: refresh_ttl(state).num_seconds().unsigned_abs(),
+        refresh_expires_in: refresh_ttl(settings).num_seconds().unsigned_abs(),
     })
 }
 

@@ -2,6 +2,5 @@
 //! the shopkeeper would earn per sale.
 
 pub mod dto;
-pub mod handlers;
 pub mod repo;
 pub mod service;

@@ -2,7 +2,6 @@
 //! ordered and pinned, at most `shops.max_items_per_shop` (1,000) of them.
 
 pub mod dto;
-pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod rules;

@@ -2,6 +2,5 @@
 //! platform's totals. Balances are read from the ledger; figures over time from order lines.
 
 pub mod dto;
-pub mod handlers;
 pub mod repo;
 pub mod service;

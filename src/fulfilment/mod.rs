@@ -2,7 +2,6 @@
 //! or in bulk from CSV).
 
 pub mod dto;
-pub mod handlers;
 pub mod repo;
 pub mod rules;
 pub mod service;

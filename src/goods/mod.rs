@@ -1,7 +1,6 @@
 //! Goods: a supplier's listings with their SKUs, stock, and commission (with notice on a fall).
 
 pub mod dto;
-pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod rules;

@@ -104,7 +104,14 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     visitor.check_csrf(&form.csrf).in_lang(lang)?;
-    match crate::auth::service::authenticate(&state, &form.login, form.password).await {
+    match crate::auth::service::authenticate(
+        &state.db,
+        &state.password_workers,
+        &form.login,
+        form.password,
+    )
+    .await
+    {
         Ok(member) => {
             visitor.switch_to(Some(member));
             Ok(see_other(lang, &visitor, local_path(&form.next)))
@@ -145,7 +152,14 @@ pub async fn register(
         password: form.password,
         display_name: form.display_name,
     };
-    match crate::members::service::register(&state, request).await {
+    match crate::members::service::register(
+        &state.db,
+        &state.clock,
+        &state.password_workers,
+        request,
+    )
+    .await
+    {
         Ok(member) => {
             visitor.switch_to(Some(member.id));
             Ok(see_other(lang, &visitor, local_path(&form.next)))

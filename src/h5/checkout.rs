@@ -249,8 +249,16 @@ async fn place_patiently(
 ) -> Result<Outcome, AppError> {
     let mut waited = Duration::ZERO;
     loop {
-        let attempt =
-            crate::orders::handlers::place_once(state, buyer, key.clone(), request.clone()).await;
+        let attempt = crate::orders::placement::place_once(
+            &state.db,
+            &state.clock,
+            &state.in_flight,
+            state.settings.clone(),
+            buyer,
+            key.clone(),
+            request.clone(),
+        )
+        .await;
         match attempt {
             Err(AppError::Conflict {
                 code: "idempotency_key_in_use",
@@ -280,7 +288,7 @@ async fn order_placed_under(
             crate::idempotency::stored_under(
                 conn,
                 buyer,
-                crate::orders::handlers::PLACE_SCOPE,
+                crate::orders::placement::PLACE_SCOPE,
                 &key,
             )
         })

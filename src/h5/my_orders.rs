@@ -173,8 +173,16 @@ pub async fn confirm_payment(
         return sign_in_first(lang, &visitor, &order_url);
     };
     // The payment must be this order's: the page then shows the order that was paid.
-    crate::payments::handlers::complete_sandbox(&state, buyer, form.payment_no, Some(order_id))
-        .await
-        .in_lang(lang)?;
+    crate::settlement::payment::complete_sandbox(
+        &state.db,
+        &state.clock,
+        &state.gateways,
+        state.settings.jobs.batch_size,
+        buyer,
+        form.payment_no,
+        Some(order_id),
+    )
+    .await
+    .in_lang(lang)?;
     Ok(see_other(lang, &visitor, &order_url))
 }

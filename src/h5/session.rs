@@ -10,8 +10,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{HeaderValue, COOKIE, SET_COOKIE};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponseBuilder};
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
 use crate::auth::tokens::random_url_safe;
 use crate::error::AppError;
@@ -21,22 +20,7 @@ use crate::state::AppState;
 pub const COOKIE_NAME: &str = "xp_session";
 const VERSION: &str = "v1";
 
-/// The key sessions are signed with.
-pub struct SessionKey(Vec<u8>);
-
-impl SessionKey {
-    pub fn derive(signing_key: &[u8]) -> Self {
-        let mut mac = Hmac::<Sha256>::new_from_slice(signing_key).expect("HMAC takes any key");
-        mac.update(b"xiaopu h5 session key");
-        Self(mac.finalize().into_bytes().to_vec())
-    }
-
-    fn mac(&self, payload: &str) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key");
-        mac.update(payload.as_bytes());
-        mac
-    }
-}
+pub use crate::auth::keys::SessionKey;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {

@@ -18,10 +18,10 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::{backend, DbConn};
+use crate::clock::Clock;
+use crate::db::{backend, Db, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
-use crate::state::AppState;
 
 pub use repo::purge_before;
 
@@ -176,29 +176,39 @@ pub struct Idempotent {
 }
 
 impl Idempotent {
-    pub async fn run<T, F>(self, state: &AppState, work: F) -> AppResult<HttpResponse>
+    pub async fn run<T, F>(
+        self,
+        db: &Db,
+        clock: &Clock,
+        in_flight: &InFlight,
+        work: F,
+    ) -> AppResult<HttpResponse>
     where
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
         T: Serialize + Send + 'static,
     {
-        Ok(self.outcome(state, work).await?.into_response())
+        Ok(self
+            .outcome(db, clock, in_flight, work)
+            .await?
+            .into_response())
     }
 
     /// [`Idempotent::run`] for callers that answer in another form than the stored JSON
     /// (the H5 pages).
-    pub async fn outcome<T, F>(self, state: &AppState, work: F) -> AppResult<Outcome>
+    pub async fn outcome<T, F>(
+        self,
+        db: &Db,
+        clock: &Clock,
+        in_flight: &InFlight,
+        work: F,
+    ) -> AppResult<Outcome>
     where
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
         T: Serialize + Send + 'static,
     {
-        let _guard = state
-            .in_flight
-            .claim((self.member.0, self.scope, self.key.0.clone()))?;
-        let now = state.clock.now();
-        state
-            .db
-            .read(move |conn| self.run_in(conn, work, now))
-            .await
+        let _guard = in_flight.claim((self.member.0, self.scope, self.key.0.clone()))?;
+        let now = clock.now();
+        db.read(move |conn| self.run_in(conn, work, now)).await
     }
 
     /// The blocking part of [`Idempotent::run`], on a connection of the caller's.

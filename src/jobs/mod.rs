@@ -2,7 +2,6 @@
 //! few seconds by the scheduler inside `xiaopu serve`. Several servers may run the scheduler:
 //! a lease row in the database lets one of them work on a job at a time.
 
-pub mod handlers;
 mod lease;
 pub mod scheduler;
 

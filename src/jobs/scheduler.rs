@@ -5,10 +5,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{run, Job, RunReport};
-use crate::state::AppState;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::payments::Gateways;
+
+/// What the job threads use of the server's state.
+pub struct JobParts {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub gateways: Gateways,
+    pub clock: Clock,
+}
 
 /// Starts the job threads; they live as long as the process.
-pub fn start(state: Arc<AppState>) {
+pub fn start(state: Arc<JobParts>) {
     let jobs = &state.settings.jobs;
     if !jobs.scheduler_enabled {
         return;
@@ -61,7 +72,7 @@ pub fn start(state: Arc<AppState>) {
 /// Recalculates the month just ended once it is due (`tiers.run_day` at `tiers.run_at`, local
 /// time), or as soon as the server is up after that: checked every minute, once per month per
 /// process; another server running it at the same time is left to it.
-fn start_tier_schedule(state: Arc<AppState>, holder: String) {
+fn start_tier_schedule(state: Arc<JobParts>, holder: String) {
     use crate::tiers::engine::{self, Outcome, RunOptions};
     std::thread::Builder::new()
         .name("job-tiers".to_owned())

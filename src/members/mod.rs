@@ -1,7 +1,6 @@
 //! Members: accounts, their roles, registration and the admin's list.
 
 pub mod dto;
-pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod rules;

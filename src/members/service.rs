@@ -7,24 +7,30 @@ use super::model::{MemberRow, NewMember, STATUS_ACTIVE};
 use super::rules::Registration;
 use super::{repo, MemberId};
 use crate::audit::{self, Actor};
-use crate::db::DbConn;
+use crate::auth::password::PasswordWorkers;
+use crate::clock::Clock;
+use crate::db::{Db, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::pagination::Page;
-use crate::state::AppState;
 
 /// Registers a buyer account (what the JSON API and the H5 pages both call): checks the
 /// request, hashes the password off the async workers, stores the member.
-pub async fn register(state: &AppState, request: RegisterRequest) -> AppResult<MemberView> {
+pub async fn register(
+    db: &Db,
+    clock: &Clock,
+    passwords: &PasswordWorkers,
+    request: RegisterRequest,
+) -> AppResult<MemberView> {
     let registration = super::rules::check_registration(request)?;
-    let hash = state.hash_password(registration.password.clone()).await?;
-    let now = state.clock.now();
-    state
-        .db
-        .write(move |conn| {
-            let row = create_member(conn, &registration, hash, false, now)?;
-            view(conn, MemberId(row.id))
-        })
-        .await
+    let hash = passwords
+        .hash_password(registration.password.clone())
+        .await?;
+    let now = clock.now();
+    db.write(move |conn| {
+        let row = create_member(conn, &registration, hash, false, now)?;
+        view(conn, MemberId(row.id))
+    })
+    .await
 }
 
 /// Creates an account from a checked registration whose password is already hashed.

@@ -1,5 +1,3 @@
-//! Operations endpoints: liveness, readiness, Prometheus metrics.
+//! Operations: the Prometheus metrics (the endpoints are in `crate::api::ops`).
 
-pub mod clock;
-pub mod handlers;
 pub mod metrics;

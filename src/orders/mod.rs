@@ -2,7 +2,6 @@
 //! shopkeeper's views, cancellation and receipt. The state machine is in [`state`].
 
 pub mod dto;
-pub mod handlers;
 pub mod model;
 pub mod placement;
 pub mod repo;

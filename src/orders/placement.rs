@@ -258,3 +258,32 @@ fn check_buyer_limits(
     }
     Ok(())
 }
+
+/// The idempotency scope of order placement: the H5 checkout looks its stored answers up.
+pub const PLACE_SCOPE: &str = "orders.place";
+
+/// Places an order at most once per key: what the JSON API and the H5 checkout both call.
+pub async fn place_once(
+    db: &crate::db::Db,
+    clock: &crate::clock::Clock,
+    in_flight: &crate::idempotency::InFlight,
+    settings: std::sync::Arc<Settings>,
+    buyer: MemberId,
+    key: crate::idempotency::IdempotencyKey,
+    body: PlaceOrderRequest,
+) -> AppResult<crate::idempotency::Outcome> {
+    let now = clock.now();
+    let wanted = rules::check_request(&body)?;
+    let idempotent = crate::idempotency::Idempotent {
+        member: buyer,
+        scope: PLACE_SCOPE,
+        key,
+        request_hash: crate::idempotency::request_hash(PLACE_SCOPE, &body),
+        status: actix_web::http::StatusCode::CREATED,
+    };
+    idempotent
+        .outcome(db, clock, in_flight, move |conn| {
+            place(conn, &settings, buyer, &body, &wanted, now)
+        })
+        .await
+}

@@ -4,7 +4,6 @@
 
 pub mod dto;
 pub mod gateway;
-pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod sandbox;

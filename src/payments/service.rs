@@ -149,3 +149,22 @@ pub fn sandbox_completion(
     );
     Ok((headers, body))
 }
+
+/// Sends refunds that a request just decided, after its transaction committed. Best effort:
+/// what fails here is sent by the `send-refunds` job.
+pub async fn send_refunds_now(
+    db: &crate::db::Db,
+    clock: &crate::clock::Clock,
+    gateways: &Gateways,
+    batch: i64,
+    order_id: Option<i64>,
+) {
+    let now = clock.now();
+    let gateways = gateways.clone();
+    let sent = db
+        .read(move |conn| send_refunds(conn, &gateways, order_id, batch, now))
+        .await;
+    if let Err(error) = sent {
+        tracing::warn!(%error, "refunds not sent now; the send-refunds job retries");
+    }
+}

@@ -4,7 +4,6 @@
 //! whom to target.
 
 pub mod dto;
-pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod rules;

@@ -5,13 +5,15 @@ use super::refunds::refund_payment;
 use super::service::accrue_order;
 use crate::audit::Actor;
 use crate::db::DbConn;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::ledger::accounts;
 use crate::ledger::service::{post, Leg, PostingRequest};
+use crate::members::MemberId;
 use crate::money::Fen;
 use crate::orders::repo as orders_repo;
 use crate::orders::service::{ActorKind, Transition};
 use crate::orders::state::OrderStatus;
+use crate::payments::dto::CallbackResult;
 use crate::payments::gateway::CallbackEvent;
 use crate::payments::model::NewPaymentEvent;
 use crate::payments::repo;
@@ -150,4 +152,66 @@ fn apply_new(
     let reason = "payment arrived after the order was cancelled or paid otherwise";
     refund_payment(conn, &payment, &actor, reason)?;
     Ok(CallbackOutcome::Refunded)
+}
+
+/// Pays the buyer's open sandbox payment: what the JSON API and the H5 cashier both call.
+/// `of_order`: the order the payment must be for (404 otherwise), when the caller names one.
+/// `batch`: how many refunds to send at once if the callback refunds (`jobs.batch_size`).
+pub async fn complete_sandbox(
+    db: &crate::db::Db,
+    clock: &crate::clock::Clock,
+    gateways: &crate::payments::Gateways,
+    batch: i64,
+    buyer: MemberId,
+    payment_no: String,
+    of_order: Option<i64>,
+) -> AppResult<CallbackResult> {
+    let sandbox_gateways = gateways.clone();
+    let (headers, body) = db
+        .read(move |conn| {
+            crate::payments::service::sandbox_completion(
+                conn,
+                &sandbox_gateways,
+                buyer,
+                &payment_no,
+                of_order,
+            )
+        })
+        .await?;
+    let gateway = crate::payments::sandbox::NAME.to_owned();
+    let event = crate::payments::service::verify(gateways, &gateway, &headers, &body)?;
+    handle_callback(db, clock, gateways, batch, gateway, event, body).await
+}
+
+/// Applies a verified callback in its own transaction, then sends the refunds it decided.
+pub async fn handle_callback(
+    db: &crate::db::Db,
+    clock: &crate::clock::Clock,
+    gateways: &crate::payments::Gateways,
+    batch: i64,
+    gateway: String,
+    event: CallbackEvent,
+    body: Vec<u8>,
+) -> AppResult<CallbackResult> {
+    let now = clock.now();
+    let payload = String::from_utf8_lossy(&body).into_owned();
+    let outcome = db
+        .write(move |conn| apply(conn, &gateway, &event, &payload, now))
+        .await?;
+    if outcome == CallbackOutcome::Refunded {
+        crate::payments::service::send_refunds_now(db, clock, gateways, batch, None).await;
+    }
+    match outcome {
+        CallbackOutcome::AmountMismatch => Err(AppError::field(
+            "amount_fen",
+            "amount_mismatch",
+            "the amount differs from the payment's; the event is kept for review",
+        )),
+        CallbackOutcome::UnknownPayment => Err(AppError::NotFound {
+            resource: "payment",
+        }),
+        outcome => Ok(CallbackResult {
+            outcome: outcome.as_str().to_owned(),
+        }),
+    }
 }

@@ -2,7 +2,6 @@
 //! counts, and posters with a QR code of the link.
 
 pub mod dto;
-pub mod handlers;
 pub mod poster;
 pub mod rate_limit;
 pub mod repo;

@@ -3,7 +3,6 @@
 
 pub mod credit;
 pub mod dto;
-pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod rules;

@@ -2,6 +2,5 @@
 //! commission figures anywhere in it.
 
 pub mod dto;
-pub mod handlers;
 pub mod repo;
 pub mod service;

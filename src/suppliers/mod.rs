@@ -1,7 +1,6 @@
 //! Suppliers: application and review, the deposit, standing (active or not), and exit.
 
 pub mod dto;
-pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod rules;

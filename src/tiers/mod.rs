@@ -3,7 +3,6 @@
 
 pub mod dto;
 pub mod engine;
-pub mod handlers;
 pub mod months;
 pub mod repo;
 pub mod rules;

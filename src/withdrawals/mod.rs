@@ -4,7 +4,6 @@
 //! and a refusal returns the money.
 
 pub mod dto;
-pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod service;

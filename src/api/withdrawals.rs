@@ -5,11 +5,9 @@ use std::sync::{Arc, OnceLock};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
-use super::dto::{WithdrawalRequest, WithdrawalView};
-use super::service::{self, Payer};
+use crate::api::goods::as_supplier;
 use crate::auth::{AuthMember, SupplierMember};
 use crate::error::AppResult;
-use crate::goods::handlers::as_supplier;
 use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::idempotency::{request_hash, IdempotencyKey, Idempotent};
@@ -17,6 +15,8 @@ use crate::members::MemberId;
 use crate::openapi::{AuthErrors, CommonErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
+use crate::withdrawals::dto::{WithdrawalRequest, WithdrawalView};
+use crate::withdrawals::service::{self, Payer};
 
 const SHOPKEEPER_SCOPE: &str = "withdrawals.shopkeeper";
 const SUPPLIER_SCOPE: &str = "withdrawals.supplier";
@@ -47,7 +47,7 @@ async fn withdraw(
     let created = Arc::new(OnceLock::new());
     let created_here = Arc::clone(&created);
     let response = idempotent
-        .run(state, move |conn| {
+        .run(&state.db, &state.clock, &state.in_flight, move |conn| {
             let payer = payer_of(conn)?;
             let view = service::request(conn, &settings, gateway, payer, &body, &actor)?;
             let _ = created_here.set(view.id);

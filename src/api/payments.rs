@@ -1,14 +1,12 @@
 use actix_web::{get, post, web, HttpRequest};
 
-use super::dto::{CallbackResult, PaymentEventQuery, PaymentEventView, PaymentView};
-use super::sandbox::SandboxEvent;
-use super::service;
 use crate::auth::{AdminMember, AuthMember};
-use crate::error::{AppError, AppResult};
-use crate::members::MemberId;
+use crate::error::AppResult;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
-use crate::settlement::payment::CallbackOutcome;
+use crate::payments::dto::{CallbackResult, PaymentEventQuery, PaymentEventView, PaymentView};
+use crate::payments::sandbox::SandboxEvent;
+use crate::payments::service;
 use crate::state::AppState;
 
 /// Pay an unpaid order: creates a payment with the configured gateway (or resumes the open
@@ -71,7 +69,17 @@ pub async fn callback(
 ) -> AppResult<web::Json<CallbackResult>> {
     let gateway = gateway.into_inner();
     let event = service::verify(&state.gateways, &gateway, request.headers(), &body)?;
-    apply(&state, gateway, event, body.to_vec()).await
+    crate::settlement::payment::handle_callback(
+        &state.db,
+        &state.clock,
+        &state.gateways,
+        state.settings.jobs.batch_size,
+        gateway,
+        event,
+        body.to_vec(),
+    )
+    .await
+    .map(web::Json)
 }
 
 /// Sandbox only: pay the buyer's open sandbox payment. Sends a signed callback through the
@@ -91,74 +99,17 @@ pub async fn sandbox_complete(
     member: AuthMember,
     payment_no: web::Path<String>,
 ) -> AppResult<web::Json<CallbackResult>> {
-    complete_sandbox(&state, member.0, payment_no.into_inner(), None)
-        .await
-        .map(web::Json)
-}
-
-/// Pays the buyer's open sandbox payment: what the JSON API and the H5 cashier both call.
-/// `of_order`: the order the payment must be for (404 otherwise), when the caller names one.
-pub async fn complete_sandbox(
-    state: &AppState,
-    buyer: MemberId,
-    payment_no: String,
-    of_order: Option<i64>,
-) -> AppResult<CallbackResult> {
-    let gateways = state.gateways.clone();
-    let (headers, body) = state
-        .db
-        .read(move |conn| {
-            service::sandbox_completion(conn, &gateways, buyer, &payment_no, of_order)
-        })
-        .await?;
-    let gateway = super::sandbox::NAME.to_owned();
-    let event = service::verify(&state.gateways, &gateway, &headers, &body)?;
-    apply(state, gateway, event, body).await.map(|json| json.0)
-}
-
-async fn apply(
-    state: &AppState,
-    gateway: String,
-    event: super::gateway::CallbackEvent,
-    body: Vec<u8>,
-) -> AppResult<web::Json<CallbackResult>> {
-    let now = state.clock.now();
-    let payload = String::from_utf8_lossy(&body).into_owned();
-    let outcome = state
-        .db
-        .write(move |conn| crate::settlement::payment::apply(conn, &gateway, &event, &payload, now))
-        .await?;
-    if outcome == CallbackOutcome::Refunded {
-        send_refunds_now(state, None).await;
-    }
-    match outcome {
-        CallbackOutcome::AmountMismatch => Err(AppError::field(
-            "amount_fen",
-            "amount_mismatch",
-            "the amount differs from the payment's; the event is kept for review",
-        )),
-        CallbackOutcome::UnknownPayment => Err(AppError::NotFound {
-            resource: "payment",
-        }),
-        outcome => Ok(web::Json(CallbackResult {
-            outcome: outcome.as_str().to_owned(),
-        })),
-    }
-}
-
-/// Sends refunds that a request just decided, after its transaction committed. Best effort:
-/// what fails here is sent by the `send-refunds` job.
-pub async fn send_refunds_now(state: &AppState, order_id: Option<i64>) {
-    let now = state.clock.now();
-    let gateways = state.gateways.clone();
-    let batch = state.settings.jobs.batch_size;
-    let sent = state
-        .db
-        .read(move |conn| service::send_refunds(conn, &gateways, order_id, batch, now))
-        .await;
-    if let Err(error) = sent {
-        tracing::warn!(%error, "refunds not sent now; the send-refunds job retries");
-    }
+    crate::settlement::payment::complete_sandbox(
+        &state.db,
+        &state.clock,
+        &state.gateways,
+        state.settings.jobs.batch_size,
+        member.0,
+        payment_no.into_inner(),
+        None,
+    )
+    .await
+    .map(web::Json)
 }
 
 /// Gateway callbacks as received, newest first: `?outcome=amount_mismatch` lists those kept for
@@ -187,7 +138,7 @@ pub async fn list_events(
     let outcome = query.outcome;
     let (rows, total) = state
         .db
-        .read(move |conn| super::repo::events_page(conn, outcome.as_deref(), page))
+        .read(move |conn| crate::payments::repo::events_page(conn, outcome.as_deref(), page))
         .await?;
     Ok(web::Json(Paginated::new(
         rows.into_iter()

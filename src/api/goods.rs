@@ -1,14 +1,14 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use validator::Validate;
 
-use super::dto::{
-    CommissionRequest, GoodsFilter, GoodsPatch, GoodsRequest, GoodsView, StockAdjustRequest,
-    StockSetRequest,
-};
-use super::service;
 use crate::auth::{AdminMember, SupplierMember};
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::goods::dto::{
+    CommissionRequest, GoodsFilter, GoodsPatch, GoodsRequest, GoodsView, StockAdjustRequest,
+    StockSetRequest,
+};
+use crate::goods::service;
 use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::money::Bps;

@@ -1,11 +1,13 @@
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
-use super::dto::{BulkShipReport, FulfilmentPage, FulfilmentView, ShipRequest, SupplierOrderQuery};
-use super::service;
+use crate::api::goods::as_supplier;
 use crate::auth::SupplierMember;
 use crate::error::{AppError, AppResult};
-use crate::goods::handlers::as_supplier;
+use crate::fulfilment::dto::{
+    BulkShipReport, FulfilmentPage, FulfilmentView, ShipRequest, SupplierOrderQuery,
+};
+use crate::fulfilment::service;
 use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::openapi::{CommonErrors, NotFoundErrors, RoleErrors};

@@ -1,12 +1,6 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use validator::Validate;
 
-use super::credit::CreditProvider;
-use super::dto::{
-    CreditScoreRequest, OpenShopRequest, ShopPatch, ShopView, VerificationFilter,
-    VerificationRequest, VerificationView,
-};
-use super::{repo, service};
 use crate::auth::{AdminMember, AuthMember, ShopkeeperMember};
 use crate::error::{AppError, AppResult};
 use crate::http::caller::Caller;
@@ -14,6 +8,12 @@ use crate::http::json::JsonBody;
 use crate::members::MemberId;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
+use crate::shops::credit::CreditProvider;
+use crate::shops::dto::{
+    CreditScoreRequest, OpenShopRequest, ShopPatch, ShopView, VerificationFilter,
+    VerificationRequest, VerificationView,
+};
+use crate::shops::{repo, service};
 use crate::state::AppState;
 use crate::suppliers::dto::ReasonRequest;
 

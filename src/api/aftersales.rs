@@ -3,15 +3,15 @@
 
 use actix_web::{get, post, web};
 
-use super::dto::{
+use crate::aftersales::dto::{
     ApproveRequest, CaseQuery, CaseView, DecideRequest, EvidenceRequest, OpenCaseRequest,
     RejectRequest, ReturnShipmentRequest,
 };
-use super::repo::CasesOf;
-use super::service;
+use crate::aftersales::repo::CasesOf;
+use crate::aftersales::service;
+use crate::api::goods::as_supplier;
 use crate::auth::{AdminMember, AuthMember, SupplierMember};
 use crate::error::AppResult;
-use crate::goods::handlers::as_supplier;
 use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
@@ -21,7 +21,10 @@ use crate::state::AppState;
 fn checked_query(
     state: &AppState,
     query: CaseQuery,
-) -> AppResult<(Option<super::state::CaseStatus>, crate::pagination::Page)> {
+) -> AppResult<(
+    Option<crate::aftersales::state::CaseStatus>,
+    crate::pagination::Page,
+)> {
     let status = service::parse_status(query.status.as_deref())?;
     let page = PageQuery {
         page: query.page,
@@ -33,7 +36,14 @@ fn checked_query(
 
 /// Sends the refunds a change decided, after its transaction committed.
 async fn send_refunds_of(state: &AppState, case: &CaseView) {
-    crate::payments::handlers::send_refunds_now(state, Some(case.order_id)).await;
+    crate::payments::service::send_refunds_now(
+        &state.db,
+        &state.clock,
+        &state.gateways,
+        state.settings.jobs.batch_size,
+        Some(case.order_id),
+    )
+    .await;
 }
 
 /// Ask for a refund (only, before shipping or for a parcel that never came) or a return and
@@ -441,7 +451,7 @@ pub async fn disputes(
     query: web::Query<CaseQuery>,
 ) -> AppResult<web::Json<Paginated<CaseView>>> {
     let (status, page) = checked_query(&state, query.into_inner())?;
-    let status = status.or(Some(super::state::CaseStatus::Disputed));
+    let status = status.or(Some(crate::aftersales::state::CaseStatus::Disputed));
     Ok(web::Json(
         state
             .db

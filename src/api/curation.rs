@@ -1,8 +1,8 @@
 use actix_web::{delete, patch, post, web, HttpResponse};
 
-use super::dto::{AddItemRequest, BulkAddRequest, ItemPatch, ShopItemView};
-use super::service;
 use crate::auth::ShopkeeperMember;
+use crate::curation::dto::{AddItemRequest, BulkAddRequest, ItemPatch, ShopItemView};
+use crate::curation::service;
 use crate::error::AppResult;
 use crate::http::caller::Caller;
 use crate::http::json::JsonBody;

@@ -1,8 +1,8 @@
 use actix_web::{get, web};
 
-use super::dto::{CataloguePage, CatalogueQuery};
-use super::service;
 use crate::auth::ShopkeeperMember;
+use crate::catalogue::dto::{CataloguePage, CatalogueQuery};
+use crate::catalogue::service;
 use crate::error::AppResult;
 use crate::openapi::{CommonErrors, RoleErrors};
 use crate::state::AppState;

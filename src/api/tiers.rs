@@ -2,11 +2,6 @@
 
 use actix_web::{get, post, web};
 
-use super::dto::{
-    MyTierView, RunQuery, TierDecisionView, TierDistributionView, TierOverrideRequest, TierRunView,
-    ViolationRequest, ViolationView,
-};
-use super::service;
 use crate::auth::{AdminMember, AuthMember};
 use crate::error::AppResult;
 use crate::http::caller::Caller;
@@ -15,6 +10,11 @@ use crate::members::MemberId;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
+use crate::tiers::dto::{
+    MyTierView, RunQuery, TierDecisionView, TierDistributionView, TierOverrideRequest, TierRunView,
+    ViolationRequest, ViolationView,
+};
+use crate::tiers::service;
 
 /// The signed-in member's tier and bonus, the last decision with its figures and reason, this
 /// month's figures so far, and what each threshold of the next tier still needs.

@@ -1,10 +1,10 @@
 use actix_web::{get, post, web, HttpResponse};
 
-use super::dto::{MemberView, RegisterRequest};
-use super::service;
 use crate::auth::{AdminMember, AuthMember};
 use crate::error::AppResult;
 use crate::http::json::JsonBody;
+use crate::members::dto::{MemberView, RegisterRequest};
+use crate::members::service;
 use crate::openapi::{AuthErrors, CommonErrors, RateLimitErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
@@ -26,7 +26,7 @@ pub async fn register(
     body: JsonBody<RegisterRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner()?;
-    let member = service::register(&state, body).await?;
+    let member = service::register(&state.db, &state.clock, &state.password_workers, body).await?;
     Ok(HttpResponse::Created().json(member))
 }
 

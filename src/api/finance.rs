@@ -2,11 +2,11 @@
 
 use actix_web::{get, web};
 
-use super::dto::{EarningsQuery, EarningsView, PlatformFinanceView, SupplierFinanceView};
-use super::service;
+use crate::api::goods::as_supplier;
 use crate::auth::{AdminMember, AuthMember, SupplierMember};
 use crate::error::AppResult;
-use crate::goods::handlers::as_supplier;
+use crate::finance::dto::{EarningsQuery, EarningsView, PlatformFinanceView, SupplierFinanceView};
+use crate::finance::service;
 use crate::openapi::{AuthErrors, CommonErrors, RoleErrors};
 use crate::state::AppState;
 

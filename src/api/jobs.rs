@@ -6,10 +6,10 @@ use actix_web::{post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{run, Job, RunReport};
 use crate::auth::AdminMember;
 use crate::blocking::off_worker;
 use crate::error::{AppError, AppResult};
+use crate::jobs::{run, Job, RunReport};
 use crate::openapi::{CommonErrors, RoleErrors};
 use crate::state::AppState;
 use crate::tiers::engine::{self, Outcome, RunOptions};

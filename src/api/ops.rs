@@ -3,9 +3,9 @@ use diesel::RunQueryDsl;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::metrics::Metrics;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+use crate::ops::metrics::Metrics;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HealthStatus {

@@ -1,11 +1,6 @@
 use actix_web::{get, post, web, HttpResponse};
 use validator::Validate;
 
-use super::dto::{
-    ApplicationFilter, ApplicationRequest, ApplicationView, DeductionRequest, DeductionView,
-    DepositPaymentRequest, DepositView, ReasonRequest, SupplierFilter, SupplierView,
-};
-use super::service;
 use crate::auth::{AdminMember, AuthMember, SupplierMember};
 use crate::error::AppResult;
 use crate::http::caller::Caller;
@@ -14,6 +9,11 @@ use crate::money::Fen;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
+use crate::suppliers::dto::{
+    ApplicationFilter, ApplicationRequest, ApplicationView, DeductionRequest, DeductionView,
+    DepositPaymentRequest, DepositView, ReasonRequest, SupplierFilter, SupplierView,
+};
+use crate::suppliers::service;
 
 /// Apply to become a supplier. Entry rules are checked at once (422 naming each field);
 /// an admin reviews the rest.
@@ -63,7 +63,9 @@ pub async fn my_applications(
     let page = query.into_inner().resolve(&state.settings.pagination)?;
     let (rows, total) = state
         .db
-        .read(move |conn| super::repo::list_applications(conn, None, Some(member.0), page))
+        .read(move |conn| {
+            crate::suppliers::repo::list_applications(conn, None, Some(member.0), page)
+        })
         .await?;
     Ok(web::Json(Paginated::new(
         rows.into_iter().map(Into::into).collect(),
@@ -94,7 +96,7 @@ pub async fn list_applications(
     let status = filter.status.map(|s| s.as_str());
     let (rows, total) = state
         .db
-        .read(move |conn| super::repo::list_applications(conn, status, None, page))
+        .read(move |conn| crate::suppliers::repo::list_applications(conn, status, None, page))
         .await?;
     Ok(web::Json(Paginated::new(
         rows.into_iter().map(Into::into).collect(),
@@ -124,7 +126,7 @@ pub async fn list_suppliers(
     .resolve(&state.settings.pagination)?;
     let (rows, total) = state
         .db
-        .read(move |conn| super::repo::list(conn, filter.active, page))
+        .read(move |conn| crate::suppliers::repo::list(conn, filter.active, page))
         .await?;
     Ok(web::Json(Paginated::new(
         rows.into_iter().map(Into::into).collect(),

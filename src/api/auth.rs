@@ -1,8 +1,8 @@
 use actix_web::{post, web, HttpResponse};
 use validator::Validate;
 
-use super::dto::{LoginRequest, RefreshRequest, TokenPair};
-use super::service::{self, IssuedTokens};
+use crate::auth::dto::{LoginRequest, RefreshRequest, TokenPair};
+use crate::auth::service::{self, IssuedTokens};
 use crate::error::AppResult;
 use crate::http::json::JsonBody;
 use crate::openapi::{CommonErrors, RateLimitErrors};
@@ -39,7 +39,15 @@ pub async fn login(
     let body = body.into_inner()?;
     body.validate()?;
     let LoginRequest { login, password } = body;
-    let issued = service::login(&state, &login, password).await?;
+    let issued = service::login(
+        &state.db,
+        &state.password_workers,
+        &state.tokens,
+        &state.settings.auth,
+        &login,
+        password,
+    )
+    .await?;
     Ok(web::Json(issued.into()))
 }
 
@@ -62,7 +70,13 @@ pub async fn refresh(
 ) -> AppResult<web::Json<TokenPair>> {
     let body = body.into_inner()?;
     body.validate()?;
-    let issued = service::refresh(&state, body.refresh_token).await?;
+    let issued = service::refresh(
+        &state.db,
+        &state.tokens,
+        &state.settings.auth,
+        body.refresh_token,
+    )
+    .await?;
     Ok(web::Json(issued.into()))
 }
 
@@ -83,6 +97,6 @@ pub async fn logout(
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner()?;
     body.validate()?;
-    service::logout(&state, body.refresh_token).await?;
+    service::logout(&state.db, body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

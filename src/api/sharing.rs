@@ -1,10 +1,10 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 
-use super::dto::{ShareResolution, ShareView};
-use super::service;
 use crate::auth::ShopkeeperMember;
 use crate::error::AppResult;
 use crate::openapi::{CommonErrors, NotFoundErrors, RateLimitErrors, RoleErrors};
+use crate::sharing::dto::{ShareResolution, ShareView};
+use crate::sharing::service;
 use crate::state::AppState;
 
 /// Share an item: its share code (the same one until revoked), link, copy text and poster.

@@ -2,15 +2,15 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
-use super::dto::{PlanRequest, PlanView, ShopkeeperSalesView, SuspendRequest};
-use super::service;
+use crate::api::goods::as_supplier;
 use crate::auth::SupplierMember;
 use crate::error::AppResult;
-use crate::goods::handlers::as_supplier;
 use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
 use crate::openapi::{CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
+use crate::plans::dto::{PlanRequest, PlanView, ShopkeeperSalesView, SuspendRequest};
+use crate::plans::service;
 use crate::state::AppState;
 
 /// The shops that sold the supplier's goods in the last 90 days, biggest GMV first, with their

@@ -1,10 +1,10 @@
 use actix_web::{get, web};
 
-use super::dto::{ItemListQuery, ItemPage, PublicItemDetail, PublicShopView};
-use super::service;
 use crate::error::AppResult;
 use crate::openapi::{CommonErrors, NotFoundErrors};
 use crate::state::AppState;
+use crate::storefront::dto::{ItemListQuery, ItemPage, PublicItemDetail, PublicShopView};
+use crate::storefront::service;
 
 /// A shop by its six-digit number (public). Closed shops are not found.
 #[utoipa::path(

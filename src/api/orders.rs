@@ -1,22 +1,18 @@
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::dto::{OrderView, PlaceOrderRequest, ShopOrderView};
-use super::service::{self, ActorKind};
-use super::{placement, rules};
 use crate::auth::{AuthMember, ShopkeeperMember};
 use crate::error::AppResult;
 use crate::http::caller::Caller;
 use crate::http::json::JsonBody;
-use crate::idempotency::{request_hash, IdempotencyKey, Idempotent, Outcome};
-use crate::members::MemberId;
+use crate::idempotency::IdempotencyKey;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
+use crate::orders::dto::{OrderView, PlaceOrderRequest, ShopOrderView};
+use crate::orders::placement;
+use crate::orders::service::{self, ActorKind};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
-
-pub const PLACE_SCOPE: &str = "orders.place";
 
 /// Place an order through a shop (any signed-in member). Needs an `Idempotency-Key` header: the
 /// same key and body get the first response again (replays carry `Idempotent-Replayed: true`),
@@ -42,33 +38,17 @@ pub async fn place(
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner()?;
     let key = IdempotencyKey::from_request(&request)?;
-    Ok(place_once(&state, member.0, key, body)
-        .await?
-        .into_response())
-}
-
-/// Places an order at most once per key: what the JSON API and the H5 checkout both call.
-pub async fn place_once(
-    state: &AppState,
-    buyer: MemberId,
-    key: IdempotencyKey,
-    body: PlaceOrderRequest,
-) -> AppResult<Outcome> {
-    let now = state.clock.now();
-    let wanted = rules::check_request(&body)?;
-    let idempotent = Idempotent {
-        member: buyer,
-        scope: PLACE_SCOPE,
+    Ok(placement::place_once(
+        &state.db,
+        &state.clock,
+        &state.in_flight,
+        state.settings.clone(),
+        member.0,
         key,
-        request_hash: request_hash(PLACE_SCOPE, &body),
-        status: StatusCode::CREATED,
-    };
-    let settings = state.settings.clone();
-    idempotent
-        .outcome(state, move |conn| {
-            placement::place(conn, &settings, buyer, &body, &wanted, now)
-        })
-        .await
+        body,
+    )
+    .await?
+    .into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -98,7 +78,7 @@ pub async fn list(
     query: web::Query<OrderListQuery>,
 ) -> AppResult<web::Json<Paginated<OrderView>>> {
     let query = query.into_inner();
-    let status = super::state::parse_filter(query.status.as_deref())?;
+    let status = crate::orders::state::parse_filter(query.status.as_deref())?;
     let page = PageQuery {
         page: query.page,
         per_page: query.per_page,
@@ -170,7 +150,14 @@ pub async fn cancel(
         )
     })
     .await?;
-    crate::payments::handlers::send_refunds_now(&state, Some(order_id)).await;
+    crate::payments::service::send_refunds_now(
+        &state.db,
+        &state.clock,
+        &state.gateways,
+        state.settings.jobs.batch_size,
+        Some(order_id),
+    )
+    .await;
     Ok(cancelled)
 }
 
@@ -185,7 +172,7 @@ async fn on_own_order<F>(
 where
     F: FnOnce(
             &mut crate::db::DbConn,
-            &super::model::OrderRow,
+            &crate::orders::model::OrderRow,
             &crate::audit::Actor,
         ) -> AppResult<()>
         + Send
