@@ -25,11 +25,17 @@ pub struct Clock {
     offset_micros: Option<Arc<AtomicI64>>,
 }
 
+/// How far business time may run ahead of the system clock: far past every window the
+/// marketplace has, and far inside what dates (and both databases) can hold.
+pub const MAX_AHEAD_DAYS: i64 = 36_525;
+
 /// Why a clock refused to move.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClockError {
     #[error("the clock is the system's and cannot be set (production)")]
     NotSettable,
+    #[error("business time may run at most {MAX_AHEAD_DAYS} days ahead of the system clock")]
+    TooFar,
     #[error("business time only moves forward: {requested} is before {now}")]
     Backwards {
         requested: NaiveDateTime,
@@ -48,7 +54,9 @@ impl Clock {
     /// A clock that keeps running from `start` (from the system time when `None`) and can be
     /// set forward or advanced afterwards.
     pub fn settable(start: Option<NaiveDateTime>) -> Self {
-        let offset = start.map_or(0, |start| micros(start - system_now()));
+        let offset = start.map_or(0, |start| {
+            micros((start - system_now()).min(TimeDelta::days(MAX_AHEAD_DAYS)))
+        });
         Self {
             offset_micros: Some(Arc::new(AtomicI64::new(offset))),
         }
@@ -63,7 +71,9 @@ impl Clock {
             .offset_micros
             .as_ref()
             .map_or(0, |offset| offset.load(Ordering::SeqCst));
-        system_now() + TimeDelta::microseconds(offset)
+        let now = system_now();
+        now.checked_add_signed(TimeDelta::microseconds(offset))
+            .unwrap_or(now)
     }
 
     /// The current business time as seconds since the epoch (tokens, signatures, cookies).
@@ -90,7 +100,14 @@ impl Clock {
                 now,
             });
         }
-        offset.fetch_add(micros(by), Ordering::SeqCst);
+        let limit = micros(TimeDelta::days(MAX_AHEAD_DAYS));
+        offset
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |current| {
+                current
+                    .checked_add(micros(by))
+                    .filter(|moved| *moved <= limit)
+            })
+            .map_err(|_| ClockError::TooFar)?;
         Ok(self.now())
     }
 }
@@ -148,6 +165,30 @@ mod tests {
         ));
         let target = after + TimeDelta::days(30);
         assert!(clock.set(target).unwrap() >= target);
+    }
+
+    #[test]
+    fn business_time_stays_within_a_century_of_the_system_clock() {
+        let clock = Clock::settable(None);
+        let far = clock.now() + TimeDelta::days(MAX_AHEAD_DAYS + 1);
+        assert_eq!(clock.set(far), Err(ClockError::TooFar));
+        assert_eq!(
+            clock.advance(TimeDelta::days(MAX_AHEAD_DAYS + 1)),
+            Err(ClockError::TooFar)
+        );
+        clock.advance(TimeDelta::days(MAX_AHEAD_DAYS - 1)).unwrap();
+        assert_eq!(
+            clock.advance(TimeDelta::days(2)),
+            Err(ClockError::TooFar),
+            "steps add up"
+        );
+        let max = chrono::NaiveDate::from_ymd_opt(200_000, 1, 1)
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .unwrap();
+        assert!(
+            Clock::settable(Some(max)).now() < max,
+            "a start too far is cut short"
+        );
     }
 
     #[test]

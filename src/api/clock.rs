@@ -99,6 +99,7 @@ fn refused(error: ClockError) -> AppError {
         code: match error {
             ClockError::NotSettable => "clock_not_settable",
             ClockError::Backwards { .. } => "clock_backwards",
+            ClockError::TooFar => "clock_too_far",
         },
         detail: error.to_string(),
     }
@@ -140,7 +141,7 @@ pub async fn get_clock(clock: web::Data<Clock>, _admin: AdminMember) -> web::Jso
     request_body = SetClockRequest,
     responses(
         (status = 200, description = "Business time after the move", body = ClockView),
-        (status = 409, description = "Before the current business time (`clock_backwards`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Before the current business time (`clock_backwards`), or more than a century ahead of the system clock (`clock_too_far`)", body = crate::error::Problem, content_type = "application/problem+json"),
         CommonErrors, RoleErrors
     ),
     security(("bearer" = ["admin"]))
@@ -168,6 +169,7 @@ pub async fn set_clock(
     request_body = AdvanceClockRequest,
     responses(
         (status = 200, description = "Business time after the move", body = ClockView),
+        (status = 409, description = "More than a century ahead of the system clock (`clock_too_far`)", body = crate::error::Problem, content_type = "application/problem+json"),
         CommonErrors, RoleErrors
     ),
     security(("bearer" = ["admin"]))
