@@ -99,6 +99,7 @@ pub async fn run_now(
 
 /// Run the monthly tier engine for a month now, as of the current business time.
 ///
+/// Only a month that has ended in business time (422 `month_not_ended` otherwise).
 /// What the scheduler does on `tiers.run_day`; a month already run is not run again
 /// (`ran: false`). Meant for development and small platforms: at millions of shopkeepers
 /// use `xiaopu tiers run` with `--shard`.
@@ -124,6 +125,14 @@ pub async fn run_tiers(
         Some(text) => Month::parse(text)?,
         None => engine::month_just_ended(as_of, &state.settings.tiers),
     };
+    // A month is decided from its whole figures: only once it has ended in business time.
+    if month >= Month::of(as_of, state.settings.tiers.time_zone) {
+        return Err(AppError::field(
+            "month",
+            "month_not_ended",
+            format!("{} has not ended yet in business time", month.label()),
+        ));
+    }
     let options = RunOptions {
         month,
         shard: crate::tiers::repo::Shard::WHOLE,

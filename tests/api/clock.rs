@@ -296,6 +296,8 @@ async fn a_shopkeeper_rises_at_the_month_end_and_falls_a_month_later() {
     assert_eq!(run_job(&m, "settle").await, 1);
     assert_eq!(my_tier(&m).await, "rookie");
 
+    let early = admin_post(&m, "/api/v1/admin/tiers/runs", json!({"month": "2027-03"})).await;
+    assert_eq!(early.status, 422, "March has not ended: {}", early.text);
     set_clock(&m, "2027-04-01T00:10:00+08:00").await;
     let march = run_tiers(&m).await;
     assert_eq!(
