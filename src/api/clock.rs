@@ -105,9 +105,18 @@ fn refused(error: ClockError) -> AppError {
     }
 }
 
-/// Records the move in the audit trail, at the time it was made from.
-async fn audited(db: &Db, actor: Actor, before: DateTime<Utc>, after: &ClockView) -> AppResult<()> {
-    let after = after.now;
+/// Moves the clock as `step` says and records the move in the audit trail, at the time it
+/// was made from; answers with business time after it.
+async fn moved(
+    clock: &Clock,
+    db: &Db,
+    actor: Actor,
+    step: impl FnOnce(&Clock) -> Result<chrono::NaiveDateTime, ClockError>,
+) -> AppResult<web::Json<ClockView>> {
+    let before = actor.at.and_utc();
+    step(clock).map_err(refused)?;
+    let view = ClockView::of(clock);
+    let after = view.now;
     db.write(move |conn| {
         audit::record(
             conn,
@@ -118,7 +127,8 @@ async fn audited(db: &Db, actor: Actor, before: DateTime<Utc>, after: &ClockView
             serde_json::json!({"before": before, "after": after}),
         )
     })
-    .await
+    .await?;
+    Ok(web::Json(view))
 }
 
 /// The current business time (development and test only).
@@ -154,12 +164,8 @@ pub async fn set_clock(
     caller: Caller,
     body: JsonBody<SetClockRequest>,
 ) -> AppResult<web::Json<ClockView>> {
-    let body = body.into_inner()?;
-    let before = caller.now().and_utc();
-    clock.set(body.now.naive_utc()).map_err(refused)?;
-    let view = ClockView::of(&clock);
-    audited(&db, caller.actor(admin.id()), before, &view).await?;
-    Ok(web::Json(view))
+    let to = body.into_inner()?.now.naive_utc();
+    moved(&clock, &db, caller.actor(admin.id()), |clock| clock.set(to)).await
 }
 
 /// Move business time forward by days, hours, minutes and seconds (development and test
@@ -182,10 +188,9 @@ pub async fn advance_clock(
     caller: Caller,
     body: JsonBody<AdvanceClockRequest>,
 ) -> AppResult<web::Json<ClockView>> {
-    let step = body.into_inner()?.step()?;
-    let before = caller.now().and_utc();
-    clock.advance(step).map_err(refused)?;
-    let view = ClockView::of(&clock);
-    audited(&db, caller.actor(admin.id()), before, &view).await?;
-    Ok(web::Json(view))
+    let by = body.into_inner()?.step()?;
+    moved(&clock, &db, caller.actor(admin.id()), |clock| {
+        clock.advance(by)
+    })
+    .await
 }
