@@ -547,11 +547,12 @@ fn run_tiers(
             ))
         }
     };
-    let tiers = |counts: [i64; 4]| {
-        format!(
-            "rookie {}, senior {}, elite {}, super {}",
-            counts[0], counts[1], counts[2], counts[3]
-        )
+    let tiers = |counts: xiaopu::tiers::TierCounts| {
+        counts
+            .iter()
+            .map(|(tier, count)| format!("{tier} {count}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     println!("tiers {label} shard {}/{}{note}", shard.index, shard.count);
     println!("  shopkeepers: {}", summary.processed);

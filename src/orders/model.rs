@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{order_events, order_lines, orders, supplier_orders};
+use crate::tiers::Tier;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = orders)]
@@ -87,7 +88,7 @@ pub struct OrderLineRow {
     pub quantity: i32,
     pub amount_fen: i64,
     pub commission_bps: i32,
-    pub tier: String,
+    pub tier: Tier,
     pub tier_bonus_bps: i32,
     pub commission_fen: i64,
     pub tier_bonus_fen: i64,
@@ -115,7 +116,7 @@ pub struct NewOrderLine {
     pub quantity: i32,
     pub amount_fen: i64,
     pub commission_bps: i32,
-    pub tier: String,
+    pub tier: Tier,
     pub tier_bonus_bps: i32,
     pub commission_fen: i64,
     pub tier_bonus_fen: i64,
@@ -175,7 +176,7 @@ pub struct OrderableRow {
     pub price_fen: i64,
     pub per_buyer_limit: Option<i32>,
     /// The shopkeeper's latest recorded tier (none: Rookie).
-    pub shopkeeper_tier: Option<String>,
+    pub shopkeeper_tier: Option<Tier>,
 }
 
 impl<'a> From<&'a OrderRow> for NewOrder<'a> {

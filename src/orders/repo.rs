@@ -238,7 +238,7 @@ pub fn insert_lines(conn: &mut DbConn, lines: &[NewOrderLine]) -> AppResult<Vec<
             .bind::<Integer, _>(line.quantity)
             .bind::<BigInt, _>(line.amount_fen)
             .bind::<Integer, _>(line.commission_bps)
-            .bind::<Text, _>(&line.tier)
+            .bind::<Text, _>(line.tier)
             .bind::<Integer, _>(line.tier_bonus_bps)
             .bind::<BigInt, _>(line.commission_fen)
             .bind::<BigInt, _>(line.tier_bonus_fen)

@@ -16,8 +16,8 @@ pub const STATUS_CLOSED: &str = "closed";
 /// Days without any violation a member needs before opening another shop.
 pub const MULTI_SHOP_CLEAN_DAYS: i64 = 90;
 
-/// Tiers whose holders, month after month, may open more than one shop.
-pub const MULTI_SHOP_TIERS: [Tier; 2] = [Tier::Elite, Tier::Super];
+/// The lowest tier whose holders, month after month, may open more than one shop.
+pub const MULTI_SHOP_MIN_TIER: Tier = Tier::Elite;
 
 /// Folds a name for comparison: NFKC (full-width, mathematical and circled letters become
 /// plain ones), lower case, and only letters and digits kept (spaces, punctuation, symbols and

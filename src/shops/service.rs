@@ -255,10 +255,7 @@ fn may_open_another(
         })
         .collect();
     let tiers = crate::tiers::of_months(conn, member, &months)?;
-    Ok(tiers.len() == months.len()
-        && tiers
-            .iter()
-            .all(|tier| rules::MULTI_SHOP_TIERS.contains(tier)))
+    Ok(tiers.len() == months.len() && tiers.iter().all(|tier| *tier >= rules::MULTI_SHOP_MIN_TIER))
 }
 
 fn forbidden(code: &'static str, detail: &str) -> AppError {

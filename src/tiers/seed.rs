@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::months::Month;
+use super::Tier;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
@@ -244,20 +245,25 @@ pub fn seed(conn: &mut DbConn, options: SeedOptions) -> AppResult<Seeded> {
                amount_fen, commission_bps, tier, tier_bonus_bps, commission_fen, tier_bonus_fen, created_at, \
                platform_fee_bps, refunded_quantity, settled_at) \
              SELECT o.id, o.id, o.id, si.id, g.id, g.id, g.supplier_id, o.shop_id, o.shop_id, g.title, '{{}}', \
-               k.price_fen, CAST(o.total_fen / k.price_fen AS INTEGER), o.total_fen, g.commission_bps, 'rookie', 0, \
+               k.price_fen, CAST(o.total_fen / k.price_fen AS INTEGER), o.total_fen, g.commission_bps, '{rookie}', 0, \
                o.total_fen * g.commission_bps / 10000, 0, o.created_at, 0, \
                CASE WHEN {} < {} THEN 1 ELSE 0 END, o.paid_at \
              FROM orders o JOIN shop_items si ON si.id = o.shop_id JOIN goods g ON g.id = si.goods_id \
              JOIN goods_skus k ON k.id = g.id",
             hash("o.id", seed, 7, 100),
-            options.refund_percent
+            options.refund_percent,
+            rookie = Tier::Rookie,
         ),
         // Last month's tiers: most Rookie, some higher, so the run has rises and falls.
         format!(
             "INSERT INTO tier_history (member_id, month, tier, created_at) \
-             SELECT i, '{}', CASE WHEN {h} < 80 THEN 'rookie' WHEN {h} < 93 THEN 'senior' \
-               WHEN {h} < 99 THEN 'elite' ELSE 'super' END, {created} FROM {}",
+             SELECT i, '{}', CASE WHEN {h} < 80 THEN '{}' WHEN {h} < 93 THEN '{}' \
+               WHEN {h} < 99 THEN '{}' ELSE '{}' END, {created} FROM {}",
             options.month.previous().label(),
+            Tier::Rookie,
+            Tier::Senior,
+            Tier::Elite,
+            Tier::Super,
             sql.series(n),
             h = hash("i", seed, 8, 100),
         ),
