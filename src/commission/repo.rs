@@ -45,7 +45,7 @@ macro_rules! holds_settlement {
         aftersales_cases::status
             .eq_any(crate::aftersales::state::OPEN)
             .or(aftersales_cases::status
-                .eq(crate::aftersales::state::CaseStatus::Rejected.as_str())
+                .eq(crate::aftersales::state::CaseStatus::Rejected)
                 .and(aftersales_cases::escalate_by.gt($now)))
     };
 }
@@ -62,7 +62,7 @@ pub fn settlement_due(
         .filter(aftersales_cases::supplier_order_id.eq(supplier_orders::id))
         .filter(holds_settlement!(now));
     Ok(supplier_orders::table
-        .filter(supplier_orders::status.eq(crate::orders::state::OrderStatus::Received.as_str()))
+        .filter(supplier_orders::status.eq(crate::orders::state::OrderStatus::Received))
         .filter(supplier_orders::received_at.le(cutoff))
         .filter(diesel::dsl::not(diesel::dsl::exists(open_case)))
         .order((supplier_orders::received_at, supplier_orders::id))

@@ -12,13 +12,13 @@ pub struct UnknownText {
 
 /// Declares an enum whose values are stored as text, each with its name:
 ///
-/// ```ignore
+/// ```text
 /// text_enum! {
 ///     pub enum Colour { Red = "red", Green = "green" }
 /// }
 /// ```
 ///
-/// It gets `ALL` (in declaration order), `as_str`, `parse` (an unknown name is an
+/// It gets `ALL` (in declaration order), `as_str`, `names`, `parse` (an unknown name is an
 /// [`UnknownText`] error), `FromStr`, `Display`, and diesel's `Text` mapping on PostgreSQL,
 /// SQLite and [`crate::db::DbConn`], so rows, filters and inserts can hold the enum itself.
 #[macro_export]
@@ -45,6 +45,15 @@ macro_rules! text_enum {
                 match self {
                     $($name::$variant => $text),+
                 }
+            }
+
+            /// Every name, in declaration order, for messages that list them.
+            pub fn names() -> String {
+                Self::ALL
+                    .iter()
+                    .map(|value| value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
 
             /// The value a stored name stands for.
@@ -147,6 +156,7 @@ mod tests {
         let unknown = "blue".parse::<Colour>().unwrap_err();
         assert_eq!(unknown.to_string(), "unknown Colour \"blue\"");
         assert!(Colour::parse("Red").is_err(), "names are exact");
+        assert_eq!(Colour::names(), "red, dark_green");
     }
 
     #[test]
@@ -171,6 +181,52 @@ mod tests {
             cause.as_deref(),
             Some("unknown Colour \"blue\""),
             "{unknown}"
+        );
+    }
+
+    /// Each enum stored as text reads back every name it writes, refuses one it does not
+    /// know, and (where the API shows it) has the same name in JSON.
+    #[test]
+    fn every_stored_enum_round_trips_its_names() {
+        macro_rules! round_trip {
+            ($($enum:ty),+) => {$(
+                for value in <$enum>::ALL {
+                    assert_eq!(<$enum>::parse(value.as_str()), Ok(*value));
+                }
+                assert!(<$enum>::parse("unknown").is_err(), stringify!($enum));
+            )+};
+        }
+        macro_rules! json_is_stored_name {
+            ($($enum:ty),+) => {$(
+                for value in <$enum>::ALL {
+                    assert_eq!(serde_json::to_value(value).unwrap(), value.as_str());
+                }
+            )+};
+        }
+        use crate::{aftersales, goods, members, orders, payments, shops, suppliers, tiers};
+        round_trip!(
+            tiers::Tier,
+            tiers::repo::RunStatus,
+            orders::state::OrderStatus,
+            aftersales::state::CaseStatus,
+            aftersales::dto::CaseKind,
+            payments::model::PaymentStatus,
+            payments::model::RefundStatus,
+            payments::model::CallbackOutcome,
+            crate::withdrawals::model::WithdrawalStatus,
+            goods::dto::GoodsStatus,
+            suppliers::dto::ApplicationStatus,
+            suppliers::model::SupplierStatus,
+            shops::model::ShopStatus,
+            members::model::MemberStatus
+        );
+        json_is_stored_name!(
+            tiers::Tier,
+            orders::state::OrderStatus,
+            aftersales::state::CaseStatus,
+            aftersales::dto::CaseKind,
+            goods::dto::GoodsStatus,
+            suppliers::dto::ApplicationStatus
         );
     }
 }

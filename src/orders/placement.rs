@@ -60,9 +60,9 @@ pub fn place(
         ));
     }
     for (i, row) in rows.iter().enumerate() {
-        let sellable = row.shop_status == crate::shops::rules::STATUS_OPEN
+        let sellable = row.shop_status == crate::shops::model::ShopStatus::Open
             && row.item_removed.is_none()
-            && is_available(&row.goods_status, row.supplier_active);
+            && is_available(row.goods_status, row.supplier_active);
         if !sellable {
             return Err(AppError::Conflict {
                 code: "line_unavailable",
@@ -110,7 +110,7 @@ pub fn place(
         order_no: String::new(),
         buyer_member_id: buyer.0,
         shop_id,
-        status: OrderStatus::PendingPayment.as_str().to_owned(),
+        status: OrderStatus::PendingPayment,
         total_fen: total.0,
         recipient_name: address.name.trim().to_owned(),
         recipient_phone: address.phone.trim().to_owned(),
@@ -136,7 +136,7 @@ pub fn place(
         .map(|(&supplier_id, &total_fen)| NewSupplierOrder {
             order_id: order.id,
             supplier_id,
-            status: OrderStatus::PendingPayment.as_str(),
+            status: OrderStatus::PendingPayment,
             total_fen,
             created_at: now,
             updated_at: now,

@@ -106,8 +106,8 @@ impl Transition<'_> {
             &NewOrderEvent {
                 order_id: self.order_id,
                 supplier_order_id: self.part_id,
-                from_status: self.from.as_str(),
-                to_status: self.to.as_str(),
+                from_status: self.from,
+                to_status: self.to,
                 actor_kind: self.by.as_str(),
                 actor_member_id: self.actor.member.map(|m| m.0),
                 note: self.note,
@@ -128,18 +128,17 @@ pub fn cancel(
     reason: &str,
 ) -> AppResult<()> {
     let now = actor.at;
-    let from = state::stored(&order.status);
+    let from = order.status;
     from.transition(OrderStatus::Cancelled)?;
     if !repo::cancel_order(conn, order.id, from, reason, now)? {
         // Another change (a payment, the job) came first: answer with the state it left.
-        let current =
-            repo::find(conn, order.id)?.map_or(from, |order| state::stored(&order.status));
+        let current = repo::find(conn, order.id)?.map_or(from, |order| order.status);
         return Err(state::illegal(current, OrderStatus::Cancelled));
     }
     // Parts refunded whole before shipping are cancelled already; every other must move.
     let live_parts = repo::parts(conn, order.id)?
         .iter()
-        .filter(|part| state::stored(&part.status) != OrderStatus::Cancelled)
+        .filter(|part| part.status != OrderStatus::Cancelled)
         .count();
     if repo::move_parts(conn, order.id, from, OrderStatus::Cancelled, now)? != live_parts {
         // A part moved on (shipped) since the order was read: nothing may be cancelled.
@@ -186,13 +185,10 @@ pub fn confirm_receipt(
     let parts = repo::parts(conn, order.id)?;
     let shipped: Vec<_> = parts
         .iter()
-        .filter(|part| state::stored(&part.status) == OrderStatus::Shipped)
+        .filter(|part| part.status == OrderStatus::Shipped)
         .collect();
     if shipped.is_empty() {
-        return Err(state::illegal(
-            state::stored(&order.status),
-            OrderStatus::Received,
-        ));
+        return Err(state::illegal(order.status, OrderStatus::Received));
     }
     for part in shipped {
         receive_part(conn, part.order_id, part.id, kind, actor, now)?;
@@ -231,7 +227,7 @@ pub fn receive_part(
 /// Sets the order's status to the least advanced of its parts (after a part moved).
 pub fn refresh_order_status(conn: &mut DbConn, order_id: i64, now: NaiveDateTime) -> AppResult<()> {
     let parts = repo::parts(conn, order_id)?;
-    if let Some(status) = OrderStatus::of_parts(parts.iter().map(|p| state::stored(&p.status))) {
+    if let Some(status) = OrderStatus::of_parts(parts.iter().map(|p| p.status)) {
         repo::set_order_status(conn, order_id, status, now)?;
     }
     Ok(())

@@ -1,8 +1,9 @@
 use actix_web::{get, post, web, HttpRequest};
 
 use super::dto::{CallbackResult, PaymentEventQuery, PaymentEventView, PaymentView};
+use super::model::CallbackOutcome;
 use super::sandbox::SandboxEvent;
-use super::service::{self, CallbackOutcome};
+use super::service;
 use crate::auth::{AdminMember, AuthMember};
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
@@ -40,7 +41,7 @@ pub async fn pay(
         order_id: payment.order_id,
         gateway: payment.gateway,
         amount_fen: crate::money::Fen(payment.amount_fen),
-        status: payment.status,
+        status: payment.status.to_string(),
         checkout,
     }))
 }
@@ -196,7 +197,7 @@ pub async fn list_events(
                 event_id: row.event_id,
                 payment_no: row.payment_no,
                 amount_fen: crate::money::Fen(row.amount_fen),
-                outcome: row.outcome,
+                outcome: row.outcome.to_string(),
                 payload: row.payload,
                 received_at: row.created_at.and_utc(),
             })

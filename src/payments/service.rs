@@ -4,7 +4,8 @@ use actix_web::http::header::HeaderMap;
 
 use super::gateway::CallbackEvent;
 use super::model::{
-    NewPayment, NewPaymentEvent, NewRefund, PaymentRow, REFUND_PENDING, STATUS_CREATED,
+    CallbackOutcome, NewPayment, NewPaymentEvent, NewRefund, PaymentRow, PaymentStatus,
+    RefundStatus,
 };
 use super::{repo, Gateways};
 use crate::audit::Actor;
@@ -16,47 +17,7 @@ use crate::members::MemberId;
 use crate::money::Fen;
 use crate::orders::repo as orders_repo;
 use crate::orders::service::{ActorKind, Transition};
-use crate::orders::state::{self, OrderStatus};
-
-/// What a callback did; stored with the event, so a repeat of the event answers the same.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallbackOutcome {
-    /// The order is paid.
-    Applied,
-    /// The payment had been confirmed by another event already: nothing changed.
-    AlreadyApplied,
-    /// The amount differs from the payment's: nothing changed; kept for review.
-    AmountMismatch,
-    /// The order was cancelled (or paid otherwise) first: the money went back to the buyer.
-    Refunded,
-    /// No payment has this number: nothing changed.
-    UnknownPayment,
-}
-
-impl CallbackOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Applied => "applied",
-            Self::AlreadyApplied => "already_applied",
-            Self::AmountMismatch => "amount_mismatch",
-            Self::Refunded => "refunded",
-            Self::UnknownPayment => "unknown_payment",
-        }
-    }
-
-    fn parse(text: &str) -> Self {
-        [
-            Self::Applied,
-            Self::AlreadyApplied,
-            Self::AmountMismatch,
-            Self::Refunded,
-            Self::UnknownPayment,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == text)
-        .unwrap_or(Self::AlreadyApplied)
-    }
-}
+use crate::orders::state::OrderStatus;
 
 /// Starts (or resumes) paying the buyer's unpaid order through the default gateway.
 pub fn start(
@@ -67,8 +28,7 @@ pub fn start(
     now: chrono::NaiveDateTime,
 ) -> AppResult<(PaymentRow, serde_json::Value)> {
     let order = crate::orders::service::own_order(conn, buyer, order_id)?;
-    let status = state::stored(&order.status);
-    status.transition(OrderStatus::Paid)?;
+    order.status.transition(OrderStatus::Paid)?;
     let gateway = gateways.default_gateway();
     // One open payment per order: paying again resumes it rather than opening a second one.
     let payment = match repo::open_for_order(conn, order.id)? {
@@ -80,7 +40,7 @@ pub fn start(
                 order_id: order.id,
                 gateway: gateway.name(),
                 amount_fen: order.total_fen,
-                status: STATUS_CREATED,
+                status: PaymentStatus::Created,
                 created_at: now,
             },
         )?,
@@ -125,16 +85,16 @@ pub fn apply(
             event_id: &event.event_id,
             payment_no: &event.payment_no,
             amount_fen: event.amount.0,
-            outcome: CallbackOutcome::Applied.as_str(),
+            outcome: CallbackOutcome::Applied,
             payload,
             created_at: now,
         },
     )?;
     if let Some(outcome) = earlier {
-        return Ok(CallbackOutcome::parse(&outcome));
+        return Ok(outcome);
     }
     let outcome = apply_new(conn, gateway, event, now)?;
-    repo::set_event_outcome(conn, gateway, &event.event_id, outcome.as_str())?;
+    repo::set_event_outcome(conn, gateway, &event.event_id, outcome)?;
     if outcome == CallbackOutcome::AmountMismatch {
         tracing::warn!(
             gateway,
@@ -293,7 +253,7 @@ pub fn owe_refund(
             order_id: payment.order_id,
             amount_fen: amount.0,
             reason,
-            status: REFUND_PENDING,
+            status: RefundStatus::Pending,
             attempts: 0,
             created_at: now,
             aftersales_case_id,

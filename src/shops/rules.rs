@@ -11,8 +11,6 @@ pub const CREDIT_SCORE_MIN: i32 = 0;
 pub const CREDIT_SCORE_MAX: i32 = 1000;
 pub const NAME_MIN_CHARS: usize = 2;
 pub const NAME_MAX_CHARS: usize = 30;
-pub const STATUS_OPEN: &str = "open";
-pub const STATUS_CLOSED: &str = "closed";
 /// Days without any violation a member needs before opening another shop.
 pub const MULTI_SHOP_CLEAN_DAYS: i64 = 90;
 

@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use super::months::Month;
-use super::repo::{self, NewHistory, RunRow, Shard};
+use super::repo::{self, NewHistory, RunRow, RunStatus, Shard};
 use super::rules;
 use super::TierCounts;
 use crate::clock::Clock;
@@ -262,7 +262,7 @@ fn claim(
             }
             let run = repo::find_run(conn, label, options.shard)?
                 .ok_or_else(|| AppError::internal("a tier run vanished"))?;
-            if run.status == "done" {
+            if run.status == RunStatus::Done {
                 return Ok(Claim::Done(run));
             }
             if run.holder == options.holder

@@ -370,6 +370,14 @@ fn insert_unnested(
         .execute(conn)
 }
 
+crate::text_enum! {
+    /// A month's shard is running until its last batch is written, then done.
+    pub enum RunStatus {
+        Running = "running",
+        Done = "done",
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tier_runs)]
 pub struct RunRow {
@@ -377,7 +385,7 @@ pub struct RunRow {
     pub month: String,
     pub shard_index: i32,
     pub shard_count: i32,
-    pub status: String,
+    pub status: RunStatus,
     pub holder: String,
     pub heartbeat_at: NaiveDateTime,
     pub last_member_id: i64,
@@ -445,7 +453,7 @@ pub fn insert_run(
             tier_runs::month.eq(month),
             tier_runs::shard_index.eq(shard.index as i32),
             tier_runs::shard_count.eq(shard.count as i32),
-            tier_runs::status.eq("running"),
+            tier_runs::status.eq(RunStatus::Running),
             tier_runs::holder.eq(holder),
             tier_runs::heartbeat_at.eq(now),
             tier_runs::last_member_id.eq(0i64),
@@ -474,7 +482,7 @@ pub fn take_over(
     Ok(diesel::update(
         tier_runs::table
             .find(id)
-            .filter(tier_runs::status.eq("running"))
+            .filter(tier_runs::status.eq(RunStatus::Running))
             .filter(tier_runs::heartbeat_at.lt(stale_before)),
     )
     .set((
@@ -500,7 +508,7 @@ pub fn checkpoint(
         tier_runs::table
             .find(id)
             .filter(tier_runs::holder.eq(holder))
-            .filter(tier_runs::status.eq("running")),
+            .filter(tier_runs::status.eq(RunStatus::Running)),
     )
     .set((
         (
@@ -531,10 +539,10 @@ pub fn finish(conn: &mut DbConn, id: i64, holder: &str, now: NaiveDateTime) -> A
         tier_runs::table
             .find(id)
             .filter(tier_runs::holder.eq(holder))
-            .filter(tier_runs::status.eq("running")),
+            .filter(tier_runs::status.eq(RunStatus::Running)),
     )
     .set((
-        tier_runs::status.eq("done"),
+        tier_runs::status.eq(RunStatus::Done),
         tier_runs::finished_at.eq(now),
         tier_runs::heartbeat_at.eq(now),
     ))

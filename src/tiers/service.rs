@@ -139,7 +139,7 @@ pub fn runs(conn: &mut DbConn, page: Page) -> AppResult<Paginated<TierRunView>> 
                     .num_milliseconds() as f64
                     / 1000.0,
                 month: run.month,
-                status: run.status,
+                status: run.status.to_string(),
                 holder: run.holder,
                 total: run.total,
                 processed: run.processed,
