@@ -677,16 +677,17 @@ impl Settings {
         self.validate_money()
     }
 
-    /// Tier rules must rise with the tier: each threshold and bonus at least the one below.
+    /// Tier rules must rise with the tier: each threshold above the one below, each bonus at
+    /// least the one below.
     fn validate_tiers(&self) -> Result<(), ConfigError> {
+        use crate::tiers::Tier;
         let tiers = &self.tiers;
-        let levels = [
-            ("senior", &tiers.senior),
-            ("elite", &tiers.elite),
-            ("super", &tiers.super_),
-        ];
-        for pair in levels.windows(2) {
-            let ((lower_name, lower), (name, higher)) = (pair[0], pair[1]);
+        let with_thresholds: Vec<(Tier, &TierThreshold)> = Tier::ALL
+            .iter()
+            .filter_map(|tier| Some((*tier, tier.threshold(tiers)?)))
+            .collect();
+        for pair in with_thresholds.windows(2) {
+            let ((lower_tier, lower), (tier, higher)) = (pair[0], pair[1]);
             for (figure, low, high) in [
                 ("gmv_fen", lower.gmv_fen, higher.gmv_fen),
                 ("orders", lower.orders, higher.orders),
@@ -694,27 +695,27 @@ impl Settings {
             ] {
                 if high <= low {
                     return Err(ConfigError::new(
-                        &format!("tiers.{name}.{figure}"),
-                        format!("must be above tiers.{lower_name}.{figure} ({low}): tiers rise"),
+                        &format!("tiers.{tier}.{figure}"),
+                        format!("must be above tiers.{lower_tier}.{figure} ({low}): tiers rise"),
                     ));
                 }
             }
         }
-        if levels
+        if let Some((lowest, _)) = with_thresholds
             .iter()
-            .any(|(_, t)| t.gmv_fen < 1 || t.orders < 1 || t.buyers < 1)
+            .find(|(_, t)| t.gmv_fen < 1 || t.orders < 1 || t.buyers < 1)
         {
             return Err(ConfigError::new(
-                "tiers.senior",
+                &format!("tiers.{lowest}"),
                 "every threshold must be at least 1",
             ));
         }
-        let bonus = &tiers.bonus_bps;
-        if !(0 <= bonus.rookie
-            && bonus.rookie <= bonus.senior
-            && bonus.senior <= bonus.elite
-            && bonus.elite <= bonus.super_
-            && bonus.super_ <= 10_000)
+        let bonuses: Vec<i32> = Tier::ALL
+            .iter()
+            .map(|tier| tier.bonus(&tiers.bonus_bps).0)
+            .collect();
+        if !(bonuses.windows(2).all(|pair| pair[0] <= pair[1])
+            && bonuses.iter().all(|bonus| (0..=10_000).contains(bonus)))
         {
             return Err(ConfigError::new(
                 "tiers.bonus_bps",

@@ -29,6 +29,7 @@ pub mod orders;
 pub mod pagination;
 pub mod payments;
 pub mod plans;
+pub mod seed;
 pub mod settlement;
 pub mod sharing;
 pub mod shops;

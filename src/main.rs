@@ -426,7 +426,7 @@ fn seed_database(
     seed: i64,
     refund_percent: i64,
 ) -> Result<(), String> {
-    use xiaopu::tiers::seed::{self, SeedOptions};
+    use xiaopu::seed::{self, SeedOptions};
     let month = match month {
         Some(text) => xiaopu::tiers::months::Month::parse(text).map_err(describe)?,
         None => xiaopu::tiers::engine::month_just_ended(clock.now(), &settings.tiers),
@@ -552,11 +552,12 @@ fn run_tiers(
             ))
         }
     };
-    let tiers = |counts: [i64; 4]| {
-        format!(
-            "rookie {}, senior {}, elite {}, super {}",
-            counts[0], counts[1], counts[2], counts[3]
-        )
+    let tiers = |counts: xiaopu::tiers::TierCounts| {
+        counts
+            .iter()
+            .map(|(tier, count)| format!("{tier} {count}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     println!("tiers {label} shard {}/{}{note}", shard.index, shard.count);
     println!("  shopkeepers: {}", summary.processed);

@@ -23,18 +23,17 @@ pub fn cancel(
     reason: &str,
 ) -> AppResult<()> {
     let now = actor.at;
-    let from = state::stored(&order.status);
+    let from = order.status;
     from.transition(OrderStatus::Cancelled)?;
     if !orders_repo::cancel_order(conn, order.id, from, reason, now)? {
         // Another change (a payment, the job) came first: answer with the state it left.
-        let current =
-            orders_repo::find(conn, order.id)?.map_or(from, |order| state::stored(&order.status));
+        let current = orders_repo::find(conn, order.id)?.map_or(from, |order| order.status);
         return Err(state::illegal(current, OrderStatus::Cancelled));
     }
     // Parts refunded whole before shipping are cancelled already; every other must move.
     let live_parts = orders_repo::parts(conn, order.id)?
         .iter()
-        .filter(|part| state::stored(&part.status) != OrderStatus::Cancelled)
+        .filter(|part| part.status != OrderStatus::Cancelled)
         .count();
     if orders_repo::move_parts(conn, order.id, from, OrderStatus::Cancelled, now)? != live_parts {
         // A part moved on (shipped) since the order was read: nothing may be cancelled.

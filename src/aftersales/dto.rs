@@ -5,29 +5,14 @@ use utoipa::{IntoParams, ToSchema};
 use super::state::CaseStatus;
 use crate::money::Fen;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseKind {
-    /// Money back without sending goods: before shipping, or for a parcel that never came.
-    RefundOnly,
-    /// Goods sent back, then money back: after shipping.
-    ReturnRefund,
-}
-
-impl CaseKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::RefundOnly => super::model::KIND_REFUND_ONLY,
-            Self::ReturnRefund => super::model::KIND_RETURN_REFUND,
-        }
-    }
-
-    pub fn stored(text: &str) -> Self {
-        if text == super::model::KIND_RETURN_REFUND {
-            Self::ReturnRefund
-        } else {
-            Self::RefundOnly
-        }
+crate::text_enum! {
+    #[derive(Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CaseKind {
+        /// Money back without sending goods: before shipping, or for a parcel that never came.
+        RefundOnly = "refund_only",
+        /// Goods sent back, then money back: after shipping.
+        ReturnRefund = "return_refund",
     }
 }
 

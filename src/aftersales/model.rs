@@ -1,10 +1,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::dto::CaseKind;
+use super::state::CaseStatus;
 use crate::db::schema::{aftersales_cases, aftersales_lines, aftersales_messages};
-
-pub const KIND_REFUND_ONLY: &str = "refund_only";
-pub const KIND_RETURN_REFUND: &str = "return_refund";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = aftersales_cases)]
@@ -15,8 +14,8 @@ pub struct CaseRow {
     pub supplier_order_id: i64,
     pub supplier_id: i64,
     pub buyer_member_id: i64,
-    pub kind: String,
-    pub status: String,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
     pub reason: String,
     pub image_urls: String,
     pub refund_fen: i64,
@@ -41,8 +40,8 @@ pub struct NewCase<'a> {
     pub supplier_order_id: i64,
     pub supplier_id: i64,
     pub buyer_member_id: i64,
-    pub kind: &'a str,
-    pub status: &'a str,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
     pub reason: &'a str,
     pub image_urls: String,
     pub refund_fen: i64,

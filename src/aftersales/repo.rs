@@ -61,10 +61,10 @@ pub fn claimed_pieces(
             aftersales_cases::status
                 .eq_any(CLAIMING)
                 .or(aftersales_cases::status
-                    .eq(CaseStatus::Rejected.as_str())
+                    .eq(CaseStatus::Rejected)
                     .and(aftersales_cases::escalate_by.gt(now)))
                 .or(aftersales_cases::status
-                    .eq(CaseStatus::Closed.as_str())
+                    .eq(CaseStatus::Closed)
                     .and(aftersales_cases::decided_by_member_id.is_not_null())),
         )
         .select((aftersales_lines::order_line_id, aftersales_lines::quantity))
@@ -89,10 +89,10 @@ pub fn move_case(
     Ok(diesel::update(
         aftersales_cases::table
             .find(id)
-            .filter(aftersales_cases::status.eq(from.as_str())),
+            .filter(aftersales_cases::status.eq(from)),
     )
     .set((
-        aftersales_cases::status.eq(to.as_str()),
+        aftersales_cases::status.eq(to),
         aftersales_cases::updated_at.eq(now),
         changes,
     ))
@@ -140,7 +140,7 @@ pub fn page(
             CasesOf::Platform => query,
         };
         if let Some(status) = status {
-            query = query.filter(aftersales_cases::status.eq(status.as_str()));
+            query = query.filter(aftersales_cases::status.eq(status));
         }
         query
     };
@@ -219,7 +219,7 @@ pub fn cases_of_order(conn: &mut DbConn, order_id: i64) -> AppResult<Vec<CaseRow
 pub fn close(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<()> {
     diesel::update(aftersales_cases::table.find(id))
         .set((
-            aftersales_cases::status.eq(CaseStatus::Closed.as_str()),
+            aftersales_cases::status.eq(CaseStatus::Closed),
             aftersales_cases::updated_at.eq(now),
         ))
         .execute(conn)?;

@@ -6,7 +6,7 @@ use super::dto::{CaseKind, CaseLineRequest};
 use crate::config::AftersalesSettings;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::orders::model::SupplierOrderRow;
-use crate::orders::state::{self, OrderStatus};
+use crate::orders::state::OrderStatus;
 
 const TEXT_MIN_CHARS: usize = 2;
 const TEXT_MAX_CHARS: usize = 500;
@@ -96,7 +96,7 @@ pub fn check_open(
     kind: CaseKind,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let status = state::stored(&part.status);
+    let status = part.status;
     let allowed = match kind {
         CaseKind::RefundOnly => matches!(
             status,

@@ -12,7 +12,7 @@ use super::dto::{
 use super::model::{CaseChanges, CaseLineRow, CaseRow, MessageRow, NewCase, NewMessage};
 use super::repo::{self, CasesOf};
 use super::rules;
-use super::state::{self, CaseStatus};
+use super::state::CaseStatus;
 use crate::audit::Actor;
 use crate::config::Settings;
 use crate::db::DbConn;
@@ -148,8 +148,8 @@ pub fn open(
             supplier_order_id: part.id,
             supplier_id: part.supplier_id,
             buyer_member_id: buyer.0,
-            kind: request.kind.as_str(),
-            status: CaseStatus::Requested.as_str(),
+            kind: request.kind,
+            status: CaseStatus::Requested,
             reason: request.reason.trim(),
             image_urls: images_json(&request.image_urls),
             refund_fen: refund,
@@ -240,10 +240,10 @@ fn move_case(
     body: &str,
     image_urls: &[String],
 ) -> AppResult<()> {
-    let from = state::stored(&case.status);
+    let from = case.status;
     from.transition(to)?;
     if !repo::move_case(conn, case.id, from, to, actor.at, changes)? {
-        let now_status = repo::find(conn, case.id)?.map_or(from, |c| state::stored(&c.status));
+        let now_status = repo::find(conn, case.id)?.map_or(from, |c| c.status);
         return Err(now_status
             .transition(to)
             .err()
@@ -290,7 +290,7 @@ fn approve_case(
         "approved"
     };
     let note = request.note.as_deref().unwrap_or("");
-    match CaseKind::stored(&case.kind) {
+    match case.kind {
         CaseKind::RefundOnly => {
             move_case(
                 conn,
@@ -358,7 +358,7 @@ fn refund_case(
                 .map(|line| (line.clone(), n))
         })
         .collect();
-    let not_shipped = crate::orders::state::stored(&part.status) == OrderStatus::Paid;
+    let not_shipped = part.status == OrderStatus::Paid;
     let mut stock_back: BTreeMap<i64, i64> = BTreeMap::new();
     if not_shipped || returned {
         for (line, n) in &pieces {
@@ -601,12 +601,12 @@ pub fn add_evidence(
     actor: &Actor,
 ) -> AppResult<CaseView> {
     check_evidence(settings, request)?;
-    if state::stored(&case.status) != CaseStatus::Disputed {
+    if case.status != CaseStatus::Disputed {
         return Err(AppError::Conflict {
             code: "not_disputed",
             detail: format!(
                 "the case is {}; evidence is added to disputes",
-                state::stored(&case.status).as_str()
+                case.status.as_str()
             ),
         });
     }
@@ -796,7 +796,7 @@ pub fn close_cases_of_cancelled_order(
     actor: &Actor,
 ) -> AppResult<()> {
     for case in repo::cases_of_order(conn, order_id)? {
-        let from = state::stored(&case.status);
+        let from = case.status;
         if from.can_become(CaseStatus::Closed) || from == CaseStatus::Rejected {
             repo::close(conn, case.id, actor.at)?;
             say(
@@ -866,7 +866,7 @@ pub fn act_on_overdue(
     if case.respond_by > actor.at {
         return Ok(false);
     }
-    match state::stored(&case.status) {
+    match case.status {
         CaseStatus::Requested => approve_case(
             conn,
             settings,
@@ -925,11 +925,11 @@ pub fn list(
 /// A `status` filter: absent, or one of the case states (422 naming `status`).
 pub fn parse_status(text: Option<&str>) -> AppResult<Option<CaseStatus>> {
     text.map(|text| {
-        CaseStatus::parse(text).ok_or_else(|| {
+        CaseStatus::parse(text).map_err(|_| {
             AppError::field(
                 "status",
                 "invalid",
-                "status must be one of requested, awaiting_return, return_shipped, rejected, disputed, refunded, closed",
+                format!("status must be one of {}", CaseStatus::names()),
             )
         })
     })
@@ -961,8 +961,8 @@ fn parse_images(text: &str) -> Vec<String> {
 fn view(case: CaseRow, lines: &[CaseLineRow], messages: &[MessageRow]) -> CaseView {
     CaseView {
         id: case.id,
-        kind: CaseKind::stored(&case.kind),
-        status: state::stored(&case.status),
+        kind: case.kind,
+        status: case.status,
         image_urls: parse_images(&case.image_urls),
         refund_fen: Fen(case.refund_fen),
         compensation_fen: Fen(case.compensation_fen),

@@ -10,62 +10,47 @@ use utoipa::ToSchema;
 
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    Requested,
-    AwaitingReturn,
-    ReturnShipped,
-    Rejected,
-    Disputed,
-    Refunded,
-    Closed,
+crate::text_enum! {
+    #[derive(Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CaseStatus {
+        Requested = "requested",
+        AwaitingReturn = "awaiting_return",
+        ReturnShipped = "return_shipped",
+        Rejected = "rejected",
+        Disputed = "disputed",
+        Refunded = "refunded",
+        Closed = "closed",
+    }
 }
-
-pub const ALL: [CaseStatus; 7] = [
-    CaseStatus::Requested,
-    CaseStatus::AwaitingReturn,
-    CaseStatus::ReturnShipped,
-    CaseStatus::Rejected,
-    CaseStatus::Disputed,
-    CaseStatus::Refunded,
-    CaseStatus::Closed,
-];
 
 /// Cases that hold their part's settlement back. A rejected case does too, until its
 /// escalation window ends (see `escalate_by`).
-pub const OPEN: [&str; 4] = ["requested", "awaiting_return", "return_shipped", "disputed"];
+pub const OPEN: [CaseStatus; 4] = [
+    CaseStatus::Requested,
+    CaseStatus::AwaitingReturn,
+    CaseStatus::ReturnShipped,
+    CaseStatus::Disputed,
+];
 
 /// Cases someone must act on by `respond_by`: the supplier's answer, the buyer's return, the
 /// supplier's receipt of it (the aftersales-deadlines job acts for whoever did not).
-pub const WITH_DEADLINE: [&str; 3] = ["requested", "awaiting_return", "return_shipped"];
+pub const WITH_DEADLINE: [CaseStatus; 3] = [
+    CaseStatus::Requested,
+    CaseStatus::AwaitingReturn,
+    CaseStatus::ReturnShipped,
+];
 
 /// Cases whose pieces are spoken for: a new case cannot ask for them again.
-pub const CLAIMING: [&str; 5] = [
-    "requested",
-    "awaiting_return",
-    "return_shipped",
-    "disputed",
-    "refunded",
+pub const CLAIMING: [CaseStatus; 5] = [
+    CaseStatus::Requested,
+    CaseStatus::AwaitingReturn,
+    CaseStatus::ReturnShipped,
+    CaseStatus::Disputed,
+    CaseStatus::Refunded,
 ];
 
 impl CaseStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::AwaitingReturn => "awaiting_return",
-            Self::ReturnShipped => "return_shipped",
-            Self::Rejected => "rejected",
-            Self::Disputed => "disputed",
-            Self::Refunded => "refunded",
-            Self::Closed => "closed",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        ALL.into_iter().find(|status| status.as_str() == text)
-    }
-
     pub fn can_become(self, to: CaseStatus) -> bool {
         use CaseStatus::*;
         matches!(
@@ -95,31 +80,29 @@ impl CaseStatus {
     }
 }
 
-/// A stored status (the CHECK constraint admits only the seven names).
-pub fn stored(text: &str) -> CaseStatus {
-    CaseStatus::parse(text).unwrap_or(CaseStatus::Requested)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn open_and_claiming_cases_are_consistent_with_the_machine() {
-        for status in ALL {
-            assert_eq!(CaseStatus::parse(status.as_str()), Some(status));
+        for &status in CaseStatus::ALL {
+            assert_eq!(CaseStatus::parse(status.as_str()), Ok(status));
             // A case that still moves (other than by escalation) holds settlement back.
-            let moves = ALL
-                .into_iter()
+            let moves = CaseStatus::ALL
+                .iter()
+                .copied()
                 .any(|to| status.can_become(to) && to != CaseStatus::Disputed);
             assert_eq!(
                 moves,
-                OPEN.contains(&status.as_str()),
+                OPEN.contains(&status),
                 "{status:?} open iff it can still move"
             );
         }
-        assert!(CLAIMING.contains(&"refunded"));
-        assert!(!CLAIMING.contains(&"rejected") && !CLAIMING.contains(&"closed"));
+        assert!(CLAIMING.contains(&CaseStatus::Refunded));
+        assert!(
+            !CLAIMING.contains(&CaseStatus::Rejected) && !CLAIMING.contains(&CaseStatus::Closed)
+        );
         assert!(CaseStatus::Refunded.transition(CaseStatus::Closed).is_err());
         assert!(CaseStatus::Rejected.can_become(CaseStatus::Disputed));
     }

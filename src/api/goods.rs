@@ -79,7 +79,7 @@ pub async fn list(
         per_page: filter.per_page,
     }
     .resolve(&state.settings.pagination)?;
-    let status = filter.status.map(|s| s.as_str());
+    let status = filter.status;
     let (views, total) = as_supplier(&state, &member, move |conn, supplier| {
         service::list(conn, supplier, status, page, now)
     })

@@ -39,7 +39,7 @@ pub async fn pay(
         order_id: payment.order_id,
         gateway: payment.gateway,
         amount_fen: crate::money::Fen(payment.amount_fen),
-        status: payment.status,
+        status: payment.status.to_string(),
         checkout,
     }))
 }
@@ -148,7 +148,7 @@ pub async fn list_events(
                 event_id: row.event_id,
                 payment_no: row.payment_no,
                 amount_fen: crate::money::Fen(row.amount_fen),
-                outcome: row.outcome,
+                outcome: row.outcome.to_string(),
                 payload: row.payload,
                 received_at: row.created_at.and_utc(),
             })

@@ -116,7 +116,7 @@ pub async fn list_verifications(
         per_page: filter.per_page,
     }
     .resolve(&state.settings.pagination)?;
-    let status = filter.status.map(|s| s.as_str());
+    let status = filter.status;
     let (rows, total) = state
         .db
         .read(move |conn| repo::list_verifications(conn, status, page))

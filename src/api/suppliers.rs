@@ -93,7 +93,7 @@ pub async fn list_applications(
         per_page: filter.per_page,
     }
     .resolve(&state.settings.pagination)?;
-    let status = filter.status.map(|s| s.as_str());
+    let status = filter.status;
     let (rows, total) = state
         .db
         .read(move |conn| crate::suppliers::repo::list_applications(conn, status, None, page))

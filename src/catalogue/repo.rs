@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use crate::db::schema::{goods, suppliers};
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::goods::dto::GoodsStatus;
 use crate::goods::repo::{in_category, title_contains};
-use crate::goods::rules::STATUS_LISTED;
 use crate::pagination::Page;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub fn search(
     let filtered = || {
         let mut query = goods::table
             .inner_join(suppliers::table)
-            .filter(goods::status.eq(STATUS_LISTED))
+            .filter(goods::status.eq(GoodsStatus::Listed))
             .filter(suppliers::is_active.eq(true))
             .into_boxed();
         if let Some(category) = &filter.category {

@@ -31,7 +31,10 @@ pub fn release_slot(conn: &mut DbConn, shop_id: i64) -> AppResult<()> {
 }
 
 /// Goods (id, availability) of the given ids that exist; availability is listed + active supplier.
-pub fn goods_standing(conn: &mut DbConn, ids: &[i64]) -> AppResult<Vec<(i64, String, bool)>> {
+pub fn goods_standing(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> AppResult<Vec<(i64, crate::goods::dto::GoodsStatus, bool)>> {
     Ok(goods::table
         .inner_join(suppliers::table)
         .filter(goods::id.eq_any(ids))

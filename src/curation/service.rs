@@ -49,7 +49,7 @@ pub fn add_items(
         let goods_field = field(index, "goods_id");
         match standing.iter().find(|(id, _, _)| *id == request.goods_id) {
             None => errors.push(FieldError::new(&goods_field, "not_found", "no such goods")),
-            Some((_, status, active)) if !crate::goods::rules::is_available(status, *active) => {
+            Some((_, status, active)) if !crate::goods::rules::is_available(*status, *active) => {
                 errors.push(FieldError::new(
                     &goods_field,
                     "unavailable",

@@ -5,6 +5,7 @@ pub mod migrations;
 pub mod prepared;
 pub mod schema;
 pub mod search;
+pub mod text_enum;
 
 use std::time::Duration;
 

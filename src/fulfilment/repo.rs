@@ -31,7 +31,7 @@ pub fn page(
         .filter(supplier_orders::supplier_id.eq(supplier_id))
         .into_boxed();
     if let Some(status) = filter.status {
-        query = query.filter(supplier_orders::status.eq(status.as_str()));
+        query = query.filter(supplier_orders::status.eq(status));
     }
     if let Some(from) = filter.from {
         query = query.filter(orders::created_at.ge(from));

@@ -83,7 +83,7 @@ fn view(part: SupplierOrderRow, order: OrderRow, lines: &[OrderLineRow]) -> Fulf
     FulfilmentView {
         id: part.id,
         order_no: order.order_no,
-        status: state::stored(&part.status),
+        status: part.status,
         total_fen: Fen(part.total_fen),
         address: AddressView {
             name: order.recipient_name,
@@ -183,7 +183,7 @@ pub fn ship(
     let (part, _) = repo::find(conn, supplier_id, part_id)?.ok_or(AppError::NotFound {
         resource: "supplier order",
     })?;
-    let from = state::stored(&part.status);
+    let from = part.status;
     from.transition(OrderStatus::Shipped)?;
     let now = actor.at;
     if !crate::orders::repo::ship_part(conn, part.id, carrier, tracking_no, now)? {

@@ -216,7 +216,7 @@ impl GoodsView {
         Self {
             id: row.id,
             supplier_id: SupplierId(row.supplier_id),
-            orderable: supplier_active && row.status == rules::STATUS_LISTED,
+            orderable: rules::is_available(row.status, supplier_active),
             title: row.title,
             description: row.description,
             category: row.category_code,
@@ -232,7 +232,7 @@ impl GoodsView {
                     effective_at: effective_at.and_utc(),
                 }
             }),
-            status: row.status,
+            status: row.status.to_string(),
             takedown_reason: row.takedown_reason,
             skus: skus.into_iter().map(SkuView::from).collect(),
             created_at: row.created_at.and_utc(),
@@ -251,23 +251,14 @@ pub struct GoodsFilter {
     pub per_page: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GoodsStatus {
-    Draft,
-    Listed,
-    Delisted,
-    TakenDown,
-}
-
-impl GoodsStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => rules::STATUS_DRAFT,
-            Self::Listed => rules::STATUS_LISTED,
-            Self::Delisted => rules::STATUS_DELISTED,
-            Self::TakenDown => rules::STATUS_TAKEN_DOWN,
-        }
+crate::text_enum! {
+    #[derive(Deserialize, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum GoodsStatus {
+        Draft = "draft",
+        Listed = "listed",
+        Delisted = "delisted",
+        TakenDown = "taken_down",
     }
 }
 

@@ -1,6 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::dto::GoodsStatus;
 use crate::db::schema::{goods, goods_skus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -19,7 +20,7 @@ pub struct GoodsRow {
     pub commission_bps: i32,
     pub pending_commission_bps: Option<i32>,
     pub pending_commission_at: Option<NaiveDateTime>,
-    pub status: String,
+    pub status: GoodsStatus,
     pub takedown_reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -39,7 +40,7 @@ pub struct NewGoods {
     pub reference_price_fen: i64,
     pub market_commission_bps: i32,
     pub commission_bps: i32,
-    pub status: &'static str,
+    pub status: GoodsStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::dto::GoodsStatus;
 use super::model::{GoodsChanges, GoodsRow, NewGoods, NewSku, SkuRow};
 use crate::db::schema::{goods, goods_skus, suppliers};
 use crate::db::DbConn;
@@ -45,7 +46,7 @@ pub fn skus(conn: &mut DbConn, goods_ids: &[i64]) -> AppResult<Vec<SkuRow>> {
 pub fn list_of_supplier(
     conn: &mut DbConn,
     supplier_id: i64,
-    status: Option<&str>,
+    status: Option<GoodsStatus>,
     page: Page,
 ) -> AppResult<(Vec<GoodsRow>, i64)> {
     let filtered = || {
@@ -53,7 +54,7 @@ pub fn list_of_supplier(
             .filter(goods::supplier_id.eq(supplier_id))
             .into_boxed();
         if let Some(status) = status {
-            query = query.filter(goods::status.eq(status.to_owned()));
+            query = query.filter(goods::status.eq(status));
         }
         query
     };
@@ -89,7 +90,7 @@ pub fn update_sku(conn: &mut DbConn, sku: &SkuRow, now: NaiveDateTime) -> AppRes
 pub fn set_status(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: GoodsStatus,
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> AppResult<()> {

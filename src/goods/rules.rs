@@ -2,15 +2,11 @@
 
 use chrono::NaiveDateTime;
 
+use super::dto::GoodsStatus;
 use super::model::GoodsRow;
 use crate::config::Settings;
 use crate::error::FieldError;
 use crate::money::{Bps, Fen};
-
-pub const STATUS_DRAFT: &str = "draft";
-pub const STATUS_LISTED: &str = "listed";
-pub const STATUS_DELISTED: &str = "delisted";
-pub const STATUS_TAKEN_DOWN: &str = "taken_down";
 
 /// Commission parity: at least the platform floor and the market rate the supplier declares
 /// for the same goods, at most the platform ceiling.
@@ -131,8 +127,8 @@ pub fn rate_at(
 }
 
 /// Goods can be sold (added to shops, ordered) only while listed by an active supplier.
-pub fn is_available(status: &str, supplier_active: bool) -> bool {
-    status == STATUS_LISTED && supplier_active
+pub fn is_available(status: GoodsStatus, supplier_active: bool) -> bool {
+    status == GoodsStatus::Listed && supplier_active
 }
 
 /// What a shopkeeper earns on a sale of `amount`: the goods' commission, plus the tier bonus

@@ -2,7 +2,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::dto::{GoodsPatch, GoodsRequest, GoodsView, SkuInput};
+use super::dto::{GoodsPatch, GoodsRequest, GoodsStatus, GoodsView, SkuInput};
 use super::model::{GoodsChanges, GoodsRow, NewGoods, NewSku, SkuRow};
 use super::{repo, rules};
 use crate::audit::{self, Actor};
@@ -127,7 +127,7 @@ pub fn create(
             reference_price_fen: request.reference_price_fen,
             market_commission_bps: request.market_commission_bps,
             commission_bps: request.commission_bps,
-            status: rules::STATUS_DRAFT,
+            status: GoodsStatus::Draft,
             created_at: now,
             updated_at: now,
         },
@@ -181,7 +181,7 @@ pub fn view(
 pub fn list(
     conn: &mut DbConn,
     supplier: &SupplierRow,
-    status: Option<&str>,
+    status: Option<GoodsStatus>,
     page: Page,
     now: chrono::NaiveDateTime,
 ) -> AppResult<(Vec<GoodsView>, i64)> {
@@ -210,7 +210,7 @@ pub fn update(
     now: chrono::NaiveDateTime,
 ) -> AppResult<GoodsView> {
     let (goods, _) = own(conn, supplier, id)?;
-    if goods.status == rules::STATUS_TAKEN_DOWN {
+    if goods.status == GoodsStatus::TakenDown {
         return Err(taken_down());
     }
     let existing = repo::skus(conn, &[id])?;
@@ -315,7 +315,7 @@ pub fn list_for_sale(
     now: chrono::NaiveDateTime,
 ) -> AppResult<GoodsView> {
     let (goods, active) = own(conn, supplier, id)?;
-    if goods.status == rules::STATUS_TAKEN_DOWN {
+    if goods.status == GoodsStatus::TakenDown {
         return Err(taken_down());
     }
     if !active {
@@ -325,7 +325,7 @@ pub fn list_for_sale(
                 .to_owned(),
         });
     }
-    repo::set_status(conn, id, rules::STATUS_LISTED, None, now)?;
+    repo::set_status(conn, id, GoodsStatus::Listed, None, now)?;
     view(conn, supplier, id, now)
 }
 
@@ -336,10 +336,10 @@ pub fn delist(
     now: chrono::NaiveDateTime,
 ) -> AppResult<GoodsView> {
     let (goods, _) = own(conn, supplier, id)?;
-    if goods.status == rules::STATUS_TAKEN_DOWN {
+    if goods.status == GoodsStatus::TakenDown {
         return Err(taken_down());
     }
-    repo::set_status(conn, id, rules::STATUS_DELISTED, None, now)?;
+    repo::set_status(conn, id, GoodsStatus::Delisted, None, now)?;
     view(conn, supplier, id, now)
 }
 
@@ -439,14 +439,14 @@ pub fn adjust_stock(
 /// The platform takes goods down for a violation; the supplier cannot list them again.
 pub fn take_down(conn: &mut DbConn, actor: &Actor, id: i64, reason: &str) -> AppResult<GoodsView> {
     let (goods, _) = repo::find(conn, id)?.ok_or(AppError::NotFound { resource: "goods" })?;
-    repo::set_status(conn, id, rules::STATUS_TAKEN_DOWN, Some(reason), actor.at)?;
+    repo::set_status(conn, id, GoodsStatus::TakenDown, Some(reason), actor.at)?;
     audit::record(
         conn,
         actor,
         "goods.taken_down",
         "goods",
         &id.to_string(),
-        serde_json::json!({"before": {"status": goods.status}, "after": {"status": rules::STATUS_TAKEN_DOWN}, "reason": reason}),
+        serde_json::json!({"before": {"status": goods.status}, "after": {"status": GoodsStatus::TakenDown}, "reason": reason}),
     )?;
     let supplier = suppliers::service::supplier(conn, goods.supplier_id)?;
     view(conn, &supplier, id, actor.at)

@@ -202,7 +202,7 @@ fn run_unleased(
                     let Some(order) = crate::orders::repo::find(conn, *order_id)? else {
                         return Ok(false);
                     };
-                    if order.status != OrderStatus::PendingPayment.as_str() {
+                    if order.status != OrderStatus::PendingPayment {
                         return Ok(false);
                     }
                     match crate::aftersales::cancellation::cancel(

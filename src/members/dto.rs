@@ -56,7 +56,7 @@ impl MemberView {
             email: row.email,
             phone: row.phone,
             display_name: row.display_name,
-            status: row.status,
+            status: row.status.to_string(),
             created_at: row.created_at.and_utc(),
         }
     }

@@ -3,7 +3,13 @@ use diesel::prelude::*;
 
 use crate::db::schema::members;
 
-pub const STATUS_ACTIVE: &str = "active";
+crate::text_enum! {
+    /// A disabled account cannot sign in.
+    pub enum MemberStatus {
+        Active = "active",
+        Disabled = "disabled",
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = members)]
@@ -14,7 +20,7 @@ pub struct MemberRow {
     pub password_hash: String,
     pub display_name: String,
     pub is_admin: bool,
-    pub status: String,
+    pub status: MemberStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub credit_score: Option<i32>,
@@ -23,7 +29,7 @@ pub struct MemberRow {
 
 impl MemberRow {
     pub fn is_active(&self) -> bool {
-        self.status == STATUS_ACTIVE
+        self.status == MemberStatus::Active
     }
 }
 
@@ -35,7 +41,7 @@ pub struct NewMember {
     pub password_hash: String,
     pub display_name: String,
     pub is_admin: bool,
-    pub status: String,
+    pub status: MemberStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

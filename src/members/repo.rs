@@ -102,7 +102,7 @@ pub fn roles(conn: &mut DbConn, rows: &[MemberRow]) -> AppResult<Vec<Vec<Role>>>
         .collect();
     let shopkeepers: std::collections::HashSet<i64> = shops::table
         .filter(shops::owner_member_id.eq_any(&ids))
-        .filter(shops::status.eq(crate::shops::rules::STATUS_OPEN))
+        .filter(shops::status.eq(crate::shops::model::ShopStatus::Open))
         .select(shops::owner_member_id)
         .load::<i64>(conn)?
         .into_iter()

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 
 use super::dto::{MemberView, RegisterRequest};
-use super::model::{MemberRow, NewMember, STATUS_ACTIVE};
+use super::model::{MemberRow, MemberStatus, NewMember};
 use super::rules::Registration;
 use super::{repo, MemberId};
 use crate::audit::{self, Actor};
@@ -50,7 +50,7 @@ pub fn create_member(
             password_hash,
             display_name: registration.display_name.clone(),
             is_admin,
-            status: STATUS_ACTIVE.to_owned(),
+            status: MemberStatus::Active,
             created_at: now,
             updated_at: now,
         },

@@ -1,7 +1,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::state::OrderStatus;
 use crate::db::schema::{order_events, order_lines, orders, supplier_orders};
+use crate::goods::dto::GoodsStatus;
+use crate::tiers::Tier;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = orders)]
@@ -10,7 +13,7 @@ pub struct OrderRow {
     pub order_no: String,
     pub buyer_member_id: i64,
     pub shop_id: i64,
-    pub status: String,
+    pub status: OrderStatus,
     pub total_fen: i64,
     pub recipient_name: String,
     pub recipient_phone: String,
@@ -31,7 +34,7 @@ pub struct NewOrder<'a> {
     pub order_no: &'a str,
     pub buyer_member_id: i64,
     pub shop_id: i64,
-    pub status: &'a str,
+    pub status: OrderStatus,
     pub total_fen: i64,
     pub recipient_name: &'a str,
     pub recipient_phone: &'a str,
@@ -49,7 +52,7 @@ pub struct SupplierOrderRow {
     pub id: i64,
     pub order_id: i64,
     pub supplier_id: i64,
-    pub status: String,
+    pub status: OrderStatus,
     pub total_fen: i64,
     pub carrier: Option<String>,
     pub tracking_no: Option<String>,
@@ -60,10 +63,10 @@ pub struct SupplierOrderRow {
 }
 
 #[derive(Debug)]
-pub struct NewSupplierOrder<'a> {
+pub struct NewSupplierOrder {
     pub order_id: i64,
     pub supplier_id: i64,
-    pub status: &'a str,
+    pub status: OrderStatus,
     pub total_fen: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -87,7 +90,7 @@ pub struct OrderLineRow {
     pub quantity: i32,
     pub amount_fen: i64,
     pub commission_bps: i32,
-    pub tier: String,
+    pub tier: Tier,
     pub tier_bonus_bps: i32,
     pub commission_fen: i64,
     pub tier_bonus_fen: i64,
@@ -115,7 +118,7 @@ pub struct NewOrderLine {
     pub quantity: i32,
     pub amount_fen: i64,
     pub commission_bps: i32,
-    pub tier: String,
+    pub tier: Tier,
     pub tier_bonus_bps: i32,
     pub commission_fen: i64,
     pub tier_bonus_fen: i64,
@@ -133,8 +136,8 @@ pub struct OrderEventRow {
     pub id: i64,
     pub order_id: i64,
     pub supplier_order_id: Option<i64>,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: OrderStatus,
+    pub to_status: OrderStatus,
     pub actor_kind: String,
     pub actor_member_id: Option<i64>,
     pub note: Option<String>,
@@ -146,8 +149,8 @@ pub struct OrderEventRow {
 pub struct NewOrderEvent<'a> {
     pub order_id: i64,
     pub supplier_order_id: Option<i64>,
-    pub from_status: &'a str,
-    pub to_status: &'a str,
+    pub from_status: OrderStatus,
+    pub to_status: OrderStatus,
     pub actor_kind: &'a str,
     pub actor_member_id: Option<i64>,
     pub note: Option<&'a str>,
@@ -160,11 +163,11 @@ pub struct OrderableRow {
     pub shop_item_id: i64,
     pub item_removed: Option<NaiveDateTime>,
     pub shop_id: i64,
-    pub shop_status: String,
+    pub shop_status: crate::shops::model::ShopStatus,
     pub shopkeeper_member_id: i64,
     pub goods_id: i64,
     pub title: String,
-    pub goods_status: String,
+    pub goods_status: GoodsStatus,
     pub commission_bps: i32,
     pub pending_commission_bps: Option<i32>,
     pub pending_commission_at: Option<NaiveDateTime>,
@@ -175,7 +178,7 @@ pub struct OrderableRow {
     pub price_fen: i64,
     pub per_buyer_limit: Option<i32>,
     /// The shopkeeper's latest recorded tier (none: Rookie).
-    pub shopkeeper_tier: Option<String>,
+    pub shopkeeper_tier: Option<Tier>,
 }
 
 impl<'a> From<&'a OrderRow> for NewOrder<'a> {
@@ -184,7 +187,7 @@ impl<'a> From<&'a OrderRow> for NewOrder<'a> {
             order_no: &order.order_no,
             buyer_member_id: order.buyer_member_id,
             shop_id: order.shop_id,
-            status: &order.status,
+            status: order.status,
             total_fen: order.total_fen,
             recipient_name: &order.recipient_name,
             recipient_phone: &order.recipient_phone,
@@ -198,14 +201,14 @@ impl<'a> From<&'a OrderRow> for NewOrder<'a> {
     }
 }
 
-impl NewSupplierOrder<'_> {
+impl NewSupplierOrder {
     /// The row as inserted, without reading it back.
     pub fn with_id(&self, id: i64) -> SupplierOrderRow {
         SupplierOrderRow {
             id,
             order_id: self.order_id,
             supplier_id: self.supplier_id,
-            status: self.status.to_owned(),
+            status: self.status,
             total_fen: self.total_fen,
             carrier: None,
             tracking_no: None,

@@ -20,7 +20,6 @@ use crate::error::{AppError, AppResult};
 use crate::goods::rules::{is_available, rate_at};
 use crate::members::MemberId;
 use crate::money::Fen;
-use crate::tiers::Tier;
 
 /// Places the order inside the caller's transaction. `wanted` is the checked quantity per SKU
 /// from [`rules::check_request`].
@@ -61,9 +60,9 @@ pub fn place(
         ));
     }
     for (i, row) in rows.iter().enumerate() {
-        let sellable = row.shop_status == crate::shops::rules::STATUS_OPEN
+        let sellable = row.shop_status == crate::shops::model::ShopStatus::Open
             && row.item_removed.is_none()
-            && is_available(&row.goods_status, row.supplier_active);
+            && is_available(row.goods_status, row.supplier_active);
         if !sellable {
             return Err(AppError::Conflict {
                 code: "line_unavailable",
@@ -90,11 +89,7 @@ pub fn place(
     check_buyer_limits(conn, buyer, request, wanted, &rows)?;
 
     let shopkeeper = rows[0].shopkeeper_member_id;
-    let tier = rows[0]
-        .shopkeeper_tier
-        .as_deref()
-        .and_then(Tier::parse)
-        .unwrap_or(Tier::Rookie);
+    let tier = rows[0].shopkeeper_tier.unwrap_or_default();
     let tier_bonus = tier.bonus(&settings.tiers.bonus_bps);
     let own_shop = shopkeeper == buyer.0;
 
@@ -115,7 +110,7 @@ pub fn place(
         order_no: String::new(),
         buyer_member_id: buyer.0,
         shop_id,
-        status: OrderStatus::PendingPayment.as_str().to_owned(),
+        status: OrderStatus::PendingPayment,
         total_fen: total.0,
         recipient_name: address.name.trim().to_owned(),
         recipient_phone: address.phone.trim().to_owned(),
@@ -141,7 +136,7 @@ pub fn place(
         .map(|(&supplier_id, &total_fen)| NewSupplierOrder {
             order_id: order.id,
             supplier_id,
-            status: OrderStatus::PendingPayment.as_str(),
+            status: OrderStatus::PendingPayment,
             total_fen,
             created_at: now,
             updated_at: now,
@@ -192,7 +187,7 @@ pub fn place(
                 quantity: line.quantity,
                 amount_fen: amount.0,
                 commission_bps: rate.0,
-                tier: tier.as_str().to_owned(),
+                tier,
                 tier_bonus_bps: tier_bonus.0,
                 platform_fee_bps: settings.money.platform_fee_bps,
                 commission_plan_id: plan.map(|(plan_id, _)| *plan_id),

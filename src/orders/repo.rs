@@ -147,7 +147,7 @@ pub fn bought_before(conn: &mut DbConn, buyer: i64, sku_ids: &[i64]) -> AppResul
     let rows: Vec<(i64, Option<i64>)> = order_lines::table
         .inner_join(orders::table)
         .filter(orders::buyer_member_id.eq(buyer))
-        .filter(orders::status.ne(OrderStatus::Cancelled.as_str()))
+        .filter(orders::status.ne(OrderStatus::Cancelled))
         .filter(order_lines::sku_id.eq_any(sku_ids))
         .group_by(order_lines::sku_id)
         .select((order_lines::sku_id, diesel::dsl::sum(order_lines::quantity)))
@@ -238,7 +238,7 @@ pub fn insert_lines(conn: &mut DbConn, lines: &[NewOrderLine]) -> AppResult<Vec<
             .bind::<Integer, _>(line.quantity)
             .bind::<BigInt, _>(line.amount_fen)
             .bind::<Integer, _>(line.commission_bps)
-            .bind::<Text, _>(&line.tier)
+            .bind::<Text, _>(line.tier)
             .bind::<Integer, _>(line.tier_bonus_bps)
             .bind::<BigInt, _>(line.commission_fen)
             .bind::<BigInt, _>(line.tier_bonus_fen)
@@ -300,10 +300,10 @@ pub fn pay_order(conn: &mut DbConn, order_id: i64, now: NaiveDateTime) -> AppRes
     Ok(diesel::update(
         orders::table
             .find(order_id)
-            .filter(orders::status.eq(OrderStatus::PendingPayment.as_str())),
+            .filter(orders::status.eq(OrderStatus::PendingPayment)),
     )
     .set((
-        orders::status.eq(OrderStatus::Paid.as_str()),
+        orders::status.eq(OrderStatus::Paid),
         orders::paid_at.eq(now),
         orders::updated_at.eq(now),
     ))
@@ -320,19 +320,17 @@ pub fn cancel_order(
     reason: &str,
     now: NaiveDateTime,
 ) -> AppResult<bool> {
-    Ok(diesel::update(
-        orders::table
-            .find(order_id)
-            .filter(orders::status.eq(from.as_str())),
+    Ok(
+        diesel::update(orders::table.find(order_id).filter(orders::status.eq(from)))
+            .set((
+                orders::status.eq(OrderStatus::Cancelled),
+                orders::cancelled_at.eq(now),
+                orders::cancel_reason.eq(reason),
+                orders::updated_at.eq(now),
+            ))
+            .execute(conn)?
+            == 1,
     )
-    .set((
-        orders::status.eq(OrderStatus::Cancelled.as_str()),
-        orders::cancelled_at.eq(now),
-        orders::cancel_reason.eq(reason),
-        orders::updated_at.eq(now),
-    ))
-    .execute(conn)?
-        == 1)
 }
 
 /// Moves every part of the order that is in `from` to `to`.
@@ -346,10 +344,10 @@ pub fn move_parts(
     Ok(diesel::update(
         supplier_orders::table
             .filter(supplier_orders::order_id.eq(order_id))
-            .filter(supplier_orders::status.eq(from.as_str())),
+            .filter(supplier_orders::status.eq(from)),
     )
     .set((
-        supplier_orders::status.eq(to.as_str()),
+        supplier_orders::status.eq(to),
         supplier_orders::updated_at.eq(now),
     ))
     .execute(conn)?)
@@ -366,10 +364,10 @@ pub fn move_part(
     Ok(diesel::update(
         supplier_orders::table
             .find(part_id)
-            .filter(supplier_orders::status.eq(from.as_str())),
+            .filter(supplier_orders::status.eq(from)),
     )
     .set((
-        supplier_orders::status.eq(to.as_str()),
+        supplier_orders::status.eq(to),
         supplier_orders::updated_at.eq(now),
     ))
     .execute(conn)?
@@ -379,7 +377,7 @@ pub fn move_part(
 /// Orders still unpaid at `now` after their due time, oldest first.
 pub fn overdue_unpaid(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> AppResult<Vec<i64>> {
     Ok(orders::table
-        .filter(orders::status.eq(OrderStatus::PendingPayment.as_str()))
+        .filter(orders::status.eq(OrderStatus::PendingPayment))
         .filter(orders::payment_due_at.le(now))
         .order(orders::payment_due_at)
         .limit(limit)
@@ -399,7 +397,7 @@ pub fn buyer_page(
             .filter(orders::buyer_member_id.eq(buyer))
             .into_boxed();
         if let Some(status) = status {
-            query = query.filter(orders::status.eq(status.as_str()));
+            query = query.filter(orders::status.eq(status));
         }
         query
     };
@@ -451,10 +449,7 @@ pub fn set_order_status(
     now: NaiveDateTime,
 ) -> AppResult<()> {
     diesel::update(orders::table.find(order_id))
-        .set((
-            orders::status.eq(status.as_str()),
-            orders::updated_at.eq(now),
-        ))
+        .set((orders::status.eq(status), orders::updated_at.eq(now)))
         .execute(conn)?;
     Ok(())
 }
@@ -470,10 +465,10 @@ pub fn ship_part(
     Ok(diesel::update(
         supplier_orders::table
             .find(part_id)
-            .filter(supplier_orders::status.eq(OrderStatus::Paid.as_str())),
+            .filter(supplier_orders::status.eq(OrderStatus::Paid)),
     )
     .set((
-        supplier_orders::status.eq(OrderStatus::Shipped.as_str()),
+        supplier_orders::status.eq(OrderStatus::Shipped),
         supplier_orders::carrier.eq(carrier),
         supplier_orders::tracking_no.eq(tracking_no),
         supplier_orders::shipped_at.eq(now),
@@ -488,10 +483,10 @@ pub fn receive_part(conn: &mut DbConn, part_id: i64, now: NaiveDateTime) -> AppR
     Ok(diesel::update(
         supplier_orders::table
             .find(part_id)
-            .filter(supplier_orders::status.eq(OrderStatus::Shipped.as_str())),
+            .filter(supplier_orders::status.eq(OrderStatus::Shipped)),
     )
     .set((
-        supplier_orders::status.eq(OrderStatus::Received.as_str()),
+        supplier_orders::status.eq(OrderStatus::Received),
         supplier_orders::received_at.eq(now),
         supplier_orders::updated_at.eq(now),
     ))
@@ -506,7 +501,7 @@ pub fn shipped_before(
     limit: i64,
 ) -> AppResult<Vec<(i64, i64)>> {
     Ok(supplier_orders::table
-        .filter(supplier_orders::status.eq(OrderStatus::Shipped.as_str()))
+        .filter(supplier_orders::status.eq(OrderStatus::Shipped))
         .filter(supplier_orders::shipped_at.le(cutoff))
         .order(supplier_orders::shipped_at)
         .limit(limit)

@@ -106,8 +106,8 @@ impl Transition<'_> {
             &NewOrderEvent {
                 order_id: self.order_id,
                 supplier_order_id: self.part_id,
-                from_status: self.from.as_str(),
-                to_status: self.to.as_str(),
+                from_status: self.from,
+                to_status: self.to,
                 actor_kind: self.by.as_str(),
                 actor_member_id: self.actor.member.map(|m| m.0),
                 note: self.note,
@@ -128,13 +128,10 @@ pub fn confirm_receipt(
     let parts = repo::parts(conn, order.id)?;
     let shipped: Vec<_> = parts
         .iter()
-        .filter(|part| state::stored(&part.status) == OrderStatus::Shipped)
+        .filter(|part| part.status == OrderStatus::Shipped)
         .collect();
     if shipped.is_empty() {
-        return Err(state::illegal(
-            state::stored(&order.status),
-            OrderStatus::Received,
-        ));
+        return Err(state::illegal(order.status, OrderStatus::Received));
     }
     for part in shipped {
         receive_part(conn, part.order_id, part.id, kind, actor, now)?;
@@ -173,7 +170,7 @@ pub fn receive_part(
 /// Sets the order's status to the least advanced of its parts (after a part moved).
 pub fn refresh_order_status(conn: &mut DbConn, order_id: i64, now: NaiveDateTime) -> AppResult<()> {
     let parts = repo::parts(conn, order_id)?;
-    if let Some(status) = OrderStatus::of_parts(parts.iter().map(|p| state::stored(&p.status))) {
+    if let Some(status) = OrderStatus::of_parts(parts.iter().map(|p| p.status)) {
         repo::set_order_status(conn, order_id, status, now)?;
     }
     Ok(())

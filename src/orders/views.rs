@@ -6,7 +6,7 @@ use super::dto::{
 };
 use super::model::{OrderEventRow, OrderLineRow, OrderRow, SupplierOrderRow};
 use super::rules::{mask_name, mask_phone};
-use super::state::{self, OrderStatus};
+use super::state::OrderStatus;
 use crate::money::{Bps, Fen};
 
 /// The buyer's view: parts with their lines, and the timeline from placement on. The rows may
@@ -32,8 +32,8 @@ pub fn order_view(
             .map(|event| TimelineEntry {
                 at: event.created_at.and_utc(),
                 supplier_order_id: event.supplier_order_id,
-                from: Some(state::stored(&event.from_status)),
-                to: state::stored(&event.to_status),
+                from: Some(event.from_status),
+                to: event.to_status,
                 actor: event.actor_kind.clone(),
                 note: event.note.clone(),
             }),
@@ -41,7 +41,7 @@ pub fn order_view(
     OrderView {
         id: order.id,
         order_no: order.order_no.clone(),
-        status: state::stored(&order.status),
+        status: order.status,
         shop_id: order.shop_id,
         total_fen: Fen(order.total_fen),
         address: AddressView {
@@ -62,7 +62,7 @@ pub fn order_view(
             .map(|part| SupplierOrderView {
                 id: part.id,
                 supplier_id: part.supplier_id,
-                status: state::stored(&part.status),
+                status: part.status,
                 total_fen: Fen(part.total_fen),
                 carrier: part.carrier.clone(),
                 tracking_no: part.tracking_no.clone(),
@@ -99,7 +99,7 @@ pub fn shop_order_view(order: &OrderRow, lines: &[OrderLineRow]) -> ShopOrderVie
     ShopOrderView {
         id: order.id,
         order_no: order.order_no.clone(),
-        status: state::stored(&order.status),
+        status: order.status,
         total_fen: Fen(order.total_fen),
         buyer_name: mask_name(&order.recipient_name),
         buyer_phone: mask_phone(&order.recipient_phone),

@@ -3,9 +3,14 @@ use diesel::prelude::*;
 
 use crate::db::schema::{payment_events, payments, refunds};
 
-pub const STATUS_CREATED: &str = "created";
-pub const STATUS_SUCCEEDED: &str = "succeeded";
-pub const STATUS_REFUNDED: &str = "refunded";
+crate::text_enum! {
+    /// created → succeeded (the gateway's callback) → refunded (the order's money went back).
+    pub enum PaymentStatus {
+        Created = "created",
+        Succeeded = "succeeded",
+        Refunded = "refunded",
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = payments)]
@@ -15,7 +20,7 @@ pub struct PaymentRow {
     pub order_id: i64,
     pub gateway: String,
     pub amount_fen: i64,
-    pub status: String,
+    pub status: PaymentStatus,
     pub gateway_trade_no: Option<String>,
     pub created_at: NaiveDateTime,
     pub succeeded_at: Option<NaiveDateTime>,
@@ -28,8 +33,24 @@ pub struct NewPayment<'a> {
     pub order_id: i64,
     pub gateway: &'a str,
     pub amount_fen: i64,
-    pub status: &'a str,
+    pub status: PaymentStatus,
     pub created_at: NaiveDateTime,
+}
+
+crate::text_enum! {
+    /// What a callback did; stored with the event, so a repeat of the event answers the same.
+    pub enum CallbackOutcome {
+        /// The order is paid.
+        Applied = "applied",
+        /// The payment had been confirmed by another event already: nothing changed.
+        AlreadyApplied = "already_applied",
+        /// The amount differs from the payment's: nothing changed; kept for review.
+        AmountMismatch = "amount_mismatch",
+        /// The order was cancelled (or paid otherwise) first: the money went back to the buyer.
+        Refunded = "refunded",
+        /// No payment has this number: nothing changed.
+        UnknownPayment = "unknown_payment",
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -40,7 +61,7 @@ pub struct PaymentEventRow {
     pub event_id: String,
     pub payment_no: String,
     pub amount_fen: i64,
-    pub outcome: String,
+    pub outcome: CallbackOutcome,
     pub payload: String,
     pub created_at: NaiveDateTime,
 }
@@ -52,13 +73,18 @@ pub struct NewPaymentEvent<'a> {
     pub event_id: &'a str,
     pub payment_no: &'a str,
     pub amount_fen: i64,
-    pub outcome: &'a str,
+    pub outcome: CallbackOutcome,
     pub payload: &'a str,
     pub created_at: NaiveDateTime,
 }
 
-pub const REFUND_PENDING: &str = "pending";
-pub const REFUND_SENT: &str = "sent";
+crate::text_enum! {
+    /// pending → sent (the gateway took it).
+    pub enum RefundStatus {
+        Pending = "pending",
+        Sent = "sent",
+    }
+}
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = refunds)]
@@ -68,7 +94,7 @@ pub struct NewRefund<'a> {
     pub order_id: i64,
     pub amount_fen: i64,
     pub reason: &'a str,
-    pub status: &'a str,
+    pub status: RefundStatus,
     pub attempts: i32,
     pub created_at: NaiveDateTime,
     pub aftersales_case_id: Option<i64>,

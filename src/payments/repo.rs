@@ -2,8 +2,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{
-    NewPayment, NewPaymentEvent, NewRefund, PaymentEventRow, PaymentRow, PendingRefund,
-    REFUND_PENDING, REFUND_SENT, STATUS_CREATED, STATUS_REFUNDED, STATUS_SUCCEEDED,
+    CallbackOutcome, NewPayment, NewPaymentEvent, NewRefund, PaymentEventRow, PaymentRow,
+    PaymentStatus, PendingRefund, RefundStatus,
 };
 use crate::db::schema::{payment_events, payments, refunds};
 use crate::db::DbConn;
@@ -32,7 +32,7 @@ pub fn find_by_no(conn: &mut DbConn, payment_no: &str) -> AppResult<Option<Payme
 pub fn open_for_order(conn: &mut DbConn, order_id: i64) -> AppResult<Option<PaymentRow>> {
     Ok(payments::table
         .filter(payments::order_id.eq(order_id))
-        .filter(payments::status.eq(STATUS_CREATED))
+        .filter(payments::status.eq(PaymentStatus::Created))
         .order(payments::id.desc())
         .select(PaymentRow::as_select())
         .first(conn)
@@ -43,7 +43,7 @@ pub fn open_for_order(conn: &mut DbConn, order_id: i64) -> AppResult<Option<Paym
 pub fn succeeded_for_order(conn: &mut DbConn, order_id: i64) -> AppResult<Option<PaymentRow>> {
     Ok(payments::table
         .filter(payments::order_id.eq(order_id))
-        .filter(payments::status.eq(STATUS_SUCCEEDED))
+        .filter(payments::status.eq(PaymentStatus::Succeeded))
         .select(PaymentRow::as_select())
         .first(conn)
         .optional()?)
@@ -59,10 +59,10 @@ pub fn mark_succeeded(
     Ok(diesel::update(
         payments::table
             .find(id)
-            .filter(payments::status.eq(STATUS_CREATED)),
+            .filter(payments::status.eq(PaymentStatus::Created)),
     )
     .set((
-        payments::status.eq(STATUS_SUCCEEDED),
+        payments::status.eq(PaymentStatus::Succeeded),
         payments::gateway_trade_no.eq(trade_no),
         payments::succeeded_at.eq(now),
     ))
@@ -75,15 +75,18 @@ pub fn mark_refunded(conn: &mut DbConn, id: i64) -> AppResult<bool> {
     Ok(diesel::update(
         payments::table
             .find(id)
-            .filter(payments::status.eq(STATUS_SUCCEEDED)),
+            .filter(payments::status.eq(PaymentStatus::Succeeded)),
     )
-    .set(payments::status.eq(STATUS_REFUNDED))
+    .set(payments::status.eq(PaymentStatus::Refunded))
     .execute(conn)?
         == 1)
 }
 
 /// Records a callback; None if this event was recorded before (then its earlier outcome).
-pub fn record_event(conn: &mut DbConn, event: &NewPaymentEvent) -> AppResult<Option<String>> {
+pub fn record_event(
+    conn: &mut DbConn,
+    event: &NewPaymentEvent,
+) -> AppResult<Option<CallbackOutcome>> {
     let inserted = with_backend!(conn, c => diesel::insert_into(payment_events::table)
         .values(event)
         .on_conflict((payment_events::gateway, payment_events::event_id))
@@ -105,7 +108,7 @@ pub fn set_event_outcome(
     conn: &mut DbConn,
     gateway: &str,
     event_id: &str,
-    outcome: &str,
+    outcome: CallbackOutcome,
 ) -> AppResult<()> {
     diesel::update(
         payment_events::table
@@ -132,7 +135,7 @@ pub fn pending_refunds(
 ) -> AppResult<Vec<PendingRefund>> {
     let mut query = refunds::table
         .inner_join(payments::table)
-        .filter(refunds::status.eq(REFUND_PENDING))
+        .filter(refunds::status.eq(RefundStatus::Pending))
         .into_boxed();
     if let Some(order_id) = order_id {
         query = query.filter(refunds::order_id.eq(order_id));
@@ -159,10 +162,10 @@ pub fn mark_refund_sent(
     Ok(diesel::update(
         refunds::table
             .find(id)
-            .filter(refunds::status.eq(REFUND_PENDING)),
+            .filter(refunds::status.eq(RefundStatus::Pending)),
     )
     .set((
-        refunds::status.eq(REFUND_SENT),
+        refunds::status.eq(RefundStatus::Sent),
         refunds::gateway_refund_no.eq(gateway_refund_no),
         refunds::sent_at.eq(now),
     ))

@@ -3,7 +3,7 @@
 use actix_web::http::header::HeaderMap;
 
 use super::gateway::CallbackEvent;
-use super::model::{NewPayment, PaymentRow, STATUS_CREATED};
+use super::model::{NewPayment, PaymentRow, PaymentStatus};
 use super::{repo, Gateways};
 use crate::audit::Actor;
 use crate::db::{backend, DbConn};
@@ -12,7 +12,7 @@ use crate::ledger::accounts;
 use crate::ledger::service::{post, Leg, PostingRequest};
 use crate::members::MemberId;
 use crate::money::Fen;
-use crate::orders::state::{self, OrderStatus};
+use crate::orders::state::OrderStatus;
 
 /// Starts (or resumes) paying the buyer's unpaid order through the default gateway.
 pub fn start(
@@ -23,8 +23,7 @@ pub fn start(
     now: chrono::NaiveDateTime,
 ) -> AppResult<(PaymentRow, serde_json::Value)> {
     let order = crate::orders::service::own_order(conn, buyer, order_id)?;
-    let status = state::stored(&order.status);
-    status.transition(OrderStatus::Paid)?;
+    order.status.transition(OrderStatus::Paid)?;
     let gateway = gateways.default_gateway();
     // One open payment per order: paying again resumes it rather than opening a second one.
     let payment = match repo::open_for_order(conn, order.id)? {
@@ -36,7 +35,7 @@ pub fn start(
                 order_id: order.id,
                 gateway: gateway.name(),
                 amount_fen: order.total_fen,
-                status: STATUS_CREATED,
+                status: PaymentStatus::Created,
                 created_at: now,
             },
         )?,

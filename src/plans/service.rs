@@ -47,7 +47,7 @@ pub fn create(
     }
     let open_shops: Vec<i64> = shops::table
         .filter(shops::id.eq_any(&request.shop_ids))
-        .filter(shops::status.eq(crate::shops::rules::STATUS_OPEN))
+        .filter(shops::status.eq(crate::shops::model::ShopStatus::Open))
         .select(shops::id)
         .load(conn)?;
     for (i, shop_id) in request.shop_ids.iter().enumerate() {

@@ -10,7 +10,7 @@ use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::ledger::{self, accounts, Leg, PostingRequest};
 use crate::money::Fen;
-use crate::suppliers::model::{OpenBusiness, SupplierRow};
+use crate::suppliers::model::{OpenBusiness, SupplierRow, SupplierStatus};
 use crate::suppliers::repo as suppliers_repo;
 use crate::suppliers::rules as supplier_rules;
 
@@ -21,7 +21,7 @@ pub fn held_by(
     supplier: &SupplierRow,
     now: NaiveDateTime,
 ) -> AppResult<Option<OpenBusiness>> {
-    if supplier.status != supplier_rules::SUPPLIER_EXITING {
+    if supplier.status != SupplierStatus::Exiting {
         return Ok(None);
     }
     open_business(conn, settings, supplier.id, now).map(Some)
@@ -125,8 +125,8 @@ fn audit_exit(
         "supplier",
         &supplier_id.to_string(),
         serde_json::json!({
-            "before": {"status": supplier_rules::SUPPLIER_EXITING},
-            "after": {"status": supplier_rules::SUPPLIER_EXITED},
+            "before": {"status": SupplierStatus::Exiting.as_str()},
+            "after": {"status": SupplierStatus::Exited.as_str()},
             "posting_id": posting_id,
             "deposit_fen": netting.deposit,
             "owed_settled_fen": netting.owed_settled,

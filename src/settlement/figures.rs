@@ -91,7 +91,7 @@ mod tests {
             quantity,
             amount_fen: amount.0,
             commission_bps: rate,
-            tier: "rookie".to_owned(),
+            tier: crate::tiers::Tier::Rookie,
             tier_bonus_bps: bonus,
             commission_fen: commission.0,
             tier_bonus_fen: tier_bonus.0,

@@ -15,48 +15,8 @@ use crate::orders::service::{ActorKind, Transition};
 use crate::orders::state::OrderStatus;
 use crate::payments::dto::CallbackResult;
 use crate::payments::gateway::CallbackEvent;
-use crate::payments::model::NewPaymentEvent;
+use crate::payments::model::{CallbackOutcome, NewPaymentEvent};
 use crate::payments::repo;
-
-/// What a callback did; stored with the event, so a repeat of the event answers the same.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallbackOutcome {
-    /// The order is paid.
-    Applied,
-    /// The payment had been confirmed by another event already: nothing changed.
-    AlreadyApplied,
-    /// The amount differs from the payment's: nothing changed; kept for review.
-    AmountMismatch,
-    /// The order was cancelled (or paid otherwise) first: the money went back to the buyer.
-    Refunded,
-    /// No payment has this number: nothing changed.
-    UnknownPayment,
-}
-
-impl CallbackOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Applied => "applied",
-            Self::AlreadyApplied => "already_applied",
-            Self::AmountMismatch => "amount_mismatch",
-            Self::Refunded => "refunded",
-            Self::UnknownPayment => "unknown_payment",
-        }
-    }
-
-    fn parse(text: &str) -> Self {
-        [
-            Self::Applied,
-            Self::AlreadyApplied,
-            Self::AmountMismatch,
-            Self::Refunded,
-            Self::UnknownPayment,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == text)
-        .unwrap_or(Self::AlreadyApplied)
-    }
-}
 
 /// Applies a verified callback inside the caller's transaction, once per event id.
 pub fn apply(
@@ -73,16 +33,16 @@ pub fn apply(
             event_id: &event.event_id,
             payment_no: &event.payment_no,
             amount_fen: event.amount.0,
-            outcome: CallbackOutcome::Applied.as_str(),
+            outcome: CallbackOutcome::Applied,
             payload,
             created_at: now,
         },
     )?;
     if let Some(outcome) = earlier {
-        return Ok(CallbackOutcome::parse(&outcome));
+        return Ok(outcome);
     }
     let outcome = apply_new(conn, gateway, event, now)?;
-    repo::set_event_outcome(conn, gateway, &event.event_id, outcome.as_str())?;
+    repo::set_event_outcome(conn, gateway, &event.event_id, outcome)?;
     if outcome == CallbackOutcome::AmountMismatch {
         tracing::warn!(
             gateway,

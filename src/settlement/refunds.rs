@@ -9,7 +9,7 @@ use crate::ledger::accounts;
 use crate::ledger::service::{post, Leg, PostingRequest};
 use crate::money::Fen;
 use crate::orders::repo as orders_repo;
-use crate::payments::model::{NewRefund, PaymentRow, REFUND_PENDING};
+use crate::payments::model::{NewRefund, PaymentRow, RefundStatus};
 use crate::payments::repo;
 
 /// Refunds a paid order in full (cancelled before shipping): every line's pieces, with their
@@ -99,7 +99,7 @@ pub fn owe_refund(
             order_id: payment.order_id,
             amount_fen: amount.0,
             reason,
-            status: REFUND_PENDING,
+            status: RefundStatus::Pending,
             attempts: 0,
             created_at: now,
             aftersales_case_id,

@@ -46,11 +46,11 @@ pub fn mark_settled(conn: &mut DbConn, part_id: i64, now: NaiveDateTime) -> AppR
 /// They hold a supplier's exit back too ([`open_business`]).
 macro_rules! holds_settlement {
     ($now:expr) => {
-        $crate::db::schema::aftersales_cases::status
-            .eq_any($crate::aftersales::state::OPEN)
-            .or($crate::db::schema::aftersales_cases::status
-                .eq($crate::aftersales::state::CaseStatus::Rejected.as_str())
-                .and($crate::db::schema::aftersales_cases::escalate_by.gt($now)))
+        aftersales_cases::status
+            .eq_any(crate::aftersales::state::OPEN)
+            .or(aftersales_cases::status
+                .eq(crate::aftersales::state::CaseStatus::Rejected)
+                .and(aftersales_cases::escalate_by.gt($now)))
     };
 }
 
@@ -66,7 +66,7 @@ pub fn settlement_due(
         .filter(aftersales_cases::supplier_order_id.eq(supplier_orders::id))
         .filter(holds_settlement!(now));
     Ok(supplier_orders::table
-        .filter(supplier_orders::status.eq(crate::orders::state::OrderStatus::Received.as_str()))
+        .filter(supplier_orders::status.eq(crate::orders::state::OrderStatus::Received))
         .filter(supplier_orders::received_at.le(cutoff))
         .filter(diesel::dsl::not(diesel::dsl::exists(open_case)))
         .order((supplier_orders::received_at, supplier_orders::id))
@@ -106,7 +106,7 @@ pub fn open_business(
             supplier_orders::status
                 .eq_any(crate::orders::state::OPEN)
                 .or(supplier_orders::status
-                    .eq(OrderStatus::Completed.as_str())
+                    .eq(OrderStatus::Completed)
                     .and(supplier_orders::received_at.ge(claim_cutoff))),
         )
         .count();
@@ -114,10 +114,10 @@ pub fn open_business(
         || aftersales_cases::table.filter(aftersales_cases::supplier_id.eq(supplier_id));
     let cases = cases_of_supplier()
         .filter(holds_settlement!(now))
-        .filter(aftersales_cases::status.ne(CaseStatus::Disputed.as_str()))
+        .filter(aftersales_cases::status.ne(CaseStatus::Disputed))
         .count();
     let disputes = cases_of_supplier()
-        .filter(aftersales_cases::status.eq(CaseStatus::Disputed.as_str()))
+        .filter(aftersales_cases::status.eq(CaseStatus::Disputed))
         .count();
     let (parts, cases, disputes): (Option<i64>, Option<i64>, Option<i64>) = diesel::select((
         parts.single_value(),

@@ -47,7 +47,7 @@ pub fn resolve(conn: &mut DbConn, code: &str) -> AppResult<Option<(String, i64, 
         .filter(share_codes::code.eq(code))
         .filter(share_codes::revoked_at.is_null())
         .filter(shop_items::removed_at.is_null())
-        .filter(shops::status.eq(crate::shops::rules::STATUS_OPEN))
+        .filter(shops::status.eq(crate::shops::model::ShopStatus::Open))
         .select((shops::shop_no, shop_items::id, share_codes::visits))
         .first(conn)
         .optional()?)

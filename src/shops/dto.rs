@@ -54,7 +54,7 @@ impl From<VerificationRow> for VerificationView {
             member: MemberId(row.member_id),
             legal_name: row.legal_name,
             id_number: row.id_number_masked,
-            status: row.status,
+            status: row.status.to_string(),
             reject_reason: row.reject_reason,
             created_at: row.created_at.and_utc(),
         }
@@ -132,7 +132,7 @@ impl ShopView {
             name: row.name,
             logo_url: row.logo_url,
             description: row.description,
-            status: row.status,
+            status: row.status.to_string(),
             item_count: row.item_count,
             created_at: row.created_at.and_utc(),
         }

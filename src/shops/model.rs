@@ -2,6 +2,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{shops, verifications};
+use crate::suppliers::dto::ApplicationStatus;
+
+crate::text_enum! {
+    /// open → closed (for good: a closed shop's rows stay for the record).
+    pub enum ShopStatus {
+        Open = "open",
+        Closed = "closed",
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = verifications)]
@@ -11,7 +20,7 @@ pub struct VerificationRow {
     pub legal_name: String,
     pub id_number_masked: String,
     pub id_number_digest: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub reject_reason: Option<String>,
     pub decided_by: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
@@ -25,7 +34,7 @@ pub struct NewVerification {
     pub legal_name: String,
     pub id_number_masked: String,
     pub id_number_digest: String,
-    pub status: &'static str,
+    pub status: ApplicationStatus,
     pub created_at: NaiveDateTime,
 }
 
@@ -39,7 +48,7 @@ pub struct ShopRow {
     pub name_key: String,
     pub logo_url: Option<String>,
     pub description: String,
-    pub status: String,
+    pub status: ShopStatus,
     pub item_count: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -55,7 +64,7 @@ pub struct NewShop {
     pub name_key: String,
     pub logo_url: Option<String>,
     pub description: String,
-    pub status: &'static str,
+    pub status: ShopStatus,
     pub item_count: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -3,13 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{NewShop, NewVerification, ShopChanges, ShopRow, VerificationRow};
-use super::rules;
+use super::model::{NewShop, NewVerification, ShopChanges, ShopRow, ShopStatus, VerificationRow};
 use crate::db::schema::{members, shops, verifications};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
 use crate::pagination::Page;
+use crate::suppliers::dto::ApplicationStatus;
 use crate::with_backend;
 
 pub fn set_credit_score(
@@ -53,7 +53,9 @@ pub fn id_number_used_by_other(
     let count: i64 = verifications::table
         .filter(verifications::id_number_digest.eq(digest))
         .filter(verifications::member_id.ne(member.0))
-        .filter(verifications::status.eq_any(["pending", "approved"]))
+        .filter(
+            verifications::status.eq_any([ApplicationStatus::Pending, ApplicationStatus::Approved]),
+        )
         .count()
         .get_result(conn)?;
     Ok(count > 0)
@@ -81,13 +83,13 @@ pub fn latest_verification(
 
 pub fn list_verifications(
     conn: &mut DbConn,
-    status: Option<&str>,
+    status: Option<ApplicationStatus>,
     page: Page,
 ) -> AppResult<(Vec<VerificationRow>, i64)> {
     let filtered = || {
         let mut query = verifications::table.into_boxed();
         if let Some(status) = status {
-            query = query.filter(verifications::status.eq(status.to_owned()));
+            query = query.filter(verifications::status.eq(status));
         }
         query
     };
@@ -105,7 +107,7 @@ pub fn list_verifications(
 pub fn decide_verification(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: ApplicationStatus,
     reason: Option<&str>,
     admin: MemberId,
     now: NaiveDateTime,
@@ -113,7 +115,7 @@ pub fn decide_verification(
     let updated = diesel::update(
         verifications::table
             .find(id)
-            .filter(verifications::status.eq("pending")),
+            .filter(verifications::status.eq(ApplicationStatus::Pending)),
     )
     .set((
         verifications::status.eq(status),
@@ -166,7 +168,7 @@ pub fn update_shop(conn: &mut DbConn, id: i64, changes: &ShopChanges) -> AppResu
 pub fn close_shop(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<()> {
     diesel::update(shops::table.find(id))
         .set((
-            shops::status.eq(rules::STATUS_CLOSED),
+            shops::status.eq(ShopStatus::Closed),
             shops::closed_at.eq(now),
             shops::updated_at.eq(now),
         ))
@@ -185,7 +187,7 @@ pub fn find_shop(conn: &mut DbConn, id: i64) -> AppResult<Option<ShopRow>> {
 pub fn find_open_by_no(conn: &mut DbConn, shop_no: &str) -> AppResult<Option<ShopRow>> {
     Ok(shops::table
         .filter(shops::shop_no.eq(shop_no))
-        .filter(shops::status.eq(rules::STATUS_OPEN))
+        .filter(shops::status.eq(ShopStatus::Open))
         .select(ShopRow::as_select())
         .first(conn)
         .optional()?)

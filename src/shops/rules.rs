@@ -11,13 +11,11 @@ pub const CREDIT_SCORE_MIN: i32 = 0;
 pub const CREDIT_SCORE_MAX: i32 = 1000;
 pub const NAME_MIN_CHARS: usize = 2;
 pub const NAME_MAX_CHARS: usize = 30;
-pub const STATUS_OPEN: &str = "open";
-pub const STATUS_CLOSED: &str = "closed";
 /// Days without any violation a member needs before opening another shop.
 pub const MULTI_SHOP_CLEAN_DAYS: i64 = 90;
 
-/// Tiers whose holders, month after month, may open more than one shop.
-pub const MULTI_SHOP_TIERS: [Tier; 2] = [Tier::Elite, Tier::Super];
+/// The lowest tier whose holders, month after month, may open more than one shop.
+pub const MULTI_SHOP_MIN_TIER: Tier = Tier::Elite;
 
 /// Folds a name for comparison: NFKC (full-width, mathematical and circled letters become
 /// plain ones), lower case, and only letters and digits kept (spaces, punctuation, symbols and

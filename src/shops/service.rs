@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 
 use super::dto::{OpenShopRequest, ShopPatch, VerificationRequest};
-use super::model::{NewShop, NewVerification, ShopChanges, ShopRow, VerificationRow};
+use super::model::{NewShop, NewVerification, ShopChanges, ShopRow, ShopStatus, VerificationRow};
 use super::repo;
 use super::rules::{self, NameProblem};
 use crate::audit::{self, Actor};
@@ -12,6 +12,7 @@ use crate::db::DbConn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::goods::rules::check_image_url;
 use crate::members::MemberId;
+use crate::suppliers::dto::ApplicationStatus;
 
 pub fn set_credit_score(
     conn: &mut DbConn,
@@ -67,7 +68,7 @@ pub fn submit_verification(
             legal_name: request.legal_name.trim().to_owned(),
             id_number_masked: rules::mask_id_number(&id_number),
             id_number_digest: digest,
-            status: "pending",
+            status: ApplicationStatus::Pending,
             created_at: now,
         },
     )?;
@@ -91,7 +92,11 @@ pub fn decide_verification(
     let admin = actor
         .member
         .ok_or_else(|| AppError::internal("a decision needs an admin"))?;
-    let status = if approve { "approved" } else { "rejected" };
+    let status = if approve {
+        ApplicationStatus::Approved
+    } else {
+        ApplicationStatus::Rejected
+    };
     if !repo::decide_verification(conn, id, status, reason, admin, actor.at)? {
         return Err(AppError::Conflict {
             code: "already_decided",
@@ -146,7 +151,8 @@ pub fn open(
     request: OpenShopRequest,
     now: chrono::NaiveDateTime,
 ) -> AppResult<ShopRow> {
-    let verified = repo::latest_verification(conn, member)?.is_some_and(|v| v.status == "approved");
+    let verified = repo::latest_verification(conn, member)?
+        .is_some_and(|v| v.status == ApplicationStatus::Approved);
     match score {
         None => {
             return Err(forbidden(
@@ -173,7 +179,7 @@ pub fn open(
     }
     let open_shops = repo::shops_of(conn, member)?
         .into_iter()
-        .filter(|s| s.status == rules::STATUS_OPEN)
+        .filter(|s| s.status == ShopStatus::Open)
         .count() as i64;
     if open_shops >= 1 && !may_open_another(conn, settings, member, open_shops, now)? {
         return Err(forbidden(
@@ -196,7 +202,7 @@ pub fn open(
         name,
         logo_url: request.logo_url,
         description: request.description,
-        status: rules::STATUS_OPEN,
+        status: ShopStatus::Open,
         item_count: 0,
         created_at: now,
         updated_at: now,
@@ -255,10 +261,7 @@ fn may_open_another(
         })
         .collect();
     let tiers = crate::tiers::of_months(conn, member, &months)?;
-    Ok(tiers.len() == months.len()
-        && tiers
-            .iter()
-            .all(|tier| rules::MULTI_SHOP_TIERS.contains(tier)))
+    Ok(tiers.len() == months.len() && tiers.iter().all(|tier| *tier >= rules::MULTI_SHOP_MIN_TIER))
 }
 
 fn forbidden(code: &'static str, detail: &str) -> AppError {
@@ -282,7 +285,7 @@ pub fn own_shop(conn: &mut DbConn, member: MemberId, id: i64) -> AppResult<ShopR
 /// The member's own shop (404 for another's), refusing changes to a closed one.
 pub fn open_own_shop(conn: &mut DbConn, member: MemberId, id: i64) -> AppResult<ShopRow> {
     let shop = own_shop(conn, member, id)?;
-    if shop.status != rules::STATUS_OPEN {
+    if shop.status != ShopStatus::Open {
         return Err(AppError::Conflict {
             code: "shop_closed",
             detail: "this shop is closed".to_owned(),
@@ -328,7 +331,7 @@ pub fn update(
 /// Closes a shop; its rows (items, share codes, later orders) stay for the record.
 pub fn close(conn: &mut DbConn, actor: &Actor, member: MemberId, id: i64) -> AppResult<ShopRow> {
     let current = own_shop(conn, member, id)?;
-    if current.status == rules::STATUS_OPEN {
+    if current.status == ShopStatus::Open {
         repo::close_shop(conn, id, actor.at)?;
         audit::record(
             conn,
@@ -336,7 +339,7 @@ pub fn close(conn: &mut DbConn, actor: &Actor, member: MemberId, id: i64) -> App
             "shop.closed",
             "shop",
             &id.to_string(),
-            serde_json::json!({"before": {"status": "open"}, "after": {"status": "closed"}}),
+            serde_json::json!({"before": {"status": ShopStatus::Open.as_str()}, "after": {"status": ShopStatus::Closed.as_str()}}),
         )?;
     }
     shop(conn, id)

@@ -32,7 +32,7 @@ pub enum Availability {
 
 impl Availability {
     pub fn of(row: &ItemSummaryRow, in_stock: bool) -> Self {
-        if !crate::goods::rules::is_available(&row.goods_status, row.supplier_active) {
+        if !crate::goods::rules::is_available(row.goods_status, row.supplier_active) {
             Self::Unavailable
         } else if in_stock {
             Self::Available

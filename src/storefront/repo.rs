@@ -29,7 +29,7 @@ pub struct ItemSummaryRow {
     pub category_code: String,
     pub image_urls: String,
     pub min_price_fen: i64,
-    pub goods_status: String,
+    pub goods_status: crate::goods::dto::GoodsStatus,
     pub supplier_active: bool,
 }
 

@@ -114,7 +114,7 @@ impl From<ApplicationRow> for ApplicationView {
                 .unwrap_or_default(),
             procurement_vouchers: serde_json::from_str(&row.procurement_vouchers)
                 .unwrap_or_default(),
-            status: row.status,
+            status: row.status.to_string(),
             reject_reason: row.reject_reason,
             decided_at: row.decided_at.map(|at| at.and_utc()),
             created_at: row.created_at.and_utc(),
@@ -132,21 +132,13 @@ pub struct ApplicationFilter {
     pub per_page: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ApplicationStatus {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-impl ApplicationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => super::rules::STATUS_PENDING,
-            Self::Approved => super::rules::STATUS_APPROVED,
-            Self::Rejected => super::rules::STATUS_REJECTED,
-        }
+crate::text_enum! {
+    #[derive(Deserialize, Serialize, ToSchema)]
+    #[serde(rename_all = "lowercase")]
+    pub enum ApplicationStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
     }
 }
 
@@ -194,7 +186,7 @@ impl From<SupplierRow> for SupplierView {
             company_name: row.company_name,
             credit_code: row.credit_code,
             categories: serde_json::from_str(&row.categories).unwrap_or_default(),
-            status: row.status,
+            status: row.status.to_string(),
             active: row.is_active,
             required_deposit_fen: Fen(row.required_deposit_fen),
             exit_due_at: row.exit_due_at.map(|at| at.and_utc()),

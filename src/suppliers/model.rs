@@ -1,7 +1,17 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::dto::ApplicationStatus;
 use crate::db::schema::{brand_authorisations, supplier_applications, supplier_members, suppliers};
+
+crate::text_enum! {
+    /// approved → exiting (the supplier asked to leave) → exited (its deposit refunded).
+    pub enum SupplierStatus {
+        Approved = "approved",
+        Exiting = "exiting",
+        Exited = "exited",
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = supplier_applications)]
@@ -17,7 +27,7 @@ pub struct ApplicationRow {
     pub categories: String,
     pub brand_authorisations: String,
     pub procurement_vouchers: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub reject_reason: Option<String>,
     pub decided_by: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
@@ -37,7 +47,7 @@ pub struct NewApplication {
     pub categories: String,
     pub brand_authorisations: String,
     pub procurement_vouchers: String,
-    pub status: &'static str,
+    pub status: ApplicationStatus,
     pub created_at: NaiveDateTime,
 }
 
@@ -50,7 +60,7 @@ pub struct SupplierRow {
     pub credit_code: String,
     pub categories: String,
     pub required_deposit_fen: i64,
-    pub status: String,
+    pub status: SupplierStatus,
     pub is_active: bool,
     pub exit_requested_at: Option<NaiveDateTime>,
     pub exit_due_at: Option<NaiveDateTime>,
@@ -85,7 +95,7 @@ pub struct NewSupplier {
     pub credit_code: String,
     pub categories: String,
     pub required_deposit_fen: i64,
-    pub status: &'static str,
+    pub status: SupplierStatus,
     pub is_active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -3,9 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::dto::ApplicationStatus;
 use super::model::{
     ApplicationRow, NewApplication, NewBrandAuthorisation, NewSupplier, NewSupplierMember,
-    SupplierRow,
+    SupplierRow, SupplierStatus,
 };
 use crate::db::schema::{brand_authorisations, supplier_applications, supplier_members, suppliers};
 use crate::db::DbConn;
@@ -43,14 +44,14 @@ pub fn find_application(conn: &mut DbConn, id: i64) -> AppResult<Option<Applicat
 
 pub fn list_applications(
     conn: &mut DbConn,
-    status: Option<&str>,
+    status: Option<ApplicationStatus>,
     applicant: Option<MemberId>,
     page: Page,
 ) -> AppResult<(Vec<ApplicationRow>, i64)> {
     let filtered = || {
         let mut query = supplier_applications::table.into_boxed();
         if let Some(status) = status {
-            query = query.filter(supplier_applications::status.eq(status.to_owned()));
+            query = query.filter(supplier_applications::status.eq(status));
         }
         if let Some(member) = applicant {
             query = query.filter(supplier_applications::applicant_member_id.eq(member.0));
@@ -71,7 +72,7 @@ pub fn list_applications(
 pub fn decide_application(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: ApplicationStatus,
     reason: Option<&str>,
     admin: MemberId,
     now: NaiveDateTime,
@@ -79,7 +80,7 @@ pub fn decide_application(
     let updated = diesel::update(
         supplier_applications::table
             .find(id)
-            .filter(supplier_applications::status.eq(super::rules::STATUS_PENDING)),
+            .filter(supplier_applications::status.eq(ApplicationStatus::Pending)),
     )
     .set((
         supplier_applications::status.eq(status),
@@ -201,7 +202,7 @@ pub fn start_exit(
 ) -> AppResult<()> {
     diesel::update(suppliers::table.find(id))
         .set((
-            suppliers::status.eq(super::rules::SUPPLIER_EXITING),
+            suppliers::status.eq(SupplierStatus::Exiting),
             suppliers::exit_requested_at.eq(now),
             suppliers::exit_due_at.eq(due),
             suppliers::updated_at.eq(now),
@@ -213,7 +214,7 @@ pub fn start_exit(
 pub fn finish_exit(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<()> {
     diesel::update(suppliers::table.find(id))
         .set((
-            suppliers::status.eq(super::rules::SUPPLIER_EXITED),
+            suppliers::status.eq(SupplierStatus::Exited),
             suppliers::exited_at.eq(now),
             suppliers::updated_at.eq(now),
         ))
@@ -224,7 +225,7 @@ pub fn finish_exit(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> AppResult<
 /// Exiting suppliers whose clearance period has ended.
 pub fn due_exits(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<Vec<i64>> {
     Ok(suppliers::table
-        .filter(suppliers::status.eq(super::rules::SUPPLIER_EXITING))
+        .filter(suppliers::status.eq(SupplierStatus::Exiting))
         .filter(suppliers::exit_due_at.le(now))
         .order(suppliers::id)
         .select(suppliers::id)

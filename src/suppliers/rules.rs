@@ -5,17 +5,10 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use super::dto::ApplicationRequest;
+use super::model::SupplierStatus;
 use crate::config::{CategorySettings, Settings};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::money::Fen;
-
-pub const STATUS_PENDING: &str = "pending";
-pub const STATUS_APPROVED: &str = "approved";
-pub const STATUS_REJECTED: &str = "rejected";
-
-pub const SUPPLIER_APPROVED: &str = "approved";
-pub const SUPPLIER_EXITING: &str = "exiting";
-pub const SUPPLIER_EXITED: &str = "exited";
 
 /// The 31 characters of a unified social credit code (GB 32100-2015): digits and capitals
 /// without I, O, S, V, Z.
@@ -192,8 +185,8 @@ pub fn required_deposit(settings: &Settings, categories: &[String]) -> Fen {
 }
 
 /// Active: approved (not exiting or exited) with a deposit at least the required one.
-pub fn is_active(status: &str, balance: Fen, required: Fen) -> bool {
-    status == SUPPLIER_APPROVED && balance >= required
+pub fn is_active(status: SupplierStatus, balance: Fen, required: Fen) -> bool {
+    status == SupplierStatus::Approved && balance >= required
 }
 
 /// How an exit's refund nets what the supplier owes the platform: the deposit settles the `owed`

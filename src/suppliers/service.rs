@@ -3,12 +3,12 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::dto::{
-    ApplicationRequest, DeductionKind, DeductionView, DepositEntryView, DepositView, ExitHeldBy,
-    SupplierView,
+    ApplicationRequest, ApplicationStatus, DeductionKind, DeductionView, DepositEntryView,
+    DepositView, ExitHeldBy, SupplierView,
 };
 use super::model::{
     ApplicationRow, NewApplication, NewBrandAuthorisation, NewSupplier, NewSupplierMember,
-    OpenBusiness, SupplierRow,
+    OpenBusiness, SupplierRow, SupplierStatus,
 };
 use super::{repo, rules};
 use crate::audit::{self, Actor};
@@ -47,7 +47,7 @@ pub fn apply(
             categories: json(&request.categories),
             brand_authorisations: json(&request.brand_authorisations),
             procurement_vouchers: json(&request.procurement_vouchers),
-            status: rules::STATUS_PENDING,
+            status: ApplicationStatus::Pending,
             created_at: now,
         },
     )?;
@@ -78,7 +78,7 @@ pub fn approve(
         .member
         .ok_or_else(|| AppError::internal("approval needs an admin"))?;
     let now = actor.at;
-    if !repo::decide_application(conn, id, rules::STATUS_APPROVED, None, admin, now)? {
+    if !repo::decide_application(conn, id, ApplicationStatus::Approved, None, admin, now)? {
         return Err(already_decided(&application));
     }
     let categories: Vec<String> = serde_json::from_str(&application.categories).unwrap_or_default();
@@ -91,8 +91,8 @@ pub fn approve(
             credit_code: application.credit_code.clone(),
             categories: application.categories.clone(),
             required_deposit_fen: required.0,
-            status: rules::SUPPLIER_APPROVED,
-            is_active: rules::is_active(rules::SUPPLIER_APPROVED, Fen(0), required),
+            status: SupplierStatus::Approved,
+            is_active: rules::is_active(SupplierStatus::Approved, Fen(0), required),
             created_at: now,
             updated_at: now,
         },
@@ -126,7 +126,7 @@ pub fn approve(
         &id.to_string(),
         serde_json::json!({
             "before": {"status": application.status},
-            "after": {"status": rules::STATUS_APPROVED, "supplier_id": supplier_id, "required_deposit_fen": required.0},
+            "after": {"status": ApplicationStatus::Approved, "supplier_id": supplier_id, "required_deposit_fen": required.0},
         }),
     )?;
     supplier(conn, supplier_id)
@@ -145,7 +145,7 @@ pub fn reject(
     if !repo::decide_application(
         conn,
         id,
-        rules::STATUS_REJECTED,
+        ApplicationStatus::Rejected,
         Some(reason),
         admin,
         actor.at,
@@ -160,7 +160,7 @@ pub fn reject(
         &id.to_string(),
         serde_json::json!({
             "before": {"status": application.status},
-            "after": {"status": rules::STATUS_REJECTED},
+            "after": {"status": ApplicationStatus::Rejected},
             "reason": reason,
         }),
     )?;
@@ -251,7 +251,7 @@ fn refresh_standing(
 ) -> AppResult<SupplierRow> {
     let row = supplier(conn, supplier_id)?;
     let standing = standing(conn, &row)?;
-    let active = rules::is_active(&row.status, standing.balance, Fen(row.required_deposit_fen))
+    let active = rules::is_active(row.status, standing.balance, Fen(row.required_deposit_fen))
         && standing.shortfall.0 == 0;
     if active != row.is_active {
         repo::set_standing(conn, supplier_id, active, now)?;
@@ -268,7 +268,7 @@ pub fn record_payment(
     reference: &str,
 ) -> AppResult<SupplierRow> {
     let before = supplier(conn, supplier_id)?;
-    if before.status == rules::SUPPLIER_EXITED {
+    if before.status == SupplierStatus::Exited {
         return Err(AppError::Conflict {
             code: "supplier_exited",
             detail: "this supplier has exited".to_owned(),
@@ -403,7 +403,7 @@ pub fn request_exit(
     actor: &Actor,
     supplier: &SupplierRow,
 ) -> AppResult<SupplierRow> {
-    if supplier.status != rules::SUPPLIER_APPROVED {
+    if supplier.status != SupplierStatus::Approved {
         return Err(AppError::Conflict {
             code: "exit_in_progress",
             detail: format!("this supplier is already {}", supplier.status),
@@ -419,7 +419,7 @@ pub fn request_exit(
         "supplier.exit_requested",
         "supplier",
         &supplier.id.to_string(),
-        serde_json::json!({"before": {"status": supplier.status}, "after": {"status": after.status, "exit_due_at": due}}),
+        serde_json::json!({"before": {"status": supplier.status.as_str()}, "after": {"status": after.status.as_str(), "exit_due_at": due}}),
     )?;
     Ok(after)
 }

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::rules::MonthFigures;
-use super::Tier;
+use super::{Tier, TierCounts};
 use crate::money::Bps;
 
 /// One threshold of the next tier: what it needs, what the month has so far.
@@ -73,6 +73,17 @@ pub struct TierDistributionView {
     pub elite: i64,
     #[serde(rename = "super")]
     pub super_: i64,
+}
+
+impl From<TierCounts> for TierDistributionView {
+    fn from(counts: TierCounts) -> Self {
+        Self {
+            rookie: counts[Tier::Rookie],
+            senior: counts[Tier::Senior],
+            elite: counts[Tier::Elite],
+            super_: counts[Tier::Super],
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

@@ -11,9 +11,9 @@
 use std::time::{Duration, Instant};
 
 use super::months::Month;
-use super::repo::{self, NewHistory, RunRow, Shard};
+use super::repo::{self, NewHistory, RunRow, RunStatus, Shard};
 use super::rules;
-use super::Tier;
+use super::TierCounts;
 use crate::clock::Clock;
 use crate::config::TierSettings;
 use crate::db::{backend, Db, DbConn};
@@ -32,9 +32,6 @@ pub struct RunOptions {
     /// The business time the decisions are made at (`--as-of`, or the clock's now).
     pub as_of: chrono::NaiveDateTime,
 }
-
-/// Shopkeepers per tier, Rookie first.
-pub type TierCounts = [i64; 4];
 
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
@@ -61,10 +58,7 @@ impl Summary {
     /// Rookie) to its new one.
     fn count(&mut self, rows: &[NewHistory]) {
         for row in rows {
-            let tier = |text: Option<&str>| {
-                rules::level(text.and_then(Tier::parse).unwrap_or(Tier::Rookie)) as usize
-            };
-            let (before, after) = (tier(row.previous_tier), tier(Some(row.tier)));
+            let (before, after) = (row.previous_tier.unwrap_or_default(), row.tier);
             self.processed += 1;
             self.before[before] += 1;
             self.after[after] += 1;
@@ -83,18 +77,8 @@ impl Summary {
             promoted: run.promoted,
             demoted: run.demoted,
             unchanged: run.unchanged,
-            before: [
-                run.before_rookie,
-                run.before_senior,
-                run.before_elite,
-                run.before_super,
-            ],
-            after: [
-                run.after_rookie,
-                run.after_senior,
-                run.after_elite,
-                run.after_super,
-            ],
+            before: run.before(),
+            after: run.after(),
             duration: Duration::ZERO,
         }
     }
@@ -278,7 +262,7 @@ fn claim(
             }
             let run = repo::find_run(conn, label, options.shard)?
                 .ok_or_else(|| AppError::internal("a tier run vanished"))?;
-            if run.status == "done" {
+            if run.status == RunStatus::Done {
                 return Ok(Claim::Done(run));
             }
             if run.holder == options.holder
@@ -341,18 +325,14 @@ fn decide(
     now: chrono::NaiveDateTime,
 ) -> NewHistory {
     let figures = month.figures.month_figures(month.serious_violations);
-    let before = month
-        .previous_tier
-        .as_deref()
-        .and_then(Tier::parse)
-        .unwrap_or(Tier::Rookie);
+    let before = month.previous_tier.unwrap_or_default();
     let decision = rules::decide(settings, before, &figures);
     NewHistory {
         member_id: month.figures.member_id,
         month: label.to_owned(),
-        tier: decision.tier.as_str(),
+        tier: decision.tier,
         created_at: now,
-        previous_tier: Some(before.as_str()),
+        previous_tier: Some(before),
         gmv_fen: figures.gmv_fen.0,
         orders: figures.orders,
         buyers: figures.buyers,

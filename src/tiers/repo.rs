@@ -10,6 +10,7 @@ use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, HasSqlType, Nullable, Text, Timestamp};
 
+use super::{Tier, TierCounts};
 use crate::db::schema::{tier_history, tier_runs};
 use crate::db::DbConn;
 use crate::error::AppResult;
@@ -189,7 +190,7 @@ pub struct ShopkeeperMonth {
     pub serious_violations: i64,
     /// The tier of the latest recorded month before this one (none: never recorded).
     #[diesel(sql_type = Nullable<Text>)]
-    pub previous_tier: Option<String>,
+    pub previous_tier: Option<Tier>,
 }
 
 /// Every shopkeeper (owner of a shop, open or not) of the shard with an id above `after`, in
@@ -285,9 +286,9 @@ pub fn for_each_shopkeeper_month(
 pub struct NewHistory {
     pub member_id: i64,
     pub month: String,
-    pub tier: &'static str,
+    pub tier: Tier,
     pub created_at: NaiveDateTime,
-    pub previous_tier: Option<&'static str>,
+    pub previous_tier: Option<Tier>,
     pub gmv_fen: i64,
     pub orders: i64,
     pub buyers: i64,
@@ -356,9 +357,9 @@ fn insert_unnested(
     diesel::sql_query(insert)
         .bind::<Array<BigInt>, _>(column(rows, |r| r.member_id))
         .bind::<Array<Text>, _>(column(rows, |r| r.month.as_str()))
-        .bind::<Array<Text>, _>(column(rows, |r| r.tier))
+        .bind::<Array<Text>, _>(column(rows, |r| r.tier.as_str()))
         .bind::<Array<Timestamp>, _>(column(rows, |r| r.created_at))
-        .bind::<Array<Nullable<Text>>, _>(column(rows, |r| r.previous_tier))
+        .bind::<Array<Nullable<Text>>, _>(column(rows, |r| r.previous_tier.map(Tier::as_str)))
         .bind::<Array<BigInt>, _>(column(rows, |r| r.gmv_fen))
         .bind::<Array<BigInt>, _>(column(rows, |r| r.orders))
         .bind::<Array<BigInt>, _>(column(rows, |r| r.buyers))
@@ -369,6 +370,14 @@ fn insert_unnested(
         .execute(conn)
 }
 
+crate::text_enum! {
+    /// A month's shard is running until its last batch is written, then done.
+    pub enum RunStatus {
+        Running = "running",
+        Done = "done",
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tier_runs)]
 pub struct RunRow {
@@ -376,7 +385,7 @@ pub struct RunRow {
     pub month: String,
     pub shard_index: i32,
     pub shard_count: i32,
-    pub status: String,
+    pub status: RunStatus,
     pub holder: String,
     pub heartbeat_at: NaiveDateTime,
     pub last_member_id: i64,
@@ -395,6 +404,28 @@ pub struct RunRow {
     pub after_senior: i64,
     pub after_elite: i64,
     pub after_super: i64,
+}
+
+impl RunRow {
+    /// Shopkeepers per tier before the run (so far).
+    pub fn before(&self) -> TierCounts {
+        TierCounts::from_fn(|tier| match tier {
+            Tier::Rookie => self.before_rookie,
+            Tier::Senior => self.before_senior,
+            Tier::Elite => self.before_elite,
+            Tier::Super => self.before_super,
+        })
+    }
+
+    /// Shopkeepers per tier after the run (so far).
+    pub fn after(&self) -> TierCounts {
+        TierCounts::from_fn(|tier| match tier {
+            Tier::Rookie => self.after_rookie,
+            Tier::Senior => self.after_senior,
+            Tier::Elite => self.after_elite,
+            Tier::Super => self.after_super,
+        })
+    }
 }
 
 pub fn find_run(conn: &mut DbConn, month: &str, shard: Shard) -> AppResult<Option<RunRow>> {
@@ -422,7 +453,7 @@ pub fn insert_run(
             tier_runs::month.eq(month),
             tier_runs::shard_index.eq(shard.index as i32),
             tier_runs::shard_count.eq(shard.count as i32),
-            tier_runs::status.eq("running"),
+            tier_runs::status.eq(RunStatus::Running),
             tier_runs::holder.eq(holder),
             tier_runs::heartbeat_at.eq(now),
             tier_runs::last_member_id.eq(0i64),
@@ -451,7 +482,7 @@ pub fn take_over(
     Ok(diesel::update(
         tier_runs::table
             .find(id)
-            .filter(tier_runs::status.eq("running"))
+            .filter(tier_runs::status.eq(RunStatus::Running))
             .filter(tier_runs::heartbeat_at.lt(stale_before)),
     )
     .set((
@@ -472,15 +503,12 @@ pub fn checkpoint(
     counts: &super::engine::Summary,
     now: NaiveDateTime,
 ) -> AppResult<bool> {
-    let (
-        [before_rookie, before_senior, before_elite, before_super],
-        [after_rookie, after_senior, after_elite, after_super],
-    ) = (counts.before, counts.after);
+    let (before, after) = (counts.before, counts.after);
     Ok(diesel::update(
         tier_runs::table
             .find(id)
             .filter(tier_runs::holder.eq(holder))
-            .filter(tier_runs::status.eq("running")),
+            .filter(tier_runs::status.eq(RunStatus::Running)),
     )
     .set((
         (
@@ -492,14 +520,14 @@ pub fn checkpoint(
             tier_runs::heartbeat_at.eq(now),
         ),
         (
-            tier_runs::before_rookie.eq(before_rookie),
-            tier_runs::before_senior.eq(before_senior),
-            tier_runs::before_elite.eq(before_elite),
-            tier_runs::before_super.eq(before_super),
-            tier_runs::after_rookie.eq(after_rookie),
-            tier_runs::after_senior.eq(after_senior),
-            tier_runs::after_elite.eq(after_elite),
-            tier_runs::after_super.eq(after_super),
+            tier_runs::before_rookie.eq(before[Tier::Rookie]),
+            tier_runs::before_senior.eq(before[Tier::Senior]),
+            tier_runs::before_elite.eq(before[Tier::Elite]),
+            tier_runs::before_super.eq(before[Tier::Super]),
+            tier_runs::after_rookie.eq(after[Tier::Rookie]),
+            tier_runs::after_senior.eq(after[Tier::Senior]),
+            tier_runs::after_elite.eq(after[Tier::Elite]),
+            tier_runs::after_super.eq(after[Tier::Super]),
         ),
     ))
     .execute(conn)?
@@ -511,10 +539,10 @@ pub fn finish(conn: &mut DbConn, id: i64, holder: &str, now: NaiveDateTime) -> A
         tier_runs::table
             .find(id)
             .filter(tier_runs::holder.eq(holder))
-            .filter(tier_runs::status.eq("running")),
+            .filter(tier_runs::status.eq(RunStatus::Running)),
     )
     .set((
-        tier_runs::status.eq("done"),
+        tier_runs::status.eq(RunStatus::Done),
         tier_runs::finished_at.eq(now),
         tier_runs::heartbeat_at.eq(now),
     ))

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Tier;
-use crate::config::{TierSettings, TierThreshold};
+use crate::config::TierSettings;
 use crate::money::{Bps, Fen};
 
 /// A shopkeeper's figures for one calendar month (all their shops together).
@@ -27,15 +27,6 @@ pub struct MonthFigures {
 pub struct Decision {
     pub tier: Tier,
     pub reason: String,
-}
-
-/// The thresholds of the tiers above Rookie, lowest first.
-fn thresholds(settings: &TierSettings) -> [(Tier, &TierThreshold); 3] {
-    [
-        (Tier::Senior, &settings.senior),
-        (Tier::Elite, &settings.elite),
-        (Tier::Super, &settings.super_),
-    ]
 }
 
 /// A threshold missed: the figure, what the month has and what the tier needs.
@@ -65,7 +56,7 @@ impl std::fmt::Display for Miss {
 
 /// The first threshold `figures` miss for `tier` (None: all met; Rookie needs nothing).
 pub fn missing(settings: &TierSettings, tier: Tier, figures: &MonthFigures) -> Option<Miss> {
-    let (_, threshold) = thresholds(settings).into_iter().find(|(t, _)| *t == tier)?;
+    let threshold = tier.threshold(settings)?;
     if figures.gmv_fen.0 < threshold.gmv_fen {
         return Some(Miss::Gmv {
             have: figures.gmv_fen,
@@ -89,36 +80,17 @@ pub fn missing(settings: &TierSettings, tier: Tier, figures: &MonthFigures) -> O
 
 /// The highest tier whose every threshold the figures meet.
 pub fn qualified(settings: &TierSettings, figures: &MonthFigures) -> Tier {
-    thresholds(settings)
-        .into_iter()
+    Tier::ALL
+        .iter()
         .rev()
-        .find(|(tier, _)| missing(settings, *tier, figures).is_none())
-        .map_or(Tier::Rookie, |(tier, _)| tier)
-}
-
-/// Rookie 0 to Super 3.
-pub(super) fn level(tier: Tier) -> i32 {
-    match tier {
-        Tier::Rookie => 0,
-        Tier::Senior => 1,
-        Tier::Elite => 2,
-        Tier::Super => 3,
-    }
-}
-
-fn at_level(level: i32) -> Tier {
-    match level {
-        i32::MIN..=0 => Tier::Rookie,
-        1 => Tier::Senior,
-        2 => Tier::Elite,
-        _ => Tier::Super,
-    }
+        .copied()
+        .find(|tier| missing(settings, *tier, figures).is_none())
+        .unwrap_or_default()
 }
 
 pub fn decide(settings: &TierSettings, previous: Tier, figures: &MonthFigures) -> Decision {
     let target = qualified(settings, figures);
-    let (from, to) = (level(previous), level(target));
-    if to > from {
+    if target > previous {
         let ceiling = Bps(settings.refund_rate_ceiling_bps);
         let blocked = if figures.refund_rate_bps > ceiling {
             Some(format!(
@@ -148,20 +120,21 @@ pub fn decide(settings: &TierSettings, previous: Tier, figures: &MonthFigures) -
             },
         };
     }
-    if to == from {
+    if target == previous {
+        let gap = previous
+            .next()
+            .and_then(|next| Some((next, missing(settings, next, figures)?)));
         return Decision {
             tier: previous,
-            reason: match missing(settings, at_level(from + 1), figures) {
-                Some(gap) if from < 3 => format!(
-                    "kept {}; {} needs {gap}",
-                    previous.as_str(),
-                    at_level(from + 1).as_str()
-                ),
-                _ => format!("kept {}: met every threshold", previous.as_str()),
+            reason: match gap {
+                Some((next, gap)) => {
+                    format!("kept {}; {} needs {gap}", previous.as_str(), next.as_str())
+                }
+                None => format!("kept {}: met every threshold", previous.as_str()),
             },
         };
     }
-    let tier = at_level(to.max(from - settings.max_fall_levels as i32));
+    let tier = target.max(previous.down(settings.max_fall_levels as usize));
     let gap =
         missing(settings, previous, figures).map_or_else(String::new, |miss| miss.to_string());
     Decision {
@@ -264,7 +237,7 @@ mod tests {
         /// only when nothing blocks it.
         #[test]
         fn decisions_stay_within_the_rules(
-            previous in 0i32..4,
+            previous in proptest::sample::select(Tier::ALL),
             gmv in 0i64..40_000_000,
             orders in 0i64..1_500,
             buyers in 0i64..500,
@@ -276,14 +249,13 @@ mod tests {
                 gmv_fen: Fen(gmv), orders, buyers,
                 refund_rate_bps: Bps(refund), serious_violations: violations,
             };
-            let previous = at_level(previous);
             let decided = decide(&s, previous, &f);
-            let (from, to, q) = (level(previous), level(decided.tier), level(qualified(&s, &f)));
-            prop_assert!(to >= from - 1);
-            prop_assert!(to <= from.max(q));
-            if to > from {
+            let (to, qualified) = (decided.tier, qualified(&s, &f));
+            prop_assert!(to >= previous.down(1));
+            prop_assert!(to <= previous.max(qualified));
+            if to > previous {
                 prop_assert!(refund <= s.refund_rate_ceiling_bps && violations == 0);
-                prop_assert_eq!(to, q);
+                prop_assert_eq!(to, qualified);
             }
             prop_assert!(!decided.reason.is_empty());
         }

@@ -9,9 +9,9 @@ use super::dto::{
 use super::months::Month;
 use super::repo;
 use super::rules::MonthFigures;
-use super::Tier;
+use super::{Tier, TierCounts};
 use crate::audit::Actor;
-use crate::config::{Settings, TierThreshold};
+use crate::config::Settings;
 use crate::db::schema::{member_violations, shops, tier_history, tier_runs};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
@@ -24,8 +24,8 @@ const OVERRIDE_PREFIX: &str = "override by the platform: ";
 
 type HistoryRow = (
     String,
-    String,
-    Option<String>,
+    Tier,
+    Option<Tier>,
     i64,
     i64,
     i64,
@@ -57,8 +57,8 @@ fn latest_decision(conn: &mut DbConn, member: MemberId) -> AppResult<Option<Tier
         |(month, tier, previous, gmv, orders, buyers, refund, violations, reason, run_id)| {
             TierDecisionView {
                 month,
-                tier: Tier::parse(&tier).unwrap_or(Tier::Rookie),
-                previous_tier: previous.as_deref().and_then(Tier::parse),
+                tier,
+                previous_tier: previous,
                 figures: MonthFigures {
                     gmv_fen: Fen(gmv),
                     orders,
@@ -80,24 +80,6 @@ fn latest_decision(conn: &mut DbConn, member: MemberId) -> AppResult<Option<Tier
     ))
 }
 
-fn next(tier: Tier) -> Option<Tier> {
-    match tier {
-        Tier::Rookie => Some(Tier::Senior),
-        Tier::Senior => Some(Tier::Elite),
-        Tier::Elite => Some(Tier::Super),
-        Tier::Super => None,
-    }
-}
-
-fn threshold(settings: &Settings, tier: Tier) -> Option<&TierThreshold> {
-    match tier {
-        Tier::Rookie => None,
-        Tier::Senior => Some(&settings.tiers.senior),
-        Tier::Elite => Some(&settings.tiers.elite),
-        Tier::Super => Some(&settings.tiers.super_),
-    }
-}
-
 pub fn my_tier(
     conn: &mut DbConn,
     settings: &Settings,
@@ -109,9 +91,9 @@ pub fn my_tier(
     let month = Month::of(now, zone);
     let figures = repo::figures_of(conn, member, month.bounds(zone))?;
     let so_far = figures.map_or_else(MonthFigures::default, |f| f.month_figures(0));
-    let next_tier = next(tier);
+    let next_tier = tier.next();
     let needs = next_tier
-        .and_then(|t| threshold(settings, t))
+        .and_then(|t| t.threshold(&settings.tiers))
         .map(|t| {
             [
                 ("gmv_fen", t.gmv_fen, so_far.gmv_fen.0),
@@ -157,7 +139,7 @@ pub fn runs(conn: &mut DbConn, page: Page) -> AppResult<Paginated<TierRunView>> 
                     .num_milliseconds() as f64
                     / 1000.0,
                 month: run.month,
-                status: run.status,
+                status: run.status.to_string(),
                 holder: run.holder,
                 total: run.total,
                 processed: run.processed,
@@ -176,7 +158,7 @@ pub fn runs(conn: &mut DbConn, page: Page) -> AppResult<Paginated<TierRunView>> 
 #[derive(QueryableByName)]
 struct TierCount {
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    tier: Option<String>,
+    tier: Option<Tier>,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
 }
@@ -191,27 +173,12 @@ pub fn distribution(conn: &mut DbConn) -> AppResult<TierDistributionView> {
          GROUP BY t.tier",
     )
     .load(conn)?;
-    let mut view = TierDistributionView {
-        rookie: 0,
-        senior: 0,
-        elite: 0,
-        super_: 0,
-    };
+    let mut counts = TierCounts::default();
     for row in rows {
-        let count = match row
-            .tier
-            .as_deref()
-            .and_then(Tier::parse)
-            .unwrap_or(Tier::Rookie)
-        {
-            Tier::Rookie => &mut view.rookie,
-            Tier::Senior => &mut view.senior,
-            Tier::Elite => &mut view.elite,
-            Tier::Super => &mut view.super_,
-        };
-        *count += row.n;
+        // Shopkeepers never decided are Rookies.
+        counts[row.tier.unwrap_or_default()] += row.n;
     }
-    Ok(view)
+    Ok(counts.into())
 }
 
 /// A reason of 2 to 500 characters, trimmed (422 naming `reason`).
@@ -261,9 +228,9 @@ pub fn override_tier(
         &[repo::NewHistory {
             member_id: member.0,
             month: month.clone(),
-            tier: request.tier.as_str(),
+            tier: request.tier,
             created_at: actor.at,
-            previous_tier: Some(before.as_str()),
+            previous_tier: Some(before),
             gmv_fen: 0,
             orders: 0,
             buyers: 0,

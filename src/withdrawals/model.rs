@@ -3,9 +3,14 @@ use diesel::prelude::*;
 
 use crate::db::schema::withdrawals;
 
-pub const STATUS_REQUESTED: &str = "requested";
-pub const STATUS_PAID: &str = "paid";
-pub const STATUS_FAILED: &str = "failed";
+crate::text_enum! {
+    /// requested → paid | failed (the gateway refused it; the money went back).
+    pub enum WithdrawalStatus {
+        Requested = "requested",
+        Paid = "paid",
+        Failed = "failed",
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = withdrawals)]
@@ -20,7 +25,7 @@ pub struct WithdrawalRow {
     pub account_no: String,
     pub account_holder: String,
     pub gateway: String,
-    pub status: String,
+    pub status: WithdrawalStatus,
     pub gateway_payout_no: Option<String>,
     pub failure_reason: Option<String>,
     pub attempts: i32,
@@ -41,7 +46,7 @@ pub struct NewWithdrawal<'a> {
     pub account_no: &'a str,
     pub account_holder: &'a str,
     pub gateway: &'a str,
-    pub status: &'a str,
+    pub status: WithdrawalStatus,
     pub attempts: i32,
     pub created_at: NaiveDateTime,
 }

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{NewWithdrawal, WithdrawalRow, STATUS_REQUESTED};
+use super::model::{NewWithdrawal, WithdrawalRow, WithdrawalStatus};
 use crate::db::schema::withdrawals;
 use crate::db::DbConn;
 use crate::error::AppResult;
@@ -30,7 +30,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> AppResult<Option<WithdrawalRow>> {
 /// Requested withdrawals to pay out (one, or the oldest `limit`).
 pub fn requested(conn: &mut DbConn, id: Option<i64>, limit: i64) -> AppResult<Vec<WithdrawalRow>> {
     let mut query = withdrawals::table
-        .filter(withdrawals::status.eq(STATUS_REQUESTED))
+        .filter(withdrawals::status.eq(WithdrawalStatus::Requested))
         .into_boxed();
     if let Some(id) = id {
         query = query.filter(withdrawals::id.eq(id));
@@ -46,7 +46,7 @@ pub fn requested(conn: &mut DbConn, id: Option<i64>, limit: i64) -> AppResult<Ve
 pub fn finish(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: WithdrawalStatus,
     payout_no: Option<&str>,
     failure: Option<&str>,
     now: NaiveDateTime,
@@ -54,7 +54,7 @@ pub fn finish(
     Ok(diesel::update(
         withdrawals::table
             .find(id)
-            .filter(withdrawals::status.eq(STATUS_REQUESTED)),
+            .filter(withdrawals::status.eq(WithdrawalStatus::Requested)),
     )
     .set((
         withdrawals::status.eq(status),

@@ -1,7 +1,7 @@
 //! Requesting withdrawals and paying them out.
 
 use super::dto::{PayoutAccountRequest, WithdrawalRequest, WithdrawalView};
-use super::model::{NewWithdrawal, WithdrawalRow, STATUS_FAILED, STATUS_PAID, STATUS_REQUESTED};
+use super::model::{NewWithdrawal, WithdrawalRow, WithdrawalStatus};
 use super::repo;
 use crate::audit::Actor;
 use crate::config::Settings;
@@ -163,7 +163,7 @@ pub fn request(
             account_no: request.account.number.trim(),
             account_holder: request.account.holder.trim(),
             gateway,
-            status: STATUS_REQUESTED,
+            status: WithdrawalStatus::Requested,
             attempts: 0,
             created_at: actor.at,
         },
@@ -237,7 +237,7 @@ pub fn send_payouts(
                             Leg::credit(accounts::platform_bank(), amount),
                         ],
                     },
-                    STATUS_PAID,
+                    WithdrawalStatus::Paid,
                     Some(reference.as_str()),
                     None,
                 ),
@@ -251,7 +251,7 @@ pub fn send_payouts(
                             Leg::credit(Payer::of_row(&withdrawal).account(), amount),
                         ],
                     },
-                    STATUS_FAILED,
+                    WithdrawalStatus::Failed,
                     None,
                     Some(reason.as_str()),
                 ),
@@ -301,7 +301,7 @@ fn view(row: WithdrawalRow) -> WithdrawalView {
         account_no: mask(&row.account_no),
         withdrawal_no: row.withdrawal_no,
         amount_fen: Fen(row.amount_fen),
-        status: row.status,
+        status: row.status.to_string(),
         account_kind: row.account_kind,
         failure_reason: row.failure_reason,
         created_at: row.created_at.and_utc(),

@@ -9,6 +9,7 @@ mod authz;
 mod cli;
 mod clock;
 mod curation;
+mod enums;
 mod errors;
 mod fulfilment;
 mod goods;

@@ -305,7 +305,7 @@ async fn shop_numbers_are_six_digits_and_unique_over_many_openings() {
         name_key: name.to_owned(),
         logo_url: None,
         description: String::new(),
-        status: "open",
+        status: xiaopu::shops::model::ShopStatus::Open,
         item_count: 0,
         created_at: xiaopu::clock::Clock::system().now(),
         updated_at: xiaopu::clock::Clock::system().now(),

@@ -9,6 +9,7 @@ use xiaopu::db::schema::{order_lines, tier_history, tier_runs};
 use xiaopu::tiers::engine::{self, Outcome, RunOptions, Summary};
 use xiaopu::tiers::months::Month;
 use xiaopu::tiers::repo::Shard;
+use xiaopu::tiers::Tier;
 
 use crate::support::TestApp;
 use crate::worlds::{market_in, settled_order, Market, CALLBACK_SECRET};
@@ -216,7 +217,11 @@ async fn a_month_without_sales_falls_one_level_at_most() {
     record_tier(&m, keeper, "2026-09", "super").await;
     let summary = finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
     assert_eq!(
-        (summary.demoted, summary.before[3], summary.after[2]),
+        (
+            summary.demoted,
+            summary.before[Tier::Super],
+            summary.after[Tier::Elite]
+        ),
         (1, 1, 1)
     );
     let rows = history(&m, "2026-10").await;

@@ -6,9 +6,16 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::months::Month;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::goods::dto::GoodsStatus;
+use crate::members::model::MemberStatus;
+use crate::orders::state::OrderStatus;
+use crate::shops::model::ShopStatus;
+use crate::suppliers::dto::ApplicationStatus;
+use crate::suppliers::model::SupplierStatus;
+use crate::tiers::months::Month;
+use crate::tiers::Tier;
 
 #[derive(Debug, Clone, Copy)]
 pub struct SeedOptions {
@@ -163,36 +170,40 @@ pub fn seed(conn: &mut DbConn, options: SeedOptions) -> AppResult<Seeded> {
         // Shopkeepers 1..=n, buyers n+1..=2n, the suppliers' member last.
         format!(
             "INSERT INTO members (id, email, password_hash, display_name, is_admin, status, created_at, updated_at) \
-             SELECT i, 'seed-' || {} || '@seed.invalid', '!', 'seed', FALSE, 'active', {created}, {created} \
+             SELECT i, 'seed-' || {} || '@seed.invalid', '!', 'seed', FALSE, '{active}', {created}, {created} \
              FROM {}",
             sql.text("i"),
-            sql.series(supplier_member)
+            sql.series(supplier_member),
+            active = MemberStatus::Active,
         ),
         format!(
             "INSERT INTO supplier_applications (id, applicant_member_id, company_name, credit_code, \
                registered_capital_fen, general_taxpayer, contact_name, contact_phone, categories, \
                brand_authorisations, procurement_vouchers, status, created_at) \
              SELECT i, {supplier_member}, 'Seed supplier ' || {t}, 'SEED' || {t}, 100000000, TRUE, 'seed', \
-               '13800000000', '[\"food-health.snacks\"]', '[]', '[]', 'approved', {created} FROM {}",
+               '13800000000', '[\"food-health.snacks\"]', '[]', '[]', '{approved}', {created} FROM {}",
             sql.series(SUPPLIERS),
             t = sql.text("i"),
+            approved = ApplicationStatus::Approved,
         ),
         format!(
             "INSERT INTO suppliers (id, application_id, company_name, credit_code, categories, \
                required_deposit_fen, status, is_active, created_at, updated_at) \
              SELECT i, i, 'Seed supplier ' || {t}, 'SEED' || {t}, '[\"food-health.snacks\"]', 0, \
-               'approved', TRUE, {created}, {created} FROM {}",
+               '{approved}', TRUE, {created}, {created} FROM {}",
             sql.series(SUPPLIERS),
             t = sql.text("i"),
+            approved = SupplierStatus::Approved,
         ),
         format!(
             "INSERT INTO goods (id, supplier_id, title, description, category_code, brand, image_urls, \
                reference_price_fen, market_commission_bps, commission_bps, status, created_at, updated_at) \
              SELECT i, (i - 1) % {SUPPLIERS} + 1, 'Seed goods ' || {}, 'seed', 'food-health.snacks', 'seed', \
-               '[]', 100000, 1000, 1000 + {} , 'listed', {created}, {created} FROM {}",
+               '[]', 100000, 1000, 1000 + {} , '{listed}', {created}, {created} FROM {}",
             sql.text("i"),
             hash("i", seed, 1, 2000),
-            sql.series(goods)
+            sql.series(goods),
+            listed = GoodsStatus::Listed,
         ),
         format!(
             "INSERT INTO goods_skus (id, goods_id, attributes, price_fen, stock, version, created_at, updated_at) \
@@ -203,10 +214,11 @@ pub fn seed(conn: &mut DbConn, options: SeedOptions) -> AppResult<Seeded> {
         format!(
             "INSERT INTO shops (id, owner_member_id, shop_no, name, name_key, description, status, \
                item_count, created_at, updated_at) \
-             SELECT i, i, 'S' || {t}, 'Seed shop ' || {t}, 'seed' || {t}, '', 'open', 1, {created}, {created} \
+             SELECT i, i, 'S' || {t}, 'Seed shop ' || {t}, 'seed' || {t}, '', '{open}', 1, {created}, {created} \
              FROM {}",
             sql.series(n),
             t = sql.text("i"),
+            open = ShopStatus::Open,
         ),
         format!(
             "INSERT INTO shop_items (id, shop_id, goods_id, recommendation, position, pinned, created_at, updated_at) \
@@ -220,7 +232,7 @@ pub fn seed(conn: &mut DbConn, options: SeedOptions) -> AppResult<Seeded> {
         format!(
             "INSERT INTO orders (id, order_no, buyer_member_id, shop_id, status, total_fen, recipient_name, \
                recipient_phone, region, address_detail, payment_due_at, paid_at, created_at, updated_at) \
-             SELECT g.i, 'SEED' || {}, {n} + {} + 1, g.shop, 'completed', \
+             SELECT g.i, 'SEED' || {}, {n} + {} + 1, g.shop, '{completed}', \
                k.price_fen * ({} + 1), 'seed', '13800000000', 'seed', 'seed', {at}, {at}, {at}, {at} \
              FROM (SELECT i, {h} * {h} / {n} + 1 AS shop FROM {}) g \
              JOIN shop_items si ON si.id = g.shop \
@@ -231,12 +243,14 @@ pub fn seed(conn: &mut DbConn, options: SeedOptions) -> AppResult<Seeded> {
             sql.series(orders),
             h = hash("i", seed, 9, n),
             at = sql.at(start, &hash("g.i", seed, 6, month_seconds)),
+            completed = OrderStatus::Completed,
         ),
         format!(
             "INSERT INTO supplier_orders (id, order_id, supplier_id, status, total_fen, received_at, \
                created_at, updated_at) \
-             SELECT o.id, o.id, g.supplier_id, 'completed', o.total_fen, o.paid_at, o.created_at, o.updated_at \
-             FROM orders o JOIN shop_items si ON si.id = o.shop_id JOIN goods g ON g.id = si.goods_id"
+             SELECT o.id, o.id, g.supplier_id, '{}', o.total_fen, o.paid_at, o.created_at, o.updated_at \
+             FROM orders o JOIN shop_items si ON si.id = o.shop_id JOIN goods g ON g.id = si.goods_id",
+            OrderStatus::Completed
         ),
         format!(
             "INSERT INTO order_lines (id, order_id, supplier_order_id, shop_item_id, goods_id, sku_id, \
@@ -244,20 +258,25 @@ pub fn seed(conn: &mut DbConn, options: SeedOptions) -> AppResult<Seeded> {
                amount_fen, commission_bps, tier, tier_bonus_bps, commission_fen, tier_bonus_fen, created_at, \
                platform_fee_bps, refunded_quantity, settled_at) \
              SELECT o.id, o.id, o.id, si.id, g.id, g.id, g.supplier_id, o.shop_id, o.shop_id, g.title, '{{}}', \
-               k.price_fen, CAST(o.total_fen / k.price_fen AS INTEGER), o.total_fen, g.commission_bps, 'rookie', 0, \
+               k.price_fen, CAST(o.total_fen / k.price_fen AS INTEGER), o.total_fen, g.commission_bps, '{rookie}', 0, \
                o.total_fen * g.commission_bps / 10000, 0, o.created_at, 0, \
                CASE WHEN {} < {} THEN 1 ELSE 0 END, o.paid_at \
              FROM orders o JOIN shop_items si ON si.id = o.shop_id JOIN goods g ON g.id = si.goods_id \
              JOIN goods_skus k ON k.id = g.id",
             hash("o.id", seed, 7, 100),
-            options.refund_percent
+            options.refund_percent,
+            rookie = Tier::Rookie,
         ),
         // Last month's tiers: most Rookie, some higher, so the run has rises and falls.
         format!(
             "INSERT INTO tier_history (member_id, month, tier, created_at) \
-             SELECT i, '{}', CASE WHEN {h} < 80 THEN 'rookie' WHEN {h} < 93 THEN 'senior' \
-               WHEN {h} < 99 THEN 'elite' ELSE 'super' END, {created} FROM {}",
+             SELECT i, '{}', CASE WHEN {h} < 80 THEN '{}' WHEN {h} < 93 THEN '{}' \
+               WHEN {h} < 99 THEN '{}' ELSE '{}' END, {created} FROM {}",
             options.month.previous().label(),
+            Tier::Rookie,
+            Tier::Senior,
+            Tier::Elite,
+            Tier::Super,
             sql.series(n),
             h = hash("i", seed, 8, 100),
         ),
