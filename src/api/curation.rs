@@ -32,7 +32,8 @@ async fn add(
 }
 
 /// Add goods to the shop with a recommendation text. Only listed goods of active suppliers,
-/// each once per shop, at most 1,000 items (409 `shop_full`, `already_in_shop`, `shop_closed`).
+/// each once per shop, at most `shops.max_items_per_shop` items (409 `shop_full`,
+/// `already_in_shop`, `shop_closed`).
 #[utoipa::path(
     tag = "curation",
     params(("shop_id" = i64, Path, description = "Own shop id")),

@@ -8,6 +8,7 @@ use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::goods::dto::GoodsStatus;
 use crate::goods::repo::{in_category, title_contains};
+use crate::goods::rules::in_force_cutoff;
 use crate::pagination::Page;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,12 +43,12 @@ pub struct CatalogueRow {
     pub created_at: NaiveDateTime,
 }
 
-/// The rate in force at `now`: a scheduled change counts once its time has come, as in
-/// `goods::rules::commission_at`, so filters and sorts agree with what an order would pay.
+/// The rate in force: a scheduled rate where its time is at or before `cutoff`
+/// (`goods::rules::in_force_cutoff`, which says when a change takes over), else the current one.
 #[diesel::dsl::auto_type]
-fn commission_in_force(now: NaiveDateTime) -> _ {
+fn commission_in_force(cutoff: NaiveDateTime) -> _ {
     diesel::dsl::case_when(
-        goods::pending_commission_at.le(now),
+        goods::pending_commission_at.le(cutoff),
         goods::pending_commission_bps.assume_not_null(),
     )
     .otherwise(goods::commission_bps)
@@ -60,6 +61,7 @@ pub fn search(
     page: Page,
     now: NaiveDateTime,
 ) -> AppResult<(Vec<CatalogueRow>, i64)> {
+    let cutoff = in_force_cutoff(now);
     let filtered = || {
         let mut query = goods::table
             .inner_join(suppliers::table)
@@ -79,17 +81,17 @@ pub fn search(
             query = query.filter(goods::min_price_fen.le(max));
         }
         if let Some(min) = filter.min_commission_bps {
-            query = query.filter(commission_in_force(now).ge(min));
+            query = query.filter(commission_in_force(cutoff).ge(min));
         }
         if let Some(max) = filter.max_commission_bps {
-            query = query.filter(commission_in_force(now).le(max));
+            query = query.filter(commission_in_force(cutoff).le(max));
         }
         query
     };
     let total = filtered().count().get_result(conn)?;
     let ordered = match sort {
         Sort::CommissionDesc => {
-            filtered().order((commission_in_force(now).desc(), goods::id.desc()))
+            filtered().order((commission_in_force(cutoff).desc(), goods::id.desc()))
         }
         Sort::PriceAsc => filtered().order((goods::min_price_fen.asc(), goods::id.desc())),
         Sort::PriceDesc => filtered().order((goods::min_price_fen.desc(), goods::id.desc())),

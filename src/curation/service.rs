@@ -68,13 +68,7 @@ pub fn add_items(
         return Err(AppError::Validation(errors));
     }
     // Taking the slots first locks the shop row, so the checks below see every earlier add.
-    let cap = rules::item_cap(&settings.shops);
-    if !repo::reserve_slots(conn, shop.id, requests.len() as i32, cap)? {
-        return Err(AppError::Conflict {
-            code: "shop_full",
-            detail: format!("a shop holds at most {cap} items; remove some first"),
-        });
-    }
+    rules::take_item_slots(conn, &settings.shops, shop.id, requests.len())?;
     if let Some(goods_id) = repo::goods_in_shop(conn, shop.id, &goods_ids)?.first() {
         return Err(AppError::Conflict {
             code: "already_in_shop",

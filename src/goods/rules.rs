@@ -1,6 +1,6 @@
 //! Goods rules: price and commission parity, images, and when a commission change applies.
 
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 
 use super::dto::GoodsStatus;
 use super::model::GoodsRow;
@@ -102,6 +102,31 @@ pub fn check_image_url(url: &str, field: &str) -> Option<FieldError> {
     })
 }
 
+/// A supplier's new rate for goods whose rate in force is `current`: a rise applies at once (and
+/// cancels a scheduled fall); a fall waits out `goods.commission_fall_notice_days`, the current
+/// rate staying in force until then. The rate in force from `now`, and the fall scheduled.
+pub fn schedule_commission(
+    settings: &Settings,
+    current: Bps,
+    rate: Bps,
+    now: NaiveDateTime,
+) -> (Bps, Option<(Bps, NaiveDateTime)>) {
+    if rate >= current {
+        (rate, None)
+    } else {
+        let notice = Duration::days(i64::from(settings.goods.commission_fall_notice_days));
+        (current, Some((rate, now + notice)))
+    }
+}
+
+/// The latest time a scheduled change may be due at and be in force at `now`: a change takes
+/// over from its own moment on. The one statement of when; [`rate_at`] compares a change's
+/// time with it, and a query over many goods binds it (`catalogue::repo`), so that filters,
+/// sorts and orders agree on the rate in force.
+pub fn in_force_cutoff(now: NaiveDateTime) -> NaiveDateTime {
+    now
+}
+
 /// The rate in force at `now`, and a scheduled change not yet in force.
 pub fn commission_at(goods: &GoodsRow, now: NaiveDateTime) -> (Bps, Option<(Bps, NaiveDateTime)>) {
     rate_at(
@@ -120,7 +145,7 @@ pub fn rate_at(
     now: NaiveDateTime,
 ) -> (Bps, Option<(Bps, NaiveDateTime)>) {
     match (pending, pending_at) {
-        (Some(pending), Some(at)) if at <= now => (Bps(pending), None),
+        (Some(pending), Some(at)) if at <= in_force_cutoff(now) => (Bps(pending), None),
         (Some(pending), Some(at)) => (Bps(current), Some((Bps(pending), at))),
         _ => (Bps(current), None),
     }
@@ -153,6 +178,42 @@ mod tests {
         // ¥29.90 at 20% is ¥5.98; Senior's +5% of that is 29.9 fen, rounded down.
         assert_eq!(shopkeeper_earning(Fen(2990), Bps(2000), Bps(0)), Fen(598));
         assert_eq!(shopkeeper_earning(Fen(2990), Bps(2000), Bps(500)), Fen(627));
+    }
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_rise_applies_at_once_and_a_fall_after_the_notice_period() {
+        let settings = crate::config::Settings::load_from(None, &Default::default()).unwrap();
+        let days = i64::from(settings.goods.commission_fall_notice_days);
+        let now = at("2026-11-02 10:00");
+        let rise = schedule_commission(&settings, Bps(1500), Bps(1800), now);
+        assert_eq!(rise, (Bps(1800), None));
+        let fall = schedule_commission(&settings, Bps(1800), Bps(1500), now);
+        assert_eq!(
+            fall,
+            (Bps(1800), Some((Bps(1500), now + Duration::days(days))))
+        );
+        assert_eq!(
+            schedule_commission(&settings, Bps(1500), Bps(1500), now),
+            (Bps(1500), None)
+        );
+    }
+
+    #[test]
+    fn a_scheduled_rate_is_in_force_from_its_own_moment_on() {
+        let due = at("2026-11-09 10:00");
+        let rates = |now| rate_at(1800, Some(1500), Some(due), now);
+        assert_eq!(
+            rates(at("2026-11-09 09:59")),
+            (Bps(1800), Some((Bps(1500), due)))
+        );
+        assert_eq!(rates(due), (Bps(1500), None));
+        assert_eq!(rates(at("2026-12-01 00:00")), (Bps(1500), None));
+        assert_eq!(rate_at(1800, None, None, due), (Bps(1800), None));
+        assert!(due <= in_force_cutoff(due));
     }
 
     #[test]

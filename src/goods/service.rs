@@ -1,6 +1,6 @@
 //! Goods use cases. A supplier only ever sees its own goods: another's id is 404.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 
 use super::dto::{GoodsPatch, GoodsRequest, GoodsStatus, GoodsView, SkuInput};
 use super::model::{GoodsChanges, GoodsRow, NewGoods, NewSku, SkuRow};
@@ -343,7 +343,7 @@ pub fn delist(
     view(conn, supplier, id, now)
 }
 
-/// A rise applies at once (and cancels a pending fall); a fall waits out the notice period.
+/// Changes the goods' commission as `rules::schedule_commission` says; audited.
 pub fn change_commission(
     conn: &mut DbConn,
     settings: &Settings,
@@ -365,13 +365,14 @@ pub fn change_commission(
     )?;
     let now = actor.at;
     let (current, upcoming) = rules::commission_at(&goods, now);
-    let (new_current, pending) = if rate >= current {
-        (rate, None)
-    } else {
-        let at = now + Duration::days(i64::from(settings.goods.commission_fall_notice_days));
-        (current, Some((rate.0, at)))
-    };
-    repo::set_commission(conn, id, new_current.0, pending, now)?;
+    let (new_current, pending) = rules::schedule_commission(settings, current, rate, now);
+    repo::set_commission(
+        conn,
+        id,
+        new_current.0,
+        pending.map(|(bps, at)| (bps.0, at)),
+        now,
+    )?;
     audit::record(
         conn,
         actor,

@@ -4,6 +4,7 @@ use rand::Rng;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::config::ShopSettings;
+use crate::error::{AppError, AppResult, FieldError};
 use crate::tiers::Tier;
 
 /// Credit scores are on the 0–1000 scale of the providers we accept.
@@ -16,6 +17,23 @@ pub const MULTI_SHOP_CLEAN_DAYS: i64 = 90;
 
 /// The lowest tier whose holders, month after month, may open more than one shop.
 pub const MULTI_SHOP_MIN_TIER: Tier = Tier::Elite;
+
+/// The credit rule for opening a shop: a known score of at least `shops.min_credit_score`
+/// (403 `credit_score_missing` or `credit_score_too_low`).
+pub fn check_credit(score: Option<i32>, settings: &ShopSettings) -> AppResult<()> {
+    let needed = settings.min_credit_score;
+    match score {
+        None => Err(AppError::Forbidden {
+            code: "credit_score_missing",
+            detail: "no credit score is known for you yet".to_owned(),
+        }),
+        Some(score) if score < needed => Err(AppError::Forbidden {
+            code: "credit_score_too_low",
+            detail: format!("a credit score of at least {needed} is needed to open a shop"),
+        }),
+        Some(_) => Ok(()),
+    }
+}
 
 /// Folds a name for comparison: NFKC (full-width, mathematical and circled letters become
 /// plain ones), lower case, and only letters and digits kept (spaces, punctuation, symbols and
@@ -64,16 +82,59 @@ fn first_invisible(name: &str) -> Option<char> {
     })
 }
 
+/// A shop name as kept: trimmed, with the key that tells names apart ([`fold_name`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopName {
+    pub name: String,
+    pub key: String,
+}
+
+/// The shop-name rules, for a name as the member typed it: no invisible characters, 2–30
+/// characters after trimming (counted as Unicode characters, not bytes: 🍓 is one), and no
+/// word claiming brand status (`shops.forbidden_name_words`). The name to keep, or what is
+/// wrong with it (naming the field `name`).
+pub fn shop_name(raw: &str, settings: &ShopSettings) -> Result<ShopName, FieldError> {
+    let name = raw.trim();
+    check_name(name, settings).map_err(|problem| problem.field_error())?;
+    Ok(ShopName {
+        name: name.to_owned(),
+        key: fold_name(name),
+    })
+}
+
 #[derive(Debug, PartialEq, Eq)]
-pub enum NameProblem {
+enum NameProblem {
     Invisible(char),
     Length,
     ForbiddenWord(String),
 }
 
-/// A shop name: no invisible characters, 2–30 characters after trimming (counted as Unicode
-/// characters, not bytes: 🍓 is one), and no word claiming brand status.
-pub fn check_name(name: &str, settings: &ShopSettings) -> Result<(), NameProblem> {
+impl NameProblem {
+    fn field_error(self) -> FieldError {
+        match self {
+            NameProblem::Invisible(c) => FieldError::new(
+                "name",
+                "invisible_character",
+                format!(
+                    "a shop name must not contain invisible or direction-changing characters (U+{:04X})",
+                    u32::from(c)
+                ),
+            ),
+            NameProblem::Length => FieldError::new(
+                "name",
+                "length",
+                format!("name must have {NAME_MIN_CHARS} to {NAME_MAX_CHARS} characters"),
+            ),
+            NameProblem::ForbiddenWord(word) => FieldError::new(
+                "name",
+                "forbidden_word",
+                format!("a shop name must not claim brand status ({word:?})"),
+            ),
+        }
+    }
+}
+
+fn check_name(name: &str, settings: &ShopSettings) -> Result<(), NameProblem> {
     if let Some(c) = first_invisible(name) {
         return Err(NameProblem::Invisible(c));
     }
@@ -194,6 +255,43 @@ mod tests {
         assert_eq!(
             check_name(&format!("铺{}", "🍓".repeat(30)), &s),
             Err(NameProblem::Length)
+        );
+    }
+
+    #[test]
+    fn a_name_is_kept_trimmed_with_its_folded_key_or_refused_naming_the_field() {
+        let s = settings();
+        assert_eq!(
+            shop_name("  Lin's Snacks ", &s),
+            Ok(ShopName {
+                name: "Lin's Snacks".to_owned(),
+                key: "linssnacks".to_owned()
+            })
+        );
+        for (name, code) in [
+            ("官方\u{200B}小铺", "invisible_character"),
+            (" a ", "length"),
+            ("小米官方店", "forbidden_word"),
+        ] {
+            let error = shop_name(name, &s).unwrap_err();
+            assert_eq!((error.field.as_str(), error.code.as_str()), ("name", code));
+        }
+    }
+
+    #[test]
+    fn opening_a_shop_needs_a_known_credit_score_of_at_least_the_minimum() {
+        let s = settings();
+        let code = |score| match check_credit(score, &s) {
+            Ok(()) => "ok",
+            Err(AppError::Forbidden { code, .. }) => code,
+            Err(other) => panic!("unexpected {other:?}"),
+        };
+        let min = s.min_credit_score;
+        assert_eq!(code(None), "credit_score_missing");
+        assert_eq!(code(Some(min - 1)), "credit_score_too_low");
+        assert_eq!(
+            (code(Some(min)), code(Some(CREDIT_SCORE_MAX))),
+            ("ok", "ok")
         );
     }
 

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use super::dto::{OpenShopRequest, ShopPatch, VerificationRequest};
 use super::model::{NewShop, NewVerification, ShopChanges, ShopRow, ShopStatus, VerificationRow};
 use super::repo;
-use super::rules::{self, NameProblem};
+use super::rules;
 use crate::audit::{self, Actor};
 use crate::config::Settings;
 use crate::db::DbConn;
@@ -114,35 +114,20 @@ pub fn decide_verification(
     verification(conn, id)
 }
 
-fn check_name(name: &str, settings: &Settings) -> Result<(), FieldError> {
-    rules::check_name(name, &settings.shops).map_err(|problem| match problem {
-        NameProblem::Invisible(c) => FieldError::new(
-            "name",
-            "invisible_character",
-            format!(
-                "a shop name must not contain invisible or direction-changing characters (U+{:04X})",
-                u32::from(c)
-            ),
-        ),
-        NameProblem::Length => FieldError::new(
-            "name",
-            "length",
-            format!(
-                "name must have {} to {} characters",
-                rules::NAME_MIN_CHARS,
-                rules::NAME_MAX_CHARS
-            ),
-        ),
-        NameProblem::ForbiddenWord(word) => FieldError::new(
-            "name",
-            "forbidden_word",
-            format!("a shop name must not claim brand status ({word:?})"),
-        ),
-    })
+/// The checked name (or whatever the caller has instead), or 422 naming every field at fault:
+/// the name's problem and the logo's.
+fn with_logo<T>(name: Result<T, FieldError>, logo_url: Option<&str>) -> AppResult<T> {
+    let logo = logo_url.and_then(|url| check_image_url(url, "logo_url"));
+    match (name, logo) {
+        (Ok(name), None) => Ok(name),
+        (name, logo) => Err(AppError::Validation(
+            name.err().into_iter().chain(logo).collect(),
+        )),
+    }
 }
 
-/// Opens a shop: the credit score and verification were checked by the caller (they may need
-/// an outside provider); here the one-shop rule, the name and the shop number.
+/// Opens a shop: the credit rule on the score the caller fetched (it may need an outside
+/// provider), an approved verification, the one-shop rule, the name and the shop number.
 pub fn open(
     conn: &mut DbConn,
     settings: &Settings,
@@ -153,24 +138,7 @@ pub fn open(
 ) -> AppResult<ShopRow> {
     let verified = repo::latest_verification(conn, member)?
         .is_some_and(|v| v.status == ApplicationStatus::Approved);
-    match score {
-        None => {
-            return Err(forbidden(
-                "credit_score_missing",
-                "no credit score is known for you yet",
-            ))
-        }
-        Some(score) if score < settings.shops.min_credit_score => {
-            return Err(forbidden(
-                "credit_score_too_low",
-                &format!(
-                    "a credit score of at least {} is needed to open a shop",
-                    settings.shops.min_credit_score
-                ),
-            ))
-        }
-        Some(_) => {}
-    }
+    rules::check_credit(score, &settings.shops)?;
     if !verified {
         return Err(forbidden(
             "verification_required",
@@ -187,19 +155,15 @@ pub fn open(
             "one shop per member; more need Elite or Super tier for consecutive months",
         ));
     }
-    let name = request.name.trim().to_owned();
-    let mut errors: Vec<FieldError> = check_name(&name, settings).err().into_iter().collect();
-    if let Some(url) = &request.logo_url {
-        errors.extend(check_image_url(url, "logo_url"));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    let name = with_logo(
+        rules::shop_name(&request.name, &settings.shops),
+        request.logo_url.as_deref(),
+    )?;
     let new = NewShop {
         owner_member_id: member.0,
         shop_no: String::new(),
-        name_key: rules::fold_name(&name),
-        name,
+        name: name.name,
+        name_key: name.key,
         logo_url: request.logo_url,
         description: request.description,
         status: ShopStatus::Open,
@@ -303,23 +267,20 @@ pub fn update(
     now: chrono::NaiveDateTime,
 ) -> AppResult<ShopRow> {
     open_own_shop(conn, member, id)?;
-    let name = patch.name.map(|n| n.trim().to_owned());
-    let mut errors = Vec::new();
-    if let Some(name) = &name {
-        errors.extend(check_name(name, settings).err());
-    }
-    if let Some(url) = &patch.logo_url {
-        errors.extend(check_image_url(url, "logo_url"));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    let name = patch
+        .name
+        .as_deref()
+        .map(|raw| rules::shop_name(raw, &settings.shops))
+        .transpose();
+    let (name, name_key) = with_logo(name, patch.logo_url.as_deref())?
+        .map(|name| (name.name, name.key))
+        .unzip();
     repo::update_shop(
         conn,
         id,
         &ShopChanges {
-            name_key: name.as_deref().map(rules::fold_name),
             name,
+            name_key,
             logo_url: patch.logo_url.map(Some),
             description: patch.description,
             updated_at: now,
