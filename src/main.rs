@@ -304,12 +304,7 @@ fn serve(settings: Settings, clock: Clock) -> Result<(), String> {
     let state = AppState::new(settings, db, clock).map_err(|e| e.to_string())?;
     tracing::info!(%address, %database, business_time = %state.clock.now(), "xiaopu listening; API docs at /docs");
     let state = web::Data::new(state);
-    xiaopu::jobs::scheduler::start(std::sync::Arc::new(xiaopu::jobs::scheduler::JobParts {
-        db: state.db.clone(),
-        settings: state.settings.clone(),
-        gateways: state.gateways.clone(),
-        clock: state.clock.clone(),
-    }));
+    xiaopu::jobs::scheduler::start(std::sync::Arc::new(state.job_parts()));
     actix_web::rt::System::new().block_on(async move {
         server::start(state, listener)
             .map_err(|e| e.to_string())?
@@ -398,15 +393,7 @@ fn run_job(settings: &Settings, clock: Clock, job: Job) -> Result<(), String> {
     let db = migrate(settings)?;
     let state = AppState::new(settings.clone(), db, clock).map_err(describe)?;
     let holder = format!("cli-{}", std::process::id());
-    let report = xiaopu::jobs::run(
-        &state.db,
-        settings,
-        &state.gateways,
-        &state.clock,
-        job,
-        &holder,
-    )
-    .map_err(describe)?;
+    let report = xiaopu::jobs::run(&state.job_parts(), job, &holder).map_err(describe)?;
     match report {
         RunReport::Done(rows) => println!("{}: {rows} handled", job.name()),
         RunReport::HeldElsewhere => println!(

@@ -52,6 +52,16 @@ impl AppState {
         })
     }
 
+    /// The parts a background job runs with.
+    pub fn job_parts(&self) -> crate::jobs::JobParts {
+        crate::jobs::JobParts {
+            db: self.db.clone(),
+            settings: self.settings.clone(),
+            gateways: self.gateways.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
     /// Runs password work (hashing, verifying) off the async workers, one per core at a time.
     pub async fn password_work<T, F>(&self, work: F) -> AppResult<T>
     where

@@ -75,19 +75,8 @@ pub async fn run_now(
     path: web::Path<JobPath>,
 ) -> AppResult<web::Json<JobRunView>> {
     let job = Job::from_name(&path.job).ok_or(AppError::NotFound { resource: "job" })?;
-    let state = state.into_inner();
-    let holder = format!("admin-{}", std::process::id());
-    let report = off_worker(move || {
-        run(
-            &state.db,
-            &state.settings,
-            &state.gateways,
-            &state.clock,
-            job,
-            &holder,
-        )
-    })
-    .await??;
+    let (parts, holder) = (state.job_parts(), format!("admin-{}", std::process::id()));
+    let report = off_worker(move || run(&parts, job, &holder)).await??;
     match report {
         RunReport::Done(handled) => Ok(web::Json(JobRunView {
             job: job.name().to_owned(),

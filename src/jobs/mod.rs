@@ -72,16 +72,24 @@ pub enum RunReport {
     HeldElsewhere,
 }
 
+/// What a job run uses of the server's state (the scheduler's threads, the admin route, the
+/// command line and the tests all hand it the same parts).
+pub struct JobParts {
+    pub db: Db,
+    pub settings: std::sync::Arc<Settings>,
+    pub gateways: Gateways,
+    pub clock: Clock,
+}
+
 /// Runs `job` once if this process can take its lease; `holder` names the process. The lease
 /// is renewed before every batch, and the run stops if it was lost meanwhile.
-pub fn run(
-    db: &Db,
-    settings: &Settings,
-    gateways: &Gateways,
-    clock: &Clock,
-    job: Job,
-    holder: &str,
-) -> AppResult<RunReport> {
+pub fn run(parts: &JobParts, job: Job, holder: &str) -> AppResult<RunReport> {
+    let JobParts {
+        db,
+        settings,
+        gateways,
+        clock,
+    } = parts;
     // The scheduler's threads queue with the requests for SQLite's one writer.
     db.with_writer(|| {
         let lease = Lease { job, holder };

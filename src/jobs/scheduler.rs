@@ -4,19 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{run, Job, RunReport};
-use crate::clock::Clock;
-use crate::config::Settings;
-use crate::db::Db;
-use crate::payments::Gateways;
-
-/// What the job threads use of the server's state.
-pub struct JobParts {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub gateways: Gateways,
-    pub clock: Clock,
-}
+use super::{run, Job, JobParts, RunReport};
 
 /// Starts the job threads; they live as long as the process.
 pub fn start(state: Arc<JobParts>) {
@@ -49,14 +37,7 @@ pub fn start(state: Arc<JobParts>) {
             .name(format!("job-{}", job.name()))
             .spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(every));
-                match run(
-                    &state.db,
-                    &state.settings,
-                    &state.gateways,
-                    &state.clock,
-                    job,
-                    &holder,
-                ) {
+                match run(&state, job, &holder) {
                     Ok(RunReport::Done(0) | RunReport::HeldElsewhere) => {}
                     Ok(RunReport::Done(n)) => tracing::info!(job = job.name(), rows = n, "job ran"),
                     Err(error) => {

@@ -479,14 +479,7 @@ async fn exit_past_clearance(app: &TestApp, supplier: &SupplierFixture) {
 async fn run_exit_job(app: &TestApp) -> usize {
     let state = app.state.clone();
     let report = xiaopu::blocking::off_worker(move || {
-        xiaopu::jobs::run(
-            &state.db,
-            &state.settings,
-            &state.gateways,
-            &state.clock,
-            Job::SupplierExits,
-            "test",
-        )
+        xiaopu::jobs::run(&state.job_parts(), Job::SupplierExits, "test")
     })
     .await
     .unwrap()

@@ -216,19 +216,10 @@ pub async fn make_overdue(m: &Market, order_id: i64) {
 
 pub async fn run_job(m: &Market, job: xiaopu::jobs::Job) -> xiaopu::jobs::RunReport {
     let state = m.app.state.clone();
-    xiaopu::blocking::off_worker(move || {
-        xiaopu::jobs::run(
-            &state.db,
-            &state.settings,
-            &state.gateways,
-            &state.clock,
-            job,
-            "test",
-        )
-    })
-    .await
-    .unwrap()
-    .unwrap()
+    xiaopu::blocking::off_worker(move || xiaopu::jobs::run(&state.job_parts(), job, "test"))
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 /// A market whose platform takes a 2% fee, so every share of a sale is exercised.
