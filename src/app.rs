@@ -11,16 +11,16 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::rate_limit::auth_rate_limiter;
-use crate::config::{RunEnvironment, Settings};
+use crate::config::Settings;
 use crate::error::AppError;
 use crate::error::{FieldError, Problem};
 use crate::http::middleware::{
     cors, refuse_nul_characters, response_headers, security_headers, RetryAfter,
 };
+use crate::http::rate_limit::per_client;
 use crate::openapi::BearerScheme;
 use crate::ops::metrics::Metrics;
-use crate::sharing::rate_limit::share_lookup_limiter;
+use crate::settings::RunEnvironment;
 use crate::state::AppState;
 use crate::{api, h5};
 
@@ -65,7 +65,11 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
         .service(api::ops::metrics)
         .service(
             scope::scope("/api/v1/auth")
-                .wrap(auth_rate_limiter(rate_limits.clone(), settings))
+                .wrap(per_client(
+                    rate_limits.clone(),
+                    settings.server.trust_forwarded_for,
+                    settings.rate_limit.sign_in(),
+                ))
                 .service(api::members::register)
                 .service(api::auth::login)
                 .service(api::auth::refresh)
@@ -132,7 +136,11 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
         )
         .service(
             scope::scope("/api/v1/share")
-                .wrap(share_lookup_limiter(rate_limits, settings))
+                .wrap(per_client(
+                    rate_limits,
+                    settings.server.trust_forwarded_for,
+                    settings.rate_limit.share_lookup_misses(),
+                ))
                 .service(api::sharing::open)
                 .service(api::sharing::poster),
         )
@@ -254,8 +262,8 @@ pub fn start(state: web::Data<AppState>, listener: TcpListener) -> std::io::Resu
             // every path.
             .configure(|cfg| h5::routes(cfg, &settings, rate_limits.clone()))
             .default_service(web::to(unknown_route))
-            .wrap(security_headers(&settings))
-            .wrap(cors(&settings))
+            .wrap(security_headers(settings.environment))
+            .wrap(cors(&settings.server.cors_allowed_origins))
             .wrap(metrics.http.clone())
             .wrap(from_fn(refuse_nul_characters))
             .wrap(from_fn(response_headers))

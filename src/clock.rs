@@ -17,6 +17,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, DurationRound, NaiveDateTime, TimeDelta, Utc};
 
+use crate::settings::{Checked, ConfigError, RunEnvironment};
+
 /// The current business time. Cheap to clone: clones share one setting.
 #[derive(Debug, Clone)]
 pub struct Clock {
@@ -210,5 +212,45 @@ mod tests {
             parse_rfc3339("2030-01-01T08:00:00+08:00").unwrap(),
             parse_rfc3339("2030-01-01T00:00:00Z").unwrap()
         );
+    }
+}
+
+/// Business time (development and test only: production runs on the system clock).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockSettings {
+    /// RFC 3339; empty for the system time.
+    pub now: String,
+}
+
+impl ClockSettings {
+    /// The clock these settings describe: settable outside production, starting at `now` when
+    /// given. Validation has already refused a fixed time in production and a malformed one.
+    pub fn clock(&self, environment: RunEnvironment) -> Clock {
+        if environment.is_production() {
+            return Clock::system();
+        }
+        Clock::settable(self.start())
+    }
+
+    fn start(&self) -> Option<NaiveDateTime> {
+        (!self.now.trim().is_empty())
+            .then(|| parse_rfc3339(&self.now).ok())
+            .flatten()
+    }
+
+    pub fn validate(&self, environment: RunEnvironment) -> Checked {
+        if self.now.trim().is_empty() {
+            return Ok(());
+        }
+        if environment.is_production() {
+            return Err(ConfigError::new(
+                "clock.now",
+                "must be empty when environment = \"production\": business time is the system's",
+            ));
+        }
+        parse_rfc3339(&self.now)
+            .map(|_| ())
+            .map_err(|message| ConfigError::new("clock.now", message))
     }
 }

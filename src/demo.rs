@@ -13,8 +13,7 @@ use diesel::prelude::*;
 use validator::Validate;
 
 use crate::audit::Actor;
-use crate::auth::password::Passwords;
-use crate::config::{RunEnvironment, Settings};
+use crate::config::Settings;
 use crate::curation::dto::AddItemRequest;
 use crate::db::backend::write_transaction;
 use crate::db::DbConn;
@@ -23,6 +22,8 @@ use crate::goods::dto::{GoodsRequest, SkuInput};
 use crate::members::dto::RegisterRequest;
 use crate::members::{self, MemberId};
 use crate::money::Fen;
+use crate::passwords::Passwords;
+use crate::settings::RunEnvironment;
 use crate::shops::dto::{OpenShopRequest, VerificationRequest};
 use crate::suppliers::dto::{ApplicationRequest, BrandAuthorisationInput, Contact};
 
@@ -90,7 +91,7 @@ pub fn load(conn: &mut DbConn, settings: &Settings, now: NaiveDateTime) -> AppRe
             "demo accounts have a published password: not in production",
         ));
     }
-    let passwords = Passwords::new(&settings.auth)?;
+    let passwords = Passwords::new(settings.auth.password_cost())?;
     // One transaction: a failed load leaves the database as it was.
     write_transaction(conn, |conn| {
         if let Some(shop_no) = loaded_shop_no(conn)? {
@@ -153,7 +154,7 @@ fn member(
         display_name: display_name.to_owned(),
     })?;
     let hash = passwords.hash(&registration.password)?;
-    let row = members::service::create_member(conn, &registration, hash, is_admin, now)?;
+    let row = crate::auth::accounts::create_member(conn, &registration, hash, is_admin, now)?;
     Ok(MemberId(row.id))
 }
 
@@ -185,8 +186,21 @@ fn supplier_with_goods(
         procurement_vouchers: Vec::new(),
     };
     application.validate()?;
-    let application = suppliers::apply(conn, settings, member, application, admin.at)?;
-    let supplier = suppliers::approve(conn, settings, admin, application.id)?;
+    let application = suppliers::apply(
+        conn,
+        &settings.suppliers,
+        &settings.categories,
+        member,
+        application,
+        admin.at,
+    )?;
+    let supplier = suppliers::approve(
+        conn,
+        &settings.suppliers,
+        &settings.categories,
+        admin,
+        application.id,
+    )?;
     let supplier = suppliers::record_payment(
         conn,
         admin,
@@ -220,7 +234,14 @@ fn supplier_with_goods(
             commission_bps: demo_goods.commission_bps,
         };
         request.validate()?;
-        let goods = crate::goods::service::create(conn, settings, &supplier, request, admin.at)?;
+        let goods = crate::goods::service::create(
+            conn,
+            &settings.goods,
+            &settings.categories,
+            &supplier,
+            request,
+            admin.at,
+        )?;
         crate::goods::service::list_for_sale(conn, &supplier, goods.id, admin.at)?;
         listed.push(goods.id);
     }
@@ -255,7 +276,15 @@ fn shop(
         description: "只卖自己家里吃过的零食。Snacks we eat at home.".to_owned(),
     };
     request.validate()?;
-    let shop = shops::open(conn, settings, keeper, Some(score), request, admin.at)?;
+    let shop = shops::open(
+        conn,
+        &settings.shops,
+        settings.tiers.time_zone,
+        keeper,
+        Some(score),
+        request,
+        admin.at,
+    )?;
     let items = goods
         .iter()
         .zip(&GOODS)
@@ -266,7 +295,7 @@ fn shop(
         .collect();
     crate::curation::service::add_items(
         conn,
-        settings,
+        &settings.shops,
         &Actor::member(keeper, None, admin.at),
         keeper,
         shop.id,

@@ -7,14 +7,15 @@ use std::process::ExitCode;
 use actix_web::web;
 use clap::{Parser, Subcommand};
 use xiaopu::app as server;
-use xiaopu::auth::password::Passwords;
+use xiaopu::auth::accounts as service;
 use xiaopu::clock::Clock;
 use xiaopu::config::{ConfigError, Settings};
 use xiaopu::db::{migrations, Db};
 use xiaopu::error::AppError;
 use xiaopu::jobs::{Job, RunReport};
 use xiaopu::members::dto::RegisterRequest;
-use xiaopu::members::{rules, service};
+use xiaopu::members::rules;
+use xiaopu::passwords::Passwords;
 use xiaopu::state::AppState;
 
 #[derive(Parser)]
@@ -331,7 +332,7 @@ fn create_admin(
     })
     .map_err(describe)?;
     let db = migrate(settings)?;
-    let hash = Passwords::new(&settings.auth)
+    let hash = Passwords::new(settings.auth.password_cost())
         .and_then(|p| p.hash(&registration.password))
         .map_err(describe)?;
     let mut conn = db.get().map_err(describe)?;

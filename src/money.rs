@@ -80,3 +80,26 @@ mod tests {
         }
     }
 }
+
+/// The platform's money rules: how long commission waits before it can be withdrawn, the
+/// platform's fee, the smallest withdrawal.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoneySettings {
+    pub settlement_window_days: u32,
+    pub platform_fee_bps: i32,
+    pub min_withdrawal_fen: i64,
+}
+
+impl MoneySettings {
+    pub fn validate(&self) -> crate::settings::Checked {
+        crate::settings::positive(&[
+            (
+                "money.settlement_window_days",
+                i64::from(self.settlement_window_days),
+            ),
+            ("money.min_withdrawal_fen", self.min_withdrawal_fen),
+        ])?;
+        crate::settings::within("money.platform_fee_bps", self.platform_fee_bps, 0..=10_000)
+    }
+}

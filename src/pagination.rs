@@ -3,8 +3,26 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::config::PaginationSettings;
 use crate::error::{AppError, AppResult};
+use crate::settings::{positive, within, Checked};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationSettings {
+    pub default_page_size: u32,
+    pub max_page_size: u32,
+}
+
+impl PaginationSettings {
+    pub fn validate(&self) -> Checked {
+        positive(&[("pagination.max_page_size", self.max_page_size)])?;
+        within(
+            "pagination.default_page_size",
+            self.default_page_size,
+            1..=self.max_page_size,
+        )
+    }
+}
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

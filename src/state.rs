@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use crate::auth::keys;
 use crate::auth::keys::SessionKey;
-use crate::auth::password::{PasswordWorkers, Passwords};
 use crate::auth::tokens::AccessTokens;
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Db, DbConn};
 use crate::error::AppResult;
 use crate::idempotency::InFlight;
+use crate::passwords::{PasswordWorkers, Passwords};
 use crate::payments::Gateways;
 
 pub struct AppState {
@@ -34,11 +34,14 @@ impl AppState {
     /// Needs a migrated database: the generated signing key lives there.
     pub fn new(settings: Settings, db: Db, clock: Clock) -> AppResult<Self> {
         let key = keys::signing_key(&mut *db.get()?, &settings.auth, clock.now())?;
-        let callback_secret =
-            keys::callback_secret(&mut *db.get()?, &settings.payments, clock.now())?;
+        let callback_secret = keys::callback_secret(
+            &mut *db.get()?,
+            &settings.payments.callback_secret,
+            clock.now(),
+        )?;
         let gateways = Gateways::new(&settings.payments, callback_secret)?;
         let tokens = Arc::new(AccessTokens::new(&key, &settings.auth));
-        let passwords = Arc::new(Passwords::new(&settings.auth)?);
+        let passwords = Arc::new(Passwords::new(settings.auth.password_cost())?);
         Ok(Self {
             settings: Arc::new(settings),
             db,
@@ -60,6 +63,26 @@ impl AppState {
             gateways: self.gateways.clone(),
             clock: self.clock.clone(),
         }
+    }
+
+    /// Reads off the async workers, with the settings at hand (each use case takes its slice).
+    pub async fn read<T, F>(&self, work: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn, &Settings) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let settings = self.settings.clone();
+        self.db.read(move |conn| work(conn, &settings)).await
+    }
+
+    /// Writes in one transaction off the async workers, with the settings at hand.
+    pub async fn write<T, F>(&self, work: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn, &Settings) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let settings = self.settings.clone();
+        self.db.write(move |conn| work(conn, &settings)).await
     }
 
     /// Runs password work (hashing, verifying) off the async workers, one per core at a time.

@@ -2,8 +2,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::state::CaseStatus;
 use crate::money::Fen;
+use crate::orders::case_state::CaseStatus;
 
 crate::text_enum! {
     #[derive(Serialize, Deserialize, ToSchema)]

@@ -2,8 +2,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::dto::CaseKind;
-use super::state::CaseStatus;
 use crate::db::schema::{aftersales_cases, aftersales_lines, aftersales_messages};
+use crate::orders::case_state::CaseStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = aftersales_cases)]

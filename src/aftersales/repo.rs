@@ -4,12 +4,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{CaseChanges, CaseLineRow, CaseRow, MessageRow, NewCase, NewMessage};
-use super::state::{CaseStatus, CLAIMING};
 use crate::db::schema::{
     aftersales_cases, aftersales_lines, aftersales_messages, supplier_violations,
 };
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::orders::case_state::{CaseStatus, CLAIMING};
 use crate::pagination::Page;
 use crate::with_backend;
 
@@ -157,7 +157,7 @@ pub fn page(
 /// Cases whose party to act next let `respond_by` pass: `(order id, case id)`, oldest first.
 pub fn overdue(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> AppResult<Vec<(i64, i64)>> {
     Ok(aftersales_cases::table
-        .filter(aftersales_cases::status.eq_any(super::state::WITH_DEADLINE))
+        .filter(aftersales_cases::status.eq_any(crate::orders::case_state::WITH_DEADLINE))
         .filter(aftersales_cases::respond_by.le(now))
         .order((aftersales_cases::respond_by, aftersales_cases::id))
         .limit(limit)

@@ -3,7 +3,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::dto::{CaseKind, CaseLineRequest};
-use crate::config::AftersalesSettings;
+use crate::aftersales::settings::AftersalesSettings;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::orders::model::SupplierOrderRow;
 use crate::orders::state::OrderStatus;

@@ -12,16 +12,17 @@ use super::dto::{
 use super::model::{CaseChanges, CaseLineRow, CaseRow, MessageRow, NewCase, NewMessage};
 use super::repo::{self, CasesOf};
 use super::rules;
-use super::state::CaseStatus;
+use super::settings::AftersalesSettings;
 use crate::audit::Actor;
-use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::members::MemberId;
 use crate::money::Fen;
+use crate::orders::case_state::CaseStatus;
 use crate::orders::model::OrderLineRow;
 use crate::orders::repo as orders_repo;
 use crate::orders::service::{ActorKind, Transition};
+use crate::orders::settings::OrderSettings;
 use crate::orders::state::OrderStatus;
 use crate::pagination::{Page, Paginated};
 use crate::settlement::service::{refund_lines, LineRefund};
@@ -87,7 +88,7 @@ fn new_case_no(now: NaiveDateTime) -> String {
 /// The buyer opens a case on a part of their own order.
 pub fn open(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &AftersalesSettings,
     buyer: MemberId,
     order_id: i64,
     request: &OpenCaseRequest,
@@ -96,7 +97,7 @@ pub fn open(
     let mut errors = rules::check_lines("lines", &request.lines);
     errors.extend(rules::check_text("reason", &request.reason));
     errors.extend(rules::check_images(
-        &settings.aftersales,
+        settings,
         "image_urls",
         &request.image_urls,
     ));
@@ -114,7 +115,7 @@ pub fn open(
                 "the supplier order is not part of this order",
             )
         })?;
-    rules::check_open(&settings.aftersales, &part, request.kind, now)?;
+    rules::check_open(settings, &part, request.kind, now)?;
     let lines = lines_named(conn, part.id, &request.lines, "lines")?;
     let claimed: BTreeMap<i64, i64> = repo::claimed_pieces(
         conn,
@@ -153,9 +154,8 @@ pub fn open(
             reason: request.reason.trim(),
             image_urls: images_json(&request.image_urls),
             refund_fen: refund,
-            restock: settings.aftersales.restock_returns,
-            respond_by: now
-                + Duration::hours(i64::from(settings.aftersales.supplier_response_hours)),
+            restock: settings.restock_returns,
+            respond_by: now + Duration::hours(i64::from(settings.supplier_response_hours)),
             created_at: now,
             updated_at: now,
         },
@@ -259,7 +259,7 @@ fn move_case(
 /// for the goods.
 pub fn approve(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &AftersalesSettings,
     supplier_id: i64,
     case_id: i64,
     request: &ApproveRequest,
@@ -277,7 +277,7 @@ pub fn approve(
 
 fn approve_case(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &AftersalesSettings,
     case: &CaseRow,
     request: &ApproveRequest,
     party: Party,
@@ -319,9 +319,7 @@ fn approve_case(
             &CaseChanges {
                 supplier_note: request.note.as_deref(),
                 restock: request.restock,
-                respond_by: Some(
-                    actor.at + Duration::days(i64::from(settings.aftersales.buyer_return_days)),
-                ),
+                respond_by: Some(actor.at + Duration::days(i64::from(settings.buyer_return_days))),
                 ..Default::default()
             },
             party,
@@ -428,7 +426,7 @@ fn check_deadline(case: &CaseRow, now: chrono::NaiveDateTime) -> AppResult<()> {
 /// The supplier rejects, saying why; the buyer may escalate within the window.
 pub fn reject(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &AftersalesSettings,
     supplier_id: i64,
     case_id: i64,
     request: &RejectRequest,
@@ -441,8 +439,7 @@ pub fn reject(
     )?;
     let case = suppliers_case(conn, supplier_id, case_id)?;
     check_deadline(&case, actor.at)?;
-    let escalate_by =
-        actor.at + Duration::days(i64::from(settings.aftersales.escalation_window_days));
+    let escalate_by = actor.at + Duration::days(i64::from(settings.escalation_window_days));
     move_case(
         conn,
         &case,
@@ -464,7 +461,8 @@ pub fn reject(
 /// The buyer sends the goods back and says how.
 pub fn ship_return(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &AftersalesSettings,
+    orders: &OrderSettings,
     buyer: MemberId,
     case_id: i64,
     request: &ReturnShipmentRequest,
@@ -472,9 +470,7 @@ pub fn ship_return(
 ) -> AppResult<CaseView> {
     let (carrier, tracking) = (request.carrier.trim(), request.tracking_no.trim());
     rules::join_errors(crate::fulfilment::rules::check_shipment(
-        &settings.orders,
-        carrier,
-        tracking,
+        orders, carrier, tracking,
     ))?;
     let case = buyers_case(conn, buyer, case_id)?;
     check_deadline(&case, actor.at)?;
@@ -485,9 +481,7 @@ pub fn ship_return(
         &CaseChanges {
             return_carrier: Some(carrier),
             return_tracking_no: Some(tracking),
-            respond_by: Some(
-                actor.at + Duration::days(i64::from(settings.aftersales.supplier_receipt_days)),
-            ),
+            respond_by: Some(actor.at + Duration::days(i64::from(settings.supplier_receipt_days))),
             ..Default::default()
         },
         Party::Buyer,
@@ -551,7 +545,7 @@ fn refund_return(
 /// The buyer escalates a rejected case to the platform, in time, with their evidence.
 pub fn escalate(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &AftersalesSettings,
     buyer: MemberId,
     case_id: i64,
     request: &EvidenceRequest,
@@ -579,12 +573,12 @@ pub fn escalate(
     view_of(conn, case_id)
 }
 
-fn check_evidence(settings: &Settings, request: &EvidenceRequest) -> AppResult<()> {
+fn check_evidence(settings: &AftersalesSettings, request: &EvidenceRequest) -> AppResult<()> {
     let mut errors: Vec<FieldError> = rules::check_text("text", &request.text)
         .into_iter()
         .collect();
     errors.extend(rules::check_images(
-        &settings.aftersales,
+        settings,
         "image_urls",
         &request.image_urls,
     ));
@@ -594,7 +588,7 @@ fn check_evidence(settings: &Settings, request: &EvidenceRequest) -> AppResult<(
 /// Either side adds evidence to a dispute.
 pub fn add_evidence(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &AftersalesSettings,
     party: Party,
     case: &CaseRow,
     request: &EvidenceRequest,
@@ -624,7 +618,7 @@ pub fn add_evidence(
 
 pub fn buyer_evidence(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &AftersalesSettings,
     buyer: MemberId,
     case_id: i64,
     request: &EvidenceRequest,
@@ -636,7 +630,7 @@ pub fn buyer_evidence(
 
 pub fn supplier_evidence(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &AftersalesSettings,
     supplier_id: i64,
     case_id: i64,
     request: &EvidenceRequest,
@@ -856,7 +850,7 @@ fn pay_compensation(
 /// unconfirmed return refunds it.
 pub fn act_on_overdue(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &AftersalesSettings,
     case_id: i64,
     actor: &Actor,
 ) -> AppResult<bool> {

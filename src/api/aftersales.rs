@@ -22,7 +22,7 @@ fn checked_query(
     state: &AppState,
     query: CaseQuery,
 ) -> AppResult<(
-    Option<crate::aftersales::state::CaseStatus>,
+    Option<crate::orders::case_state::CaseStatus>,
     crate::pagination::Page,
 )> {
     let status = service::parse_status(query.status.as_deref())?;
@@ -68,15 +68,18 @@ pub async fn open(
     body: JsonBody<OpenCaseRequest>,
 ) -> AppResult<(web::Json<CaseView>, actix_web::http::StatusCode)> {
     let body = body.into_inner()?;
-    let (settings, actor, order_id, body) = (
-        state.settings.clone(),
-        caller.actor(member.0),
-        order_id.into_inner(),
-        body,
-    );
+    let (actor, order_id, body) = (caller.actor(member.0), order_id.into_inner(), body);
     let case = state
-        .db
-        .write(move |conn| service::open(conn, &settings, member.0, order_id, &body, &actor))
+        .write(move |conn, settings| {
+            service::open(
+                conn,
+                &settings.aftersales,
+                member.0,
+                order_id,
+                &body,
+                &actor,
+            )
+        })
         .await?;
     Ok((web::Json(case), actix_web::http::StatusCode::CREATED))
 }
@@ -97,8 +100,7 @@ pub async fn my_cases(
     let (status, page) = checked_query(&state, query.into_inner())?;
     Ok(web::Json(
         state
-            .db
-            .read(move |conn| service::list(conn, CasesOf::Buyer(member.0 .0), status, page))
+            .read(move |conn, _| service::list(conn, CasesOf::Buyer(member.0 .0), status, page))
             .await?,
     ))
 }
@@ -119,8 +121,7 @@ pub async fn get(
     let id = id.into_inner();
     Ok(web::Json(
         state
-            .db
-            .read(move |conn| service::buyer_case(conn, member.0, id))
+            .read(move |conn, _| service::buyer_case(conn, member.0, id))
             .await?,
     ))
 }
@@ -146,16 +147,20 @@ pub async fn ship_return(
     body: JsonBody<ReturnShipmentRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
-    let (settings, actor, id, body) = (
-        state.settings.clone(),
-        caller.actor(member.0),
-        id.into_inner(),
-        body,
-    );
+    let (actor, id, body) = (caller.actor(member.0), id.into_inner(), body);
     Ok(web::Json(
         state
-            .db
-            .write(move |conn| service::ship_return(conn, &settings, member.0, id, &body, &actor))
+            .write(move |conn, settings| {
+                service::ship_return(
+                    conn,
+                    &settings.aftersales,
+                    &settings.orders,
+                    member.0,
+                    id,
+                    &body,
+                    &actor,
+                )
+            })
             .await?,
     ))
 }
@@ -182,16 +187,12 @@ pub async fn escalate(
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
-    let (settings, actor, id, body) = (
-        state.settings.clone(),
-        caller.actor(member.0),
-        id.into_inner(),
-        body,
-    );
+    let (actor, id, body) = (caller.actor(member.0), id.into_inner(), body);
     Ok(web::Json(
         state
-            .db
-            .write(move |conn| service::escalate(conn, &settings, member.0, id, &body, &actor))
+            .write(move |conn, settings| {
+                service::escalate(conn, &settings.aftersales, member.0, id, &body, &actor)
+            })
             .await?,
     ))
 }
@@ -217,17 +218,11 @@ pub async fn buyer_evidence(
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
-    let (settings, actor, id, body) = (
-        state.settings.clone(),
-        caller.actor(member.0),
-        id.into_inner(),
-        body,
-    );
+    let (actor, id, body) = (caller.actor(member.0), id.into_inner(), body);
     Ok(web::Json(
         state
-            .db
-            .write(move |conn| {
-                service::buyer_evidence(conn, &settings, member.0, id, &body, &actor)
+            .write(move |conn, settings| {
+                service::buyer_evidence(conn, &settings.aftersales, member.0, id, &body, &actor)
             })
             .await?,
     ))
@@ -254,8 +249,7 @@ pub async fn withdraw(
     let (actor, id) = (caller.actor(member.0), id.into_inner());
     Ok(web::Json(
         state
-            .db
-            .write(move |conn| service::withdraw(conn, member.0, id, &actor))
+            .write(move |conn, _| service::withdraw(conn, member.0, id, &actor))
             .await?,
     ))
 }
@@ -275,7 +269,7 @@ pub async fn supplier_cases(
 ) -> AppResult<web::Json<Paginated<CaseView>>> {
     let (status, page) = checked_query(&state, query.into_inner())?;
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::list(conn, CasesOf::Supplier(supplier.id), status, page)
         })
         .await?,
@@ -297,7 +291,7 @@ pub async fn supplier_case(
 ) -> AppResult<web::Json<CaseView>> {
     let id = id.into_inner();
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::supplier_case(conn, supplier.id, id)
         })
         .await?,
@@ -326,14 +320,9 @@ pub async fn approve(
     body: JsonBody<ApproveRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
-    let (settings, actor, id, body) = (
-        state.settings.clone(),
-        caller.actor(member.id()),
-        id.into_inner(),
-        body,
-    );
-    let case = as_supplier(&state, &member, move |conn, supplier| {
-        service::approve(conn, &settings, supplier.id, id, &body, &actor)
+    let (actor, id, body) = (caller.actor(member.id()), id.into_inner(), body);
+    let case = as_supplier(&state, &member, move |conn, settings, supplier| {
+        service::approve(conn, &settings.aftersales, supplier.id, id, &body, &actor)
     })
     .await?;
     send_refunds_of(&state, &case).await;
@@ -361,15 +350,10 @@ pub async fn reject(
     body: JsonBody<RejectRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
-    let (settings, actor, id, body) = (
-        state.settings.clone(),
-        caller.actor(member.id()),
-        id.into_inner(),
-        body,
-    );
+    let (actor, id, body) = (caller.actor(member.id()), id.into_inner(), body);
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
-            service::reject(conn, &settings, supplier.id, id, &body, &actor)
+        as_supplier(&state, &member, move |conn, settings, supplier| {
+            service::reject(conn, &settings.aftersales, supplier.id, id, &body, &actor)
         })
         .await?,
     ))
@@ -394,7 +378,7 @@ pub async fn receive_return(
     id: web::Path<i64>,
 ) -> AppResult<web::Json<CaseView>> {
     let (actor, id) = (caller.actor(member.id()), id.into_inner());
-    let case = as_supplier(&state, &member, move |conn, supplier| {
+    let case = as_supplier(&state, &member, move |conn, _, supplier| {
         service::receive_return(conn, supplier.id, id, &actor)
     })
     .await?;
@@ -423,15 +407,10 @@ pub async fn supplier_evidence(
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
     let body = body.into_inner()?;
-    let (settings, actor, id, body) = (
-        state.settings.clone(),
-        caller.actor(member.id()),
-        id.into_inner(),
-        body,
-    );
+    let (actor, id, body) = (caller.actor(member.id()), id.into_inner(), body);
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
-            service::supplier_evidence(conn, &settings, supplier.id, id, &body, &actor)
+        as_supplier(&state, &member, move |conn, settings, supplier| {
+            service::supplier_evidence(conn, &settings.aftersales, supplier.id, id, &body, &actor)
         })
         .await?,
     ))
@@ -451,11 +430,10 @@ pub async fn disputes(
     query: web::Query<CaseQuery>,
 ) -> AppResult<web::Json<Paginated<CaseView>>> {
     let (status, page) = checked_query(&state, query.into_inner())?;
-    let status = status.or(Some(crate::aftersales::state::CaseStatus::Disputed));
+    let status = status.or(Some(crate::orders::case_state::CaseStatus::Disputed));
     Ok(web::Json(
         state
-            .db
-            .read(move |conn| service::list(conn, CasesOf::Platform, status, page))
+            .read(move |conn, _| service::list(conn, CasesOf::Platform, status, page))
             .await?,
     ))
 }
@@ -485,8 +463,7 @@ pub async fn decide(
     let body = body.into_inner()?;
     let (actor, id, body) = (caller.actor(admin.id()), id.into_inner(), body);
     let case = state
-        .db
-        .write(move |conn| service::decide(conn, id, &body, &actor))
+        .write(move |conn, _| service::decide(conn, id, &body, &actor))
         .await?;
     send_refunds_of(&state, &case).await;
     Ok(web::Json(case))

@@ -22,10 +22,18 @@ pub async fn browse(
     query: web::Query<CatalogueQuery>,
 ) -> AppResult<web::Json<CataloguePage>> {
     let now = state.clock.now();
-    let (settings, query, id) = (state.settings.clone(), query.into_inner(), member.id());
+    let (query, id) = (query.into_inner(), member.id());
     let page = state
-        .db
-        .read(move |conn| service::browse(conn, &settings, id, query, now))
+        .read(move |conn, settings| {
+            service::browse(
+                conn,
+                &settings.pagination,
+                &settings.tiers.bonus_bps,
+                id,
+                query,
+                now,
+            )
+        })
         .await?;
     Ok(web::Json(page))
 }

@@ -17,15 +17,18 @@ async fn add(
     requests: Vec<AddItemRequest>,
     bulk: bool,
 ) -> AppResult<Vec<ShopItemView>> {
-    let (settings, actor, owner) = (
-        state.settings.clone(),
-        caller.actor(member.id()),
-        member.id(),
-    );
+    let (actor, owner) = (caller.actor(member.id()), member.id());
     let rows = state
-        .db
-        .write(move |conn| {
-            service::add_items(conn, &settings, &actor, owner, shop_id, requests, bulk)
+        .write(move |conn, settings| {
+            service::add_items(
+                conn,
+                &settings.shops,
+                &actor,
+                owner,
+                shop_id,
+                requests,
+                bulk,
+            )
         })
         .await?;
     Ok(rows.into_iter().map(Into::into).collect())
@@ -126,8 +129,7 @@ pub async fn update_item(
     let body = body.into_inner()?;
     let ((shop_id, item_id), patch, owner) = (path.into_inner(), body, member.id());
     let row = state
-        .db
-        .write(move |conn| service::update_item(conn, owner, shop_id, item_id, patch, now))
+        .write(move |conn, _| service::update_item(conn, owner, shop_id, item_id, patch, now))
         .await?;
     Ok(web::Json(row.into()))
 }
@@ -156,8 +158,7 @@ pub async fn remove_item(
     let ((shop_id, item_id), owner, actor) =
         (path.into_inner(), member.id(), caller.actor(member.id()));
     state
-        .db
-        .write(move |conn| service::remove_item(conn, &actor, owner, shop_id, item_id))
+        .write(move |conn, _| service::remove_item(conn, &actor, owner, shop_id, item_id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

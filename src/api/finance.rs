@@ -28,8 +28,7 @@ pub async fn earnings(
     let days = service::check_days(query.into_inner().days)?;
     Ok(web::Json(
         state
-            .db
-            .read(move |conn| service::earnings(conn, member.0, days, now))
+            .read(move |conn, _| service::earnings(conn, member.0, days, now))
             .await?,
     ))
 }
@@ -47,7 +46,7 @@ pub async fn supplier_finance(
 ) -> AppResult<web::Json<SupplierFinanceView>> {
     let now = state.clock.now();
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::supplier(conn, supplier.id, now)
         })
         .await?,

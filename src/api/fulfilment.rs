@@ -30,9 +30,9 @@ pub async fn list(
     member: SupplierMember,
     query: web::Query<SupplierOrderQuery>,
 ) -> AppResult<web::Json<FulfilmentPage>> {
-    let query = service::check_query(&state.settings, query.into_inner())?;
+    let query = service::check_query(&state.settings.pagination, query.into_inner())?;
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::list(conn, supplier.id, &query)
         })
         .await?,
@@ -55,8 +55,8 @@ pub async fn export(
     member: SupplierMember,
     query: web::Query<SupplierOrderQuery>,
 ) -> AppResult<HttpResponse> {
-    let query = service::check_query(&state.settings, query.into_inner())?;
-    let csv = as_supplier(&state, &member, move |conn, supplier| {
+    let query = service::check_query(&state.settings.pagination, query.into_inner())?;
+    let csv = as_supplier(&state, &member, move |conn, _, supplier| {
         service::export_csv(conn, supplier.id, &query.filter)
     })
     .await?;
@@ -87,15 +87,10 @@ pub async fn ship(
     body: JsonBody<ShipRequest>,
 ) -> AppResult<web::Json<FulfilmentView>> {
     let body = body.into_inner()?;
-    let (settings, actor, id, body) = (
-        state.settings.clone(),
-        caller.actor(member.id()),
-        id.into_inner(),
-        body,
-    );
+    let (actor, id, body) = (caller.actor(member.id()), id.into_inner(), body);
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
-            service::ship(conn, &settings, supplier.id, id, &body, &actor)
+        as_supplier(&state, &member, move |conn, settings, supplier| {
+            service::ship(conn, &settings.orders, supplier.id, id, &body, &actor)
         })
         .await?,
     ))
@@ -129,17 +124,12 @@ pub async fn ship_bulk(
     if !is_csv {
         return Err(AppError::UnsupportedMediaType);
     }
-    let (settings, actor, member_id) = (
-        state.settings.clone(),
-        caller.actor(member.id()),
-        member.id(),
-    );
+    let (actor, member_id) = (caller.actor(member.id()), member.id());
     Ok(web::Json(
         state
-            .db
-            .read(move |conn| {
+            .read(move |conn, settings| {
                 let supplier = crate::suppliers::service::supplier_of(conn, member_id)?;
-                service::bulk_ship(conn, &settings, supplier.id, &body, &actor)
+                service::bulk_ship(conn, &settings.orders, supplier.id, &body, &actor)
             })
             .await?,
     ))

@@ -2,6 +2,7 @@ use actix_web::{get, patch, post, put, web, HttpResponse};
 use validator::Validate;
 
 use crate::auth::{AdminMember, SupplierMember};
+use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::goods::dto::{
@@ -21,15 +22,14 @@ use crate::suppliers::model::SupplierRow;
 /// Runs `work` in one write transaction for the supplier the member belongs to.
 pub async fn as_supplier<T, F>(state: &AppState, member: &SupplierMember, work: F) -> AppResult<T>
 where
-    F: FnOnce(&mut DbConn, &SupplierRow) -> AppResult<T> + Send + 'static,
+    F: FnOnce(&mut DbConn, &Settings, &SupplierRow) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
     let member = member.id();
     state
-        .db
-        .write(move |conn| {
+        .write(move |conn, settings| {
             let supplier = crate::suppliers::service::supplier_of(conn, member)?;
-            work(conn, &supplier)
+            work(conn, settings, &supplier)
         })
         .await
 }
@@ -51,9 +51,15 @@ pub async fn create(
     let body = body.into_inner()?;
     body.validate()?;
     let request = body;
-    let settings = state.settings.clone();
-    let view = as_supplier(&state, &member, move |conn, supplier| {
-        service::create(conn, &settings, supplier, request, now)
+    let view = as_supplier(&state, &member, move |conn, settings, supplier| {
+        service::create(
+            conn,
+            &settings.goods,
+            &settings.categories,
+            supplier,
+            request,
+            now,
+        )
     })
     .await?;
     Ok(HttpResponse::Created().json(view))
@@ -80,7 +86,7 @@ pub async fn list(
     }
     .resolve(&state.settings.pagination)?;
     let status = filter.status;
-    let (views, total) = as_supplier(&state, &member, move |conn, supplier| {
+    let (views, total) = as_supplier(&state, &member, move |conn, _, supplier| {
         service::list(conn, supplier, status, page, now)
     })
     .await?;
@@ -103,7 +109,7 @@ pub async fn get(
     let now = state.clock.now();
     let id = id.into_inner();
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::view(conn, supplier, id, now)
         })
         .await?,
@@ -133,10 +139,10 @@ pub async fn update(
     let now = state.clock.now();
     let body = body.into_inner()?;
     body.validate()?;
-    let (id, patch, settings) = (id.into_inner(), body, state.settings.clone());
+    let (id, patch) = (id.into_inner(), body);
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
-            service::update(conn, &settings, supplier, id, patch, now)
+        as_supplier(&state, &member, move |conn, settings, supplier| {
+            service::update(conn, &settings.goods, supplier, id, patch, now)
         })
         .await?,
     ))
@@ -162,7 +168,7 @@ pub async fn list_for_sale(
     let now = state.clock.now();
     let id = id.into_inner();
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::list_for_sale(conn, supplier, id, now)
         })
         .await?,
@@ -189,7 +195,7 @@ pub async fn delist(
     let now = state.clock.now();
     let id = id.into_inner();
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::delist(conn, supplier, id, now)
         })
         .await?,
@@ -215,15 +221,11 @@ pub async fn change_commission(
 ) -> AppResult<web::Json<GoodsView>> {
     let body = body.into_inner()?;
     body.validate()?;
-    let (id, rate, settings) = (
-        id.into_inner(),
-        Bps(body.commission_bps),
-        state.settings.clone(),
-    );
+    let (id, rate) = (id.into_inner(), Bps(body.commission_bps));
     let actor = caller.actor(member.id());
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
-            service::change_commission(conn, &settings, &actor, supplier, id, rate)
+        as_supplier(&state, &member, move |conn, settings, supplier| {
+            service::change_commission(conn, &settings.goods, &actor, supplier, id, rate)
         })
         .await?,
     ))
@@ -253,7 +255,7 @@ pub async fn set_stock(
     body.validate()?;
     let ((id, sku_id), request) = (path.into_inner(), body);
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::set_stock(
                 conn,
                 supplier,
@@ -292,7 +294,7 @@ pub async fn adjust_stock(
     body.validate()?;
     let ((id, sku_id), delta) = (path.into_inner(), body.delta);
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::adjust_stock(conn, supplier, id, sku_id, delta, now)
         })
         .await?,
@@ -321,8 +323,7 @@ pub async fn take_down(
     let actor = caller.actor(admin.id());
     Ok(web::Json(
         state
-            .db
-            .write(move |conn| service::take_down(conn, &actor, id, &reason))
+            .write(move |conn, _| service::take_down(conn, &actor, id, &reason))
             .await?,
     ))
 }

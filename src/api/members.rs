@@ -1,10 +1,10 @@
 use actix_web::{get, post, web, HttpResponse};
 
+use crate::auth::accounts as service;
 use crate::auth::{AdminMember, AuthMember};
 use crate::error::AppResult;
 use crate::http::json::JsonBody;
 use crate::members::dto::{MemberView, RegisterRequest};
-use crate::members::service;
 use crate::openapi::{AuthErrors, CommonErrors, RateLimitErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
 use crate::state::AppState;
@@ -46,8 +46,7 @@ pub async fn me(
     member: AuthMember,
 ) -> AppResult<web::Json<MemberView>> {
     let view = state
-        .db
-        .read(move |conn| service::view(conn, member.0))
+        .read(move |conn, _| service::view(conn, member.0))
         .await?;
     Ok(web::Json(view))
 }
@@ -69,6 +68,6 @@ pub async fn list_members(
     query: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Paginated<MemberView>>> {
     let page = query.into_inner().resolve(&state.settings.pagination)?;
-    let (views, total) = state.db.read(move |conn| service::list(conn, page)).await?;
+    let (views, total) = state.read(move |conn, _| service::list(conn, page)).await?;
     Ok(web::Json(Paginated::new(views, page, total)))
 }

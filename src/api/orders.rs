@@ -42,7 +42,7 @@ pub async fn place(
         &state.db,
         &state.clock,
         &state.in_flight,
-        state.settings.clone(),
+        state.settings.placement_terms(),
         member.0,
         key,
         body,
@@ -86,8 +86,7 @@ pub async fn list(
     .resolve(&state.settings.pagination)?;
     Ok(web::Json(
         state
-            .db
-            .read(move |conn| service::buyer_orders(conn, member.0, status, page))
+            .read(move |conn, _| service::buyer_orders(conn, member.0, status, page))
             .await?,
     ))
 }
@@ -111,8 +110,7 @@ pub async fn get(
     let order_id = order_id.into_inner();
     Ok(web::Json(
         state
-            .db
-            .read(move |conn| {
+            .read(move |conn, _| {
                 let order = service::own_order(conn, member.0, order_id)?;
                 service::view(conn, &order)
             })
@@ -181,8 +179,7 @@ where
     let actor = caller.actor(member.0);
     Ok(web::Json(
         state
-            .db
-            .write(move |conn| {
+            .write(move |conn, _| {
                 let order = service::own_order(conn, member.0, order_id)?;
                 change(conn, &order, &actor)?;
                 let order = service::own_order(conn, member.0, order_id)?;
@@ -241,8 +238,7 @@ pub async fn shop_orders(
     let (owner, shop_id) = (member.id(), shop_id.into_inner());
     Ok(web::Json(
         state
-            .db
-            .read(move |conn| service::shop_orders(conn, owner, shop_id, page))
+            .read(move |conn, _| service::shop_orders(conn, owner, shop_id, page))
             .await?,
     ))
 }

@@ -31,8 +31,7 @@ pub async fn pay(
     let gateways = state.gateways.clone();
     let order_id = order_id.into_inner();
     let (payment, checkout) = state
-        .db
-        .write(move |conn| service::start(conn, &gateways, member.0, order_id, now))
+        .write(move |conn, _| service::start(conn, &gateways, member.0, order_id, now))
         .await?;
     Ok(web::Json(PaymentView {
         payment_no: payment.payment_no,
@@ -137,8 +136,7 @@ pub async fn list_events(
     .resolve(&state.settings.pagination)?;
     let outcome = query.outcome;
     let (rows, total) = state
-        .db
-        .read(move |conn| crate::payments::repo::events_page(conn, outcome.as_deref(), page))
+        .read(move |conn, _| crate::payments::repo::events_page(conn, outcome.as_deref(), page))
         .await?;
     Ok(web::Json(Paginated::new(
         rows.into_iter()

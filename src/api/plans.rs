@@ -30,7 +30,7 @@ pub async fn shopkeepers(
     let now = state.clock.now();
     let page = query.into_inner().resolve(&state.settings.pagination)?;
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::shopkeepers(conn, supplier.id, page, now)
         })
         .await?,
@@ -53,9 +53,9 @@ pub async fn create(
     body: JsonBody<PlanRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner()?;
-    let (settings, actor, body) = (state.settings.clone(), caller.actor(member.id()), body);
-    let plan = as_supplier(&state, &member, move |conn, supplier| {
-        service::create(conn, &settings, supplier.id, &body, &actor)
+    let (actor, body) = (caller.actor(member.id()), body);
+    let plan = as_supplier(&state, &member, move |conn, settings, supplier| {
+        service::create(conn, &settings.goods, supplier.id, &body, &actor)
     })
     .await?;
     Ok(HttpResponse::Created().json(plan))
@@ -79,7 +79,7 @@ pub async fn list(
         state.clock.now(),
     );
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::list(conn, supplier.id, page, now)
         })
         .await?,
@@ -108,15 +108,10 @@ pub async fn suspend(
     body: JsonBody<SuspendRequest>,
 ) -> AppResult<web::Json<PlanView>> {
     let body = body.into_inner()?;
-    let (settings, actor, id, body) = (
-        state.settings.clone(),
-        caller.actor(member.id()),
-        id.into_inner(),
-        body,
-    );
+    let (actor, id, body) = (caller.actor(member.id()), id.into_inner(), body);
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
-            service::suspend(conn, &settings, supplier.id, id, &body, &actor)
+        as_supplier(&state, &member, move |conn, settings, supplier| {
+            service::suspend(conn, &settings.plans, supplier.id, id, &body, &actor)
         })
         .await?,
     ))

@@ -28,15 +28,24 @@ pub async fn share(
     member: ShopkeeperMember,
     path: web::Path<(i64, i64)>,
 ) -> AppResult<HttpResponse> {
-    let ((shop_id, item_id), settings, owner, now) = (
+    let ((shop_id, item_id), _, owner, now) = (
         path.into_inner(),
         state.settings.clone(),
         member.id(),
         state.clock.now(),
     );
     let (view, created) = state
-        .db
-        .write(move |conn| service::share(conn, &settings, owner, shop_id, item_id, now))
+        .write(move |conn, settings| {
+            service::share(
+                conn,
+                &settings.sharing,
+                &settings.shops,
+                owner,
+                shop_id,
+                item_id,
+                now,
+            )
+        })
         .await?;
     Ok(if created {
         HttpResponse::Created().json(view)
@@ -68,8 +77,7 @@ pub async fn revoke(
     let now = state.clock.now();
     let ((shop_id, item_id), owner) = (path.into_inner(), member.id());
     state
-        .db
-        .write(move |conn| service::revoke(conn, owner, shop_id, item_id, now))
+        .write(move |conn, _| service::revoke(conn, owner, shop_id, item_id, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -88,10 +96,8 @@ pub async fn open(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> AppResult<web::Json<ShareResolution>> {
-    let settings = state.settings.clone();
     let resolution = state
-        .db
-        .write(move |conn| service::open(conn, &settings, &code))
+        .write(move |conn, settings| service::open(conn, &settings.sharing, &settings.shops, &code))
         .await?;
     Ok(web::Json(resolution))
 }
@@ -112,10 +118,10 @@ pub async fn poster(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let settings = state.settings.clone();
     let svg = state
-        .db
-        .read(move |conn| service::poster_svg(conn, &settings, &code))
+        .read(move |conn, settings| {
+            service::poster_svg(conn, &settings.sharing, &settings.shops, &code)
+        })
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml; charset=utf-8")

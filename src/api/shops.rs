@@ -41,8 +41,7 @@ pub async fn set_credit_score(
         caller.actor(admin.id()),
     );
     state
-        .db
-        .write(move |conn| service::set_credit_score(conn, &actor, member, score))
+        .write(move |conn, _| service::set_credit_score(conn, &actor, member, score))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -69,8 +68,7 @@ pub async fn submit_verification(
     body.validate()?;
     let request = body;
     let row = state
-        .db
-        .write(move |conn| service::submit_verification(conn, member.0, request, now))
+        .write(move |conn, _| service::submit_verification(conn, member.0, request, now))
         .await?;
     Ok(HttpResponse::Created().json(VerificationView::from(row)))
 }
@@ -87,8 +85,7 @@ pub async fn my_verification(
     member: AuthMember,
 ) -> AppResult<web::Json<VerificationView>> {
     let row = state
-        .db
-        .read(move |conn| {
+        .read(move |conn, _| {
             repo::latest_verification(conn, member.0)?.ok_or(AppError::NotFound {
                 resource: "verification",
             })
@@ -118,8 +115,7 @@ pub async fn list_verifications(
     .resolve(&state.settings.pagination)?;
     let status = filter.status;
     let (rows, total) = state
-        .db
-        .read(move |conn| repo::list_verifications(conn, status, page))
+        .read(move |conn, _| repo::list_verifications(conn, status, page))
         .await?;
     Ok(web::Json(Paginated::new(
         rows.into_iter().map(Into::into).collect(),
@@ -148,8 +144,7 @@ pub async fn approve_verification(
 ) -> AppResult<web::Json<VerificationView>> {
     let (id, actor) = (id.into_inner(), caller.actor(admin.id()));
     let row = state
-        .db
-        .write(move |conn| service::decide_verification(conn, &actor, id, true, None))
+        .write(move |conn, _| service::decide_verification(conn, &actor, id, true, None))
         .await?;
     Ok(web::Json(row.into()))
 }
@@ -178,8 +173,7 @@ pub async fn reject_verification(
     body.validate()?;
     let (id, actor, reason) = (id.into_inner(), caller.actor(admin.id()), body.reason);
     let row = state
-        .db
-        .write(move |conn| service::decide_verification(conn, &actor, id, false, Some(&reason)))
+        .write(move |conn, _| service::decide_verification(conn, &actor, id, false, Some(&reason)))
         .await?;
     Ok(web::Json(row.into()))
 }
@@ -209,10 +203,19 @@ pub async fn open(
     let score = CreditProvider::from_settings(&state.settings.shops)
         .score(&state.db, member.0)
         .await?;
-    let (request, settings) = (body, state.settings.clone());
+    let request = body;
     let row = state
-        .db
-        .write(move |conn| service::open(conn, &settings, member.0, score, request, now))
+        .write(move |conn, settings| {
+            service::open(
+                conn,
+                &settings.shops,
+                settings.tiers.time_zone,
+                member.0,
+                score,
+                request,
+                now,
+            )
+        })
         .await?;
     Ok(HttpResponse::Created().json(ShopView::new(
         row,
@@ -232,8 +235,7 @@ pub async fn my_shops(
     member: AuthMember,
 ) -> AppResult<web::Json<Vec<ShopView>>> {
     let rows = state
-        .db
-        .read(move |conn| repo::shops_of(conn, member.0))
+        .read(move |conn, _| repo::shops_of(conn, member.0))
         .await?;
     let suffix = &state.settings.shops.display_name_suffix;
     Ok(web::Json(
@@ -263,10 +265,9 @@ pub async fn update(
     let now = state.clock.now();
     let body = body.into_inner()?;
     body.validate()?;
-    let (id, patch, settings, owner) = (id.into_inner(), body, state.settings.clone(), member.id());
+    let (id, patch, owner) = (id.into_inner(), body, member.id());
     let row = state
-        .db
-        .write(move |conn| service::update(conn, &settings, owner, id, patch, now))
+        .write(move |conn, settings| service::update(conn, &settings.shops, owner, id, patch, now))
         .await?;
     Ok(web::Json(ShopView::new(
         row,
@@ -290,8 +291,7 @@ pub async fn close(
 ) -> AppResult<web::Json<ShopView>> {
     let (id, owner, actor) = (id.into_inner(), member.id(), caller.actor(member.id()));
     let row = state
-        .db
-        .write(move |conn| service::close(conn, &actor, owner, id))
+        .write(move |conn, _| service::close(conn, &actor, owner, id))
         .await?;
     Ok(web::Json(ShopView::new(
         row,

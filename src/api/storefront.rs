@@ -18,12 +18,10 @@ pub async fn get_shop(
     state: web::Data<AppState>,
     shop_no: web::Path<String>,
 ) -> AppResult<web::Json<PublicShopView>> {
-    let settings = state.settings.clone();
     let view = state
-        .db
-        .read(move |conn| {
+        .read(move |conn, settings| {
             let shop = service::open_shop(conn, &shop_no)?;
-            service::shop_view(conn, &settings, shop)
+            service::shop_view(conn, &settings.shops, shop)
         })
         .await?;
     Ok(web::Json(view))
@@ -43,10 +41,9 @@ pub async fn list_items(
     shop_no: web::Path<String>,
     query: web::Query<ItemListQuery>,
 ) -> AppResult<web::Json<ItemPage>> {
-    let (settings, query) = (state.settings.clone(), query.into_inner());
+    let query = query.into_inner();
     let page = state
-        .db
-        .read(move |conn| service::items(conn, &settings, &shop_no, query))
+        .read(move |conn, settings| service::items(conn, &settings.pagination, &shop_no, query))
         .await?;
     Ok(web::Json(page))
 }
@@ -66,12 +63,11 @@ pub async fn get_item(
     state: web::Data<AppState>,
     path: web::Path<(String, i64)>,
 ) -> AppResult<web::Json<PublicItemDetail>> {
-    let ((shop_no, item_id), settings) = (path.into_inner(), state.settings.clone());
+    let ((shop_no, item_id), _) = (path.into_inner(), state.settings.clone());
     let detail = state
-        .db
-        .read(move |conn| {
+        .read(move |conn, settings| {
             let shop = service::open_shop(conn, &shop_no)?;
-            service::item_detail(conn, &settings, shop, item_id)
+            service::item_detail(conn, &settings.shops, shop, item_id)
         })
         .await?;
     Ok(web::Json(detail))

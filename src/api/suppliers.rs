@@ -37,11 +37,17 @@ pub async fn apply(
     let body = body.into_inner()?;
     body.validate()?;
     let (request, now) = (body, caller.now());
-    let settings = state.settings.clone();
     let view = state
-        .db
-        .write(move |conn| {
-            service::apply(conn, &settings, member.0, request, now).map(ApplicationView::from)
+        .write(move |conn, settings| {
+            service::apply(
+                conn,
+                &settings.suppliers,
+                &settings.categories,
+                member.0,
+                request,
+                now,
+            )
+            .map(ApplicationView::from)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -62,8 +68,7 @@ pub async fn my_applications(
 ) -> AppResult<web::Json<Paginated<ApplicationView>>> {
     let page = query.into_inner().resolve(&state.settings.pagination)?;
     let (rows, total) = state
-        .db
-        .read(move |conn| {
+        .read(move |conn, _| {
             crate::suppliers::repo::list_applications(conn, None, Some(member.0), page)
         })
         .await?;
@@ -95,8 +100,7 @@ pub async fn list_applications(
     .resolve(&state.settings.pagination)?;
     let status = filter.status;
     let (rows, total) = state
-        .db
-        .read(move |conn| crate::suppliers::repo::list_applications(conn, status, None, page))
+        .read(move |conn, _| crate::suppliers::repo::list_applications(conn, status, None, page))
         .await?;
     Ok(web::Json(Paginated::new(
         rows.into_iter().map(Into::into).collect(),
@@ -125,8 +129,7 @@ pub async fn list_suppliers(
     }
     .resolve(&state.settings.pagination)?;
     let (rows, total) = state
-        .db
-        .read(move |conn| crate::suppliers::repo::list(conn, filter.active, page))
+        .read(move |conn, _| crate::suppliers::repo::list(conn, filter.active, page))
         .await?;
     Ok(web::Json(Paginated::new(
         rows.into_iter().map(Into::into).collect(),
@@ -154,11 +157,11 @@ pub async fn approve(
     id: web::Path<i64>,
 ) -> AppResult<web::Json<SupplierView>> {
     let actor = caller.actor(admin.id());
-    let settings = state.settings.clone();
     let id = id.into_inner();
     let supplier = state
-        .db
-        .write(move |conn| service::approve(conn, &settings, &actor, id))
+        .write(move |conn, settings| {
+            service::approve(conn, &settings.suppliers, &settings.categories, &actor, id)
+        })
         .await?;
     Ok(web::Json(supplier.into()))
 }
@@ -189,8 +192,7 @@ pub async fn reject(
     let id = id.into_inner();
     let reason = body.reason;
     let row = state
-        .db
-        .write(move |conn| service::reject(conn, &actor, id, &reason))
+        .write(move |conn, _| service::reject(conn, &actor, id, &reason))
         .await?;
     Ok(web::Json(row.into()))
 }
@@ -212,12 +214,15 @@ pub async fn deposit(
     let now = state.clock.now();
     let page = query.into_inner().resolve(&state.settings.pagination)?;
     let member = member.id();
-    let settings = state.settings.clone();
     let view = state
-        .db
-        .read(move |conn| {
+        .read(move |conn, settings| {
             let supplier = service::supplier_of(conn, member)?;
-            let held = crate::settlement::exits::held_by(conn, &settings, &supplier, now)?;
+            let held = crate::settlement::exits::held_by(
+                conn,
+                settings.aftersales.claim_window(),
+                &supplier,
+                now,
+            )?;
             service::deposit_view(conn, &supplier, page, held)
         })
         .await?;
@@ -242,13 +247,11 @@ pub async fn exit(
     caller: Caller,
 ) -> AppResult<web::Json<SupplierView>> {
     let actor = caller.actor(member.id());
-    let settings = state.settings.clone();
     let member = member.id();
     let row = state
-        .db
-        .write(move |conn| {
+        .write(move |conn, settings| {
             let supplier = service::supplier_of(conn, member)?;
-            service::request_exit(conn, &settings, &actor, &supplier)
+            service::request_exit(conn, &settings.suppliers, &actor, &supplier)
         })
         .await?;
     Ok(web::Json(row.into()))
@@ -281,10 +284,8 @@ pub async fn record_payment(
     let id = id.into_inner();
     let request = body;
     let page = PageQuery::default().resolve(&state.settings.pagination)?;
-    let settings = state.settings.clone();
     let view = state
-        .db
-        .write(move |conn| {
+        .write(move |conn, settings| {
             let supplier = service::record_payment(
                 conn,
                 &actor,
@@ -292,7 +293,12 @@ pub async fn record_payment(
                 Fen(request.amount_fen),
                 &request.reference,
             )?;
-            let held = crate::settlement::exits::held_by(conn, &settings, &supplier, now)?;
+            let held = crate::settlement::exits::held_by(
+                conn,
+                settings.aftersales.claim_window(),
+                &supplier,
+                now,
+            )?;
             service::deposit_view(conn, &supplier, page, held)
         })
         .await?;
@@ -325,10 +331,8 @@ pub async fn deduct(
     let id = id.into_inner();
     let request = body;
     let page = PageQuery::default().resolve(&state.settings.pagination)?;
-    let settings = state.settings.clone();
     let view = state
-        .db
-        .write(move |conn| {
+        .write(move |conn, settings| {
             let (taken, owed) = service::deduct(
                 conn,
                 &actor,
@@ -339,7 +343,12 @@ pub async fn deduct(
                 &request.case_reference,
             )?;
             let supplier = service::supplier(conn, id)?;
-            let held = crate::settlement::exits::held_by(conn, &settings, &supplier, actor.at)?;
+            let held = crate::settlement::exits::held_by(
+                conn,
+                settings.aftersales.claim_window(),
+                &supplier,
+                actor.at,
+            )?;
             service::deduction_view(conn, &supplier, taken, owed, page, held)
         })
         .await?;

@@ -29,11 +29,9 @@ pub async fn my_tier(
     member: AuthMember,
 ) -> AppResult<web::Json<MyTierView>> {
     let now = state.clock.now();
-    let settings = state.settings.clone();
     Ok(web::Json(
         state
-            .db
-            .read(move |conn| service::my_tier(conn, &settings, member.0, now))
+            .read(move |conn, settings| service::my_tier(conn, &settings.tiers, member.0, now))
             .await?,
     ))
 }
@@ -58,7 +56,7 @@ pub async fn runs(
     }
     .resolve(&state.settings.pagination)?;
     Ok(web::Json(
-        state.db.read(move |conn| service::runs(conn, page)).await?,
+        state.read(move |conn, _| service::runs(conn, page)).await?,
     ))
 }
 
@@ -96,16 +94,12 @@ pub async fn override_tier(
     body: JsonBody<TierOverrideRequest>,
 ) -> AppResult<web::Json<TierDecisionView>> {
     let body = body.into_inner()?;
-    let (settings, actor, member, body) = (
-        state.settings.clone(),
-        caller.actor(admin.id()),
-        MemberId(id.into_inner()),
-        body,
-    );
+    let (actor, member, body) = (caller.actor(admin.id()), MemberId(id.into_inner()), body);
     Ok(web::Json(
         state
-            .db
-            .write(move |conn| service::override_tier(conn, &settings, member, &body, &actor))
+            .write(move |conn, settings| {
+                service::override_tier(conn, &settings.tiers, member, &body, &actor)
+            })
             .await?,
     ))
 }
@@ -132,8 +126,7 @@ pub async fn record_violation(
     let body = body.into_inner()?;
     let (actor, member, body) = (caller.actor(admin.id()), MemberId(id.into_inner()), body);
     let view = state
-        .db
-        .write(move |conn| service::record_violation(conn, member, &body, &actor))
+        .write(move |conn, _| service::record_violation(conn, member, &body, &actor))
         .await?;
     Ok(actix_web::HttpResponse::Created().json(view))
 }

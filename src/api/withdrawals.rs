@@ -40,16 +40,14 @@ async fn withdraw(
         request_hash: request_hash(scope, &body),
         status: StatusCode::CREATED,
     };
-    let (settings, gateway) = (
-        state.settings.clone(),
-        state.gateways.default_gateway().name(),
-    );
+    let gateway = state.gateways.default_gateway().name();
+    let money = state.settings.money.clone();
     let created = Arc::new(OnceLock::new());
     let created_here = Arc::clone(&created);
     let response = idempotent
         .run(&state.db, &state.clock, &state.in_flight, move |conn| {
             let payer = payer_of(conn)?;
-            let view = service::request(conn, &settings, gateway, payer, &body, &actor)?;
+            let view = service::request(conn, &money, gateway, payer, &body, &actor)?;
             let _ = created_here.set(view.id);
             Ok(view)
         })
@@ -57,8 +55,7 @@ async fn withdraw(
     if let Some(id) = created.get().copied() {
         let gateways = state.gateways.clone();
         let sent = state
-            .db
-            .read(move |conn| service::send_payouts(conn, &gateways, Some(id), 1, now))
+            .read(move |conn, _| service::send_payouts(conn, &gateways, Some(id), 1, now))
             .await;
         if let Err(error) = sent {
             tracing::warn!(%error, "payout not sent now; the send-payouts job retries");
@@ -120,8 +117,7 @@ pub async fn shopkeeper_withdrawals(
     let page = query.into_inner().resolve(&state.settings.pagination)?;
     Ok(web::Json(
         state
-            .db
-            .read(move |conn| service::list(conn, Payer::Shopkeeper(member.0), page))
+            .read(move |conn, _| service::list(conn, Payer::Shopkeeper(member.0), page))
             .await?,
     ))
 }
@@ -179,7 +175,7 @@ pub async fn supplier_withdrawals(
 ) -> AppResult<web::Json<Paginated<WithdrawalView>>> {
     let page = query.into_inner().resolve(&state.settings.pagination)?;
     Ok(web::Json(
-        as_supplier(&state, &member, move |conn, supplier| {
+        as_supplier(&state, &member, move |conn, _, supplier| {
             service::list(conn, Payer::Supplier(supplier.id), page)
         })
         .await?,

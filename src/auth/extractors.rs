@@ -89,8 +89,8 @@ impl<R: RequiredRole + 'static> FromRequest for WithRole<R> {
                     else {
                         return Ok(None);
                     };
-                    let roles =
-                        members::repo::roles(conn, std::slice::from_ref(&member))?.remove(0);
+                    let roles = crate::auth::accounts::roles(conn, std::slice::from_ref(&member))?
+                        .remove(0);
                     Ok(Some((member, roles)))
                 })
                 .await?

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDateTime;
 
+use super::AuthSettings;
 use super::{repo, tokens};
-use crate::config::{AuthSettings, PaymentSettings};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
@@ -23,10 +23,10 @@ pub fn signing_key(
 /// The key payment gateway callbacks are signed with.
 pub fn callback_secret(
     conn: &mut DbConn,
-    settings: &PaymentSettings,
+    configured: &str,
     now: NaiveDateTime,
 ) -> AppResult<Vec<u8>> {
-    configured_or_stored(conn, &settings.callback_secret, CALLBACK_SECRET, now)
+    configured_or_stored(conn, configured, CALLBACK_SECRET, now)
 }
 
 /// The configured value, else the stored one, else a new random one (stored for next start).

@@ -3,15 +3,15 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::model::NewRefreshToken;
-use super::password::{PasswordCheck, PasswordWorkers};
 use super::tokens::AccessTokens;
+use super::AuthSettings;
 use super::{repo, tokens};
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
-use crate::config::AuthSettings;
 use crate::db::{Db, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::members::{self, rules::normalize_login, MemberId};
+use crate::passwords::{PasswordCheck, PasswordWorkers};
 
 /// Both tokens of a session, as handed to the client.
 #[derive(Debug)]

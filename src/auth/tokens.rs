@@ -7,8 +7,8 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::AuthSettings;
 use crate::clock::Clock;
-use crate::config::AuthSettings;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
 
@@ -127,9 +127,7 @@ mod tests {
     use super::*;
 
     fn settings() -> AuthSettings {
-        crate::config::Settings::load_from(None, &Default::default())
-            .unwrap()
-            .auth
+        crate::settings::defaults("auth")
     }
 
     fn sign(claims: &serde_json::Value, header: Header, secret: &[u8]) -> String {

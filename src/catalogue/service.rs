@@ -1,16 +1,18 @@
 use super::dto::{CatalogueItem, CataloguePage, CatalogueQuery, CatalogueSort, UpcomingCommission};
 use super::repo::{self, Filter, Sort};
-use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::goods::rules::{rate_at, shopkeeper_earning};
 use crate::members::MemberId;
 use crate::money::Fen;
 use crate::pagination::PageQuery;
+use crate::pagination::PaginationSettings;
+use crate::tiers::TierBonus;
 
 pub fn browse(
     conn: &mut DbConn,
-    settings: &Settings,
+    pages: &PaginationSettings,
+    bonuses: &TierBonus,
     member: MemberId,
     query: CatalogueQuery,
     now: chrono::NaiveDateTime,
@@ -19,7 +21,7 @@ pub fn browse(
         page: query.page,
         per_page: query.per_page,
     }
-    .resolve(&settings.pagination)?;
+    .resolve(pages)?;
     let mut errors = Vec::new();
     let mut range = |min: Option<i64>, max: Option<i64>, field: &str| {
         if min.is_some_and(|v| v < 0) || max.is_some_and(|v| v < 0) {
@@ -62,7 +64,7 @@ pub fn browse(
         CatalogueSort::Newest => Sort::Newest,
     };
     let tier = crate::tiers::current(conn, member)?;
-    let bonus = tier.bonus(&settings.tiers.bonus_bps);
+    let bonus = tier.bonus(bonuses);
     let (rows, total) = repo::search(conn, &filter, sort, page, now)?;
     let items = rows
         .into_iter()

@@ -1,9 +1,9 @@
 //! Curation rules: the item cap, recommendation texts, bulk size.
 
 use super::repo;
-use crate::config::ShopSettings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::shops::settings::ShopSettings;
 
 pub const RECOMMENDATION_MIN_CHARS: usize = 1;
 pub const RECOMMENDATION_MAX_CHARS: usize = 500;
@@ -59,9 +59,7 @@ mod tests {
         let mut conn =
             DbConn::Sqlite(SqliteConnection::establish(":memory:").expect("an in-memory database"));
         crate::db::migrations::run_pending(&mut conn).expect("migrations");
-        let mut settings = crate::config::Settings::load_from(None, &Default::default())
-            .unwrap()
-            .shops;
+        let mut settings: ShopSettings = crate::settings::defaults("shops");
         settings.max_items_per_shop = 3;
         let now = chrono::NaiveDateTime::default();
         let owner: i64 = diesel::insert_into(members::table)

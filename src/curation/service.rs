@@ -6,16 +6,16 @@ use super::dto::{AddItemRequest, ItemPatch};
 use super::model::{NewShopItem, ShopItemChanges, ShopItemRow};
 use super::{repo, rules};
 use crate::audit::{self, Actor};
-use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::members::MemberId;
+use crate::shops::settings::ShopSettings;
 
 /// Adds goods to the member's open shop, all or none. Errors name the request's fields
 /// (`goods_id` for a single add, `items[i].goods_id` for a bulk one).
 pub fn add_items(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &ShopSettings,
     actor: &Actor,
     member: MemberId,
     shop_id: i64,
@@ -68,7 +68,7 @@ pub fn add_items(
         return Err(AppError::Validation(errors));
     }
     // Taking the slots first locks the shop row, so the checks below see every earlier add.
-    rules::take_item_slots(conn, &settings.shops, shop.id, requests.len())?;
+    rules::take_item_slots(conn, settings, shop.id, requests.len())?;
     if let Some(goods_id) = repo::goods_in_shop(conn, shop.id, &goods_ids)?.first() {
         return Err(AppError::Conflict {
             code: "already_in_shop",
@@ -139,7 +139,8 @@ pub fn update_item(
     live_item(conn, shop.id, item_id)
 }
 
-/// Removes an item: its slot is freed and its share codes stop resolving.
+/// Removes an item: its slot is freed, and its share codes stop resolving (they resolve only to
+/// live items; a re-added item is a new row with new codes).
 pub fn remove_item(
     conn: &mut DbConn,
     actor: &Actor,
@@ -152,7 +153,6 @@ pub fn remove_item(
     let now = actor.at;
     repo::remove(conn, item.id, now)?;
     repo::release_slot(conn, shop.id)?;
-    crate::sharing::repo::revoke_for_item(conn, item.id, now)?;
     audit::record(
         conn,
         actor,

@@ -5,6 +5,7 @@ pub mod migrations;
 pub mod prepared;
 pub mod schema;
 pub mod search;
+pub mod settings;
 pub mod text_enum;
 
 use std::time::Duration;
@@ -12,8 +13,8 @@ use std::time::Duration;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
-use crate::config::{DatabaseSettings, DatabaseUrl, PlanCacheMode};
 use crate::error::{AppError, AppResult};
+pub use settings::{DatabaseSettings, DatabaseUrl, PlanCacheMode};
 
 /// One connection, to whichever database `DATABASE_URL` names. Most queries run on it unchanged;
 /// the few that need a backend's own SQL go through [`backend`].

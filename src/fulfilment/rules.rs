@@ -1,7 +1,7 @@
 //! Shipping rules: carriers from configuration, tracking numbers, bulk file size.
 
-use crate::config::OrderSettings;
 use crate::error::FieldError;
+use crate::orders::settings::OrderSettings;
 
 /// Most rows one bulk-ship file may hold.
 pub const BULK_MAX_ROWS: usize = 1_000;

@@ -9,14 +9,15 @@ use super::dto::{
 use super::repo::{self, PartFilter};
 use super::rules;
 use crate::audit::Actor;
-use crate::config::Settings;
 use crate::db::{backend, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::money::Fen;
 use crate::orders::dto::AddressView;
 use crate::orders::model::{OrderLineRow, OrderRow, SupplierOrderRow};
 use crate::orders::service::{ActorKind, Transition};
+use crate::orders::settings::OrderSettings;
 use crate::orders::state::{self, OrderStatus};
+use crate::pagination::PaginationSettings;
 
 /// A checked list request: the filter, where the page starts, its size.
 pub struct PartQuery {
@@ -25,9 +26,9 @@ pub struct PartQuery {
     pub limit: i64,
 }
 
-pub fn check_query(settings: &Settings, query: SupplierOrderQuery) -> AppResult<PartQuery> {
+pub fn check_query(pages: &PaginationSettings, query: SupplierOrderQuery) -> AppResult<PartQuery> {
     let status = state::parse_filter(query.status.as_deref())?;
-    let limit = crate::pagination::cursor_limit(query.limit, &settings.pagination)?;
+    let limit = crate::pagination::cursor_limit(query.limit, pages)?;
     if let (Some(from), Some(to)) = (query.from, query.to) {
         if from > to {
             return Err(AppError::field(
@@ -164,7 +165,7 @@ pub fn export_csv(conn: &mut DbConn, supplier_id: i64, filter: &PartFilter) -> A
 /// Ships a paid part of the supplier's (inside the caller's transaction).
 pub fn ship(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &OrderSettings,
     supplier_id: i64,
     part_id: i64,
     request: &ShipRequest,
@@ -172,7 +173,7 @@ pub fn ship(
 ) -> AppResult<FulfilmentView> {
     let carrier = request.carrier.trim();
     let tracking_no = request.tracking_no.trim();
-    let errors = rules::check_shipment(&settings.orders, carrier, tracking_no);
+    let errors = rules::check_shipment(settings, carrier, tracking_no);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -212,7 +213,7 @@ pub fn ship(
 /// line), each row in a transaction of its own; the report says what happened to each.
 pub fn bulk_ship(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &OrderSettings,
     supplier_id: i64,
     file: &[u8],
     actor: &Actor,

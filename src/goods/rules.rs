@@ -4,19 +4,19 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::dto::GoodsStatus;
 use super::model::GoodsRow;
-use crate::config::Settings;
+use super::settings::GoodsSettings;
 use crate::error::FieldError;
 use crate::money::{Bps, Fen};
 
 /// Commission parity: at least the platform floor and the market rate the supplier declares
 /// for the same goods, at most the platform ceiling.
 pub fn check_commission(
-    settings: &Settings,
+    settings: &GoodsSettings,
     market: Bps,
     rate: Bps,
     field: &str,
 ) -> Option<FieldError> {
-    let goods = &settings.goods;
+    let goods = settings;
     if rate.0 < goods.commission_floor_bps {
         Some(FieldError::new(
             field,
@@ -106,7 +106,7 @@ pub fn check_image_url(url: &str, field: &str) -> Option<FieldError> {
 /// cancels a scheduled fall); a fall waits out `goods.commission_fall_notice_days`, the current
 /// rate staying in force until then. The rate in force from `now`, and the fall scheduled.
 pub fn schedule_commission(
-    settings: &Settings,
+    settings: &GoodsSettings,
     current: Bps,
     rate: Bps,
     now: NaiveDateTime,
@@ -114,7 +114,7 @@ pub fn schedule_commission(
     if rate >= current {
         (rate, None)
     } else {
-        let notice = Duration::days(i64::from(settings.goods.commission_fall_notice_days));
+        let notice = Duration::days(i64::from(settings.commission_fall_notice_days));
         (current, Some((rate, now + notice)))
     }
 }
@@ -186,8 +186,8 @@ mod tests {
 
     #[test]
     fn a_rise_applies_at_once_and_a_fall_after_the_notice_period() {
-        let settings = crate::config::Settings::load_from(None, &Default::default()).unwrap();
-        let days = i64::from(settings.goods.commission_fall_notice_days);
+        let settings: GoodsSettings = crate::settings::defaults("goods");
+        let days = i64::from(settings.commission_fall_notice_days);
         let now = at("2026-11-02 10:00");
         let rise = schedule_commission(&settings, Bps(1500), Bps(1800), now);
         assert_eq!(rise, (Bps(1800), None));

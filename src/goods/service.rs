@@ -4,14 +4,15 @@ use chrono::NaiveDateTime;
 
 use super::dto::{GoodsPatch, GoodsRequest, GoodsStatus, GoodsView, SkuInput};
 use super::model::{GoodsChanges, GoodsRow, NewGoods, NewSku, SkuRow};
+use super::settings::GoodsSettings;
 use super::{repo, rules};
 use crate::audit::{self, Actor};
-use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::money::Bps;
 use crate::pagination::Page;
 use crate::suppliers::model::SupplierRow;
+use crate::suppliers::settings::CategorySettings;
 use crate::suppliers::{self, rules::find_category};
 
 fn json<T: serde::Serialize>(value: &T) -> String {
@@ -28,13 +29,13 @@ fn fail_on(errors: Vec<FieldError>) -> AppResult<()> {
 
 /// Rules shared by creation and update: images, SKU count, price parity.
 fn check_listing(
-    settings: &Settings,
+    settings: &GoodsSettings,
     image_urls: &[String],
     skus: &[SkuInput],
     reference_price_fen: i64,
     errors: &mut Vec<FieldError>,
 ) {
-    let limits = &settings.goods;
+    let limits = settings;
     if image_urls.is_empty() || image_urls.len() > limits.max_images_per_goods {
         errors.push(FieldError::new(
             "image_urls",
@@ -56,24 +57,25 @@ fn check_listing(
 
 pub fn create(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &GoodsSettings,
+    categories: &[CategorySettings],
     supplier: &SupplierRow,
     request: GoodsRequest,
     now: chrono::NaiveDateTime,
 ) -> AppResult<GoodsView> {
     let mut errors = Vec::new();
-    if find_category(&settings.categories, &request.category).is_none() {
+    if find_category(categories, &request.category).is_none() {
         errors.push(FieldError::new(
             "category",
             "unknown_category",
             format!("{:?} is not a category", request.category),
         ));
     }
-    if request.skus.is_empty() || request.skus.len() > settings.goods.max_skus_per_goods {
+    if request.skus.is_empty() || request.skus.len() > settings.max_skus_per_goods {
         errors.push(FieldError::new(
             "skus",
             "count",
-            format!("give 1 to {} SKUs", settings.goods.max_skus_per_goods),
+            format!("give 1 to {} SKUs", settings.max_skus_per_goods),
         ));
     }
     if request.skus.iter().any(|s| s.id.is_some()) {
@@ -203,7 +205,7 @@ pub fn list(
 
 pub fn update(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &GoodsSettings,
     supplier: &SupplierRow,
     id: i64,
     patch: GoodsPatch,
@@ -253,12 +255,12 @@ pub fn update(
         }
     }
     if existing.len() + changes.iter().filter(|c| c.id.is_none()).count()
-        > settings.goods.max_skus_per_goods
+        > settings.max_skus_per_goods
     {
         errors.push(FieldError::new(
             "skus",
             "count",
-            format!("at most {} SKUs", settings.goods.max_skus_per_goods),
+            format!("at most {} SKUs", settings.max_skus_per_goods),
         ));
     }
     let (current, _) = rules::commission_at(&goods, now);
@@ -346,7 +348,7 @@ pub fn delist(
 /// Changes the goods' commission as `rules::schedule_commission` says; audited.
 pub fn change_commission(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &GoodsSettings,
     actor: &Actor,
     supplier: &SupplierRow,
     id: i64,

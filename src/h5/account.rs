@@ -152,13 +152,8 @@ pub async fn register(
         password: form.password,
         display_name: form.display_name,
     };
-    match crate::members::service::register(
-        &state.db,
-        &state.clock,
-        &state.password_workers,
-        request,
-    )
-    .await
+    match crate::auth::accounts::register(&state.db, &state.clock, &state.password_workers, request)
+        .await
     {
         Ok(member) => {
             visitor.switch_to(Some(member.id));

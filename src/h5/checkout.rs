@@ -253,7 +253,7 @@ async fn place_patiently(
             &state.db,
             &state.clock,
             &state.in_flight,
-            state.settings.clone(),
+            state.settings.placement_terms(),
             buyer,
             key.clone(),
             request.clone(),
@@ -283,8 +283,7 @@ async fn order_placed_under(
         return Ok(None);
     };
     let stored = state
-        .db
-        .read(move |conn| {
+        .read(move |conn, _| {
             crate::idempotency::stored_under(
                 conn,
                 buyer,

@@ -25,10 +25,9 @@ pub mod views;
 use actix_extensible_rate_limit::backend::memory::InMemoryBackend;
 use actix_web::{web, HttpRequest};
 
-use crate::auth::rate_limit::auth_rate_limiter;
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::sharing::rate_limit::share_lookup_limiter;
+use crate::http::rate_limit::per_client;
 use i18n::Lang;
 use page::PageError;
 
@@ -77,7 +76,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings, rate_limits: In
             .service(assets::script)
             .service(
                 web::scope("/s")
-                    .wrap(share_lookup_limiter(rate_limits.clone(), settings))
+                    .wrap(per_client(
+                        rate_limits.clone(),
+                        settings.server.trust_forwarded_for,
+                        settings.rate_limit.share_lookup_misses(),
+                    ))
                     .service(shop_pages::share),
             )
             .service(shop_pages::shop_page)
@@ -91,7 +94,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings, rate_limits: In
             // `/account/sign-in`, `/account/register`, `/account/sign-out`.
             .service(
                 web::scope("/account")
-                    .wrap(auth_rate_limiter(rate_limits, settings))
+                    .wrap(per_client(
+                        rate_limits,
+                        settings.server.trust_forwarded_for,
+                        settings.rate_limit.sign_in(),
+                    ))
                     .service(account::sign_in)
                     .service(account::register)
                     .service(account::sign_out),

@@ -38,8 +38,7 @@ pub async fn list(
     .resolve(&state.settings.pagination)
     .in_lang(lang)?;
     let orders = state
-        .db
-        .read(move |conn| service::buyer_orders(conn, buyer, None, page))
+        .read(move |conn, _| service::buyer_orders(conn, buyer, None, page))
         .await
         .in_lang(lang)?;
     let link = |number: u32| format!("/my/orders?page={number}");
@@ -76,8 +75,7 @@ pub async fn order_page(
         return sign_in_first(lang, &visitor, &views::order_path(order_id));
     };
     let order = state
-        .db
-        .read(move |conn| {
+        .read(move |conn, _| {
             let order = service::own_order(conn, buyer, order_id)?;
             service::view(conn, &order)
         })
@@ -123,8 +121,7 @@ pub async fn pay(
     }
     let gateways = state.gateways.clone();
     let (payment, order_no) = state
-        .db
-        .write(move |conn| {
+        .write(move |conn, _| {
             let (payment, _) =
                 crate::payments::service::start(conn, &gateways, buyer, order_id, now)?;
             let order = service::own_order(conn, buyer, order_id)?;

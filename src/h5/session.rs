@@ -202,8 +202,7 @@ async fn still_valid(state: &AppState, session: Session) -> Result<Option<Sessio
         return Ok(Some(session));
     };
     let active = state
-        .db
-        .read(move |conn| {
+        .read(move |conn, _| {
             Ok(crate::members::repo::find(conn, member)?.is_some_and(|m| m.is_active()))
         })
         .await?;

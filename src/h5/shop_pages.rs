@@ -25,10 +25,10 @@ pub async fn share(
     visitor: Visitor,
     code: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let settings = state.settings.clone();
     let resolution = state
-        .db
-        .write(move |conn| crate::sharing::service::open(conn, &settings, &code))
+        .write(move |conn, settings| {
+            crate::sharing::service::open(conn, &settings.sharing, &settings.shops, &code)
+        })
         .await
         .in_lang(lang)?;
     render_item(lang, &visitor, &resolution.item, resolution.url)
@@ -63,14 +63,12 @@ pub async fn shop_page(
         category: category.clone(),
         q: q.clone(),
     };
-    let settings = state.settings.clone();
     let shop_no = shop_no.into_inner();
     let (shop, page) = state
-        .db
-        .read(move |conn| {
+        .read(move |conn, settings| {
             let shop = service::open_shop(conn, &shop_no)?;
-            let shop = service::shop_view(conn, &settings, shop)?;
-            let page = service::items(conn, &settings, &shop.shop_no, list_query)?;
+            let shop = service::shop_view(conn, &settings.shops, shop)?;
+            let page = service::items(conn, &settings.pagination, &shop.shop_no, list_query)?;
             Ok((shop, page))
         })
         .await
@@ -140,12 +138,10 @@ pub async fn item_detail(
     lang: Lang,
     (shop_no, item_id): (String, i64),
 ) -> Result<PublicItemDetail, PageError> {
-    let settings = state.settings.clone();
     state
-        .db
-        .read(move |conn| {
+        .read(move |conn, settings| {
             let shop = service::open_shop(conn, &shop_no)?;
-            service::item_detail(conn, &settings, shop, item_id)
+            service::item_detail(conn, &settings.shops, shop, item_id)
         })
         .await
         .in_lang(lang)

@@ -10,12 +10,12 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, ResponseError};
 use tracing_actix_web::RequestId;
 
-use crate::config::{RunEnvironment, Settings};
 use crate::error::AppError;
+use crate::settings::RunEnvironment;
 
 /// Headers that make browsers treat responses conservatively. The CSP allows only this origin's
 /// own scripts and styles (the API docs page is served from here, not from a CDN).
-pub fn security_headers(settings: &Settings) -> DefaultHeaders {
+pub fn security_headers(environment: RunEnvironment) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
@@ -30,7 +30,7 @@ pub fn security_headers(settings: &Settings) -> DefaultHeaders {
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
              script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
         ));
-    if settings.environment == RunEnvironment::Production {
+    if environment.is_production() {
         headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"))
     } else {
         headers
@@ -38,10 +38,8 @@ pub fn security_headers(settings: &Settings) -> DefaultHeaders {
 }
 
 /// Cross-origin access only from the configured origins.
-pub fn cors(settings: &Settings) -> Cors {
-    settings
-        .server
-        .cors_allowed_origins
+pub fn cors(allowed_origins: &[String]) -> Cors {
+    allowed_origins
         .iter()
         .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])

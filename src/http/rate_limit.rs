@@ -12,6 +12,59 @@ use actix_web::http::header::HeaderValue;
 use actix_web::ResponseError;
 
 use crate::error::AppError;
+use crate::settings::{positive, Checked};
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    pub auth_max_requests: u64,
+    pub auth_window_seconds: u64,
+    pub share_lookup_max_misses: u64,
+    pub share_lookup_window_seconds: u64,
+}
+
+impl RateLimitSettings {
+    pub fn validate(&self) -> Checked {
+        positive(&[
+            ("rate_limit.auth_max_requests", self.auth_max_requests),
+            ("rate_limit.auth_window_seconds", self.auth_window_seconds),
+            (
+                "rate_limit.share_lookup_max_misses",
+                self.share_lookup_max_misses,
+            ),
+            (
+                "rate_limit.share_lookup_window_seconds",
+                self.share_lookup_window_seconds,
+            ),
+        ])
+    }
+
+    /// The sign-in endpoints (login, register, refresh, logout): every request counts, per
+    /// client address and per path (guessing passwords and creating accounts in bulk both take
+    /// many requests).
+    pub fn sign_in(&self) -> ClientLimit {
+        ClientLimit {
+            name: "auth",
+            max_requests: self.auth_max_requests,
+            window: Duration::from_secs(self.auth_window_seconds),
+            per_path: true,
+            count_client_errors_only: false,
+        }
+    }
+
+    /// Share-code lookups that find nothing: the API's `/share/{code}` (and its poster) and
+    /// the H5 page `/s/{code}` count together, so guessing codes soon ends in 429 while a client
+    /// opening real links is never limited.
+    pub fn share_lookup_misses(&self) -> ClientLimit {
+        ClientLimit {
+            name: "share",
+            max_requests: self.share_lookup_max_misses,
+            window: Duration::from_secs(self.share_lookup_window_seconds),
+            per_path: false,
+            count_client_errors_only: true,
+        }
+    }
+}
 
 /// What one limiter counts, and how many it lets through in a window.
 pub struct ClientLimit {

@@ -25,6 +25,25 @@ use crate::members::MemberId;
 
 pub use repo::purge_before;
 
+/// How long keys are kept.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdempotencySettings {
+    pub retention_hours: u32,
+}
+
+impl IdempotencySettings {
+    pub fn validate(&self) -> crate::settings::Checked {
+        if self.retention_hours < 24 {
+            return Err(crate::settings::ConfigError::new(
+                "idempotency.retention_hours",
+                "must be at least 24 (clients retry for up to a day)",
+            ));
+        }
+        Ok(())
+    }
+}
+
 pub const HEADER: &str = "Idempotency-Key";
 const KEY_MAX_LEN: usize = 255;
 

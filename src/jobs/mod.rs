@@ -189,7 +189,11 @@ fn run_unleased(
     let conn = &mut *conn;
     match lease.job {
         Job::SupplierExits => Ok(backend::write_transaction(conn, |conn| {
-            crate::settlement::exits::run_due_exits(conn, settings, &actor)
+            crate::settlement::exits::run_due_exits(
+                conn,
+                settings.aftersales.claim_window(),
+                &actor,
+            )
         })?
         .len()),
         Job::CancelUnpaid => {
@@ -272,7 +276,12 @@ fn run_unleased(
                 |conn| crate::aftersales::repo::overdue(conn, now, batch),
                 |(_, case_id)| *case_id,
                 |conn, (_, case_id)| {
-                    crate::aftersales::service::act_on_overdue(conn, settings, *case_id, &actor)
+                    crate::aftersales::service::act_on_overdue(
+                        conn,
+                        &settings.aftersales,
+                        *case_id,
+                        &actor,
+                    )
                 },
             )?;
             // Refund-only cases were refunded: send the money now rather than at the next run.

@@ -6,7 +6,7 @@ use validator::Validate;
 use super::model::MemberRow;
 use super::rules;
 use super::{MemberId, Role};
-use crate::auth::password::password_policy;
+use crate::passwords::password_policy;
 
 /// A new account: an email or a phone number (or both), a password and a display name.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]

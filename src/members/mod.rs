@@ -1,4 +1,5 @@
-//! Members: accounts, their roles, registration and the admin's list.
+//! Members: the member records, their id and roles, and the registration rules (registering,
+//! and members shown with their roles, are `crate::auth::accounts`).
 
 pub mod dto;
 pub mod model;

@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{MemberRow, NewMember};
-use super::{MemberId, Role};
-use crate::db::schema::{members, shops, supplier_members};
+use super::MemberId;
+use crate::db::schema::members;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::pagination::Page;
@@ -87,40 +87,4 @@ pub fn list(conn: &mut DbConn, page: Page) -> AppResult<(Vec<MemberRow>, i64)> {
         .select(MemberRow::as_select())
         .load(conn)?;
     Ok((rows, total))
-}
-
-/// The roles each member holds now: the one place that says how a role is earned.
-/// Every member buys; `shopkeeper` comes with an open shop, `supplier` with membership of an
-/// approved supplier; `admin` is staff.
-pub fn roles(conn: &mut DbConn, rows: &[MemberRow]) -> AppResult<Vec<Vec<Role>>> {
-    let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
-    let suppliers: std::collections::HashSet<i64> = supplier_members::table
-        .filter(supplier_members::member_id.eq_any(&ids))
-        .select(supplier_members::member_id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
-    let shopkeepers: std::collections::HashSet<i64> = shops::table
-        .filter(shops::owner_member_id.eq_any(&ids))
-        .filter(shops::status.eq(crate::shops::model::ShopStatus::Open))
-        .select(shops::owner_member_id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
-    Ok(rows
-        .iter()
-        .map(|member| {
-            let mut roles = vec![Role::Buyer];
-            if shopkeepers.contains(&member.id) {
-                roles.push(Role::Shopkeeper);
-            }
-            if suppliers.contains(&member.id) {
-                roles.push(Role::Supplier);
-            }
-            if member.is_admin {
-                roles.push(Role::Admin);
-            }
-            roles
-        })
-        .collect())
 }

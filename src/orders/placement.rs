@@ -12,9 +12,9 @@ use super::dto::{OrderView, PlaceOrderRequest};
 use super::model::{
     NewOrder, NewOrderLine, NewSupplierOrder, OrderRow, OrderableRow, SupplierOrderRow,
 };
+use super::settings::PlacementTerms;
 use super::state::OrderStatus;
 use super::{repo, rules, views};
-use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::goods::rules::{is_available, rate_at};
@@ -25,7 +25,7 @@ use crate::money::Fen;
 /// from [`rules::check_request`].
 pub fn place(
     conn: &mut DbConn,
-    settings: &Settings,
+    terms: &PlacementTerms,
     buyer: MemberId,
     request: &PlaceOrderRequest,
     wanted: &BTreeMap<i64, i64>,
@@ -90,7 +90,7 @@ pub fn place(
 
     let shopkeeper = rows[0].shopkeeper_member_id;
     let tier = rows[0].shopkeeper_tier.unwrap_or_default();
-    let tier_bonus = tier.bonus(&settings.tiers.bonus_bps);
+    let tier_bonus = tier.bonus(&terms.tier_bonus);
     let own_shop = shopkeeper == buyer.0;
 
     let amounts: Vec<Fen> = rows
@@ -117,7 +117,7 @@ pub fn place(
         region: address.region.trim().to_owned(),
         address_detail: address.detail.trim().to_owned(),
         buyer_note: request.note.clone(),
-        payment_due_at: now + Duration::minutes(i64::from(settings.orders.payment_timeout_minutes)),
+        payment_due_at: now + Duration::minutes(i64::from(terms.payment_timeout_minutes)),
         paid_at: None,
         cancelled_at: None,
         cancel_reason: None,
@@ -189,7 +189,7 @@ pub fn place(
                 commission_bps: rate.0,
                 tier,
                 tier_bonus_bps: tier_bonus.0,
-                platform_fee_bps: settings.money.platform_fee_bps,
+                platform_fee_bps: terms.platform_fee.0,
                 commission_plan_id: plan.map(|(plan_id, _)| *plan_id),
                 commission_fen: commission.0,
                 tier_bonus_fen: bonus.0,
@@ -262,7 +262,7 @@ pub async fn place_once(
     db: &crate::db::Db,
     clock: &crate::clock::Clock,
     in_flight: &crate::idempotency::InFlight,
-    settings: std::sync::Arc<Settings>,
+    terms: PlacementTerms,
     buyer: MemberId,
     key: crate::idempotency::IdempotencyKey,
     body: PlaceOrderRequest,
@@ -278,7 +278,7 @@ pub async fn place_once(
     };
     idempotent
         .outcome(db, clock, in_flight, move |conn| {
-            place(conn, &settings, buyer, &body, &wanted, now)
+            place(conn, &terms, buyer, &body, &wanted, now)
         })
         .await
 }

@@ -8,14 +8,15 @@ pub mod model;
 pub mod repo;
 pub mod sandbox;
 pub mod service;
+pub mod settings;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use gateway::PaymentGateway;
 
-use crate::config::PaymentSettings;
 use crate::error::{AppError, AppResult};
+use crate::payments::settings::PaymentSettings;
 
 /// The gateways this server knows, by name, and the one new payments use.
 #[derive(Clone)]

@@ -8,3 +8,4 @@ pub mod model;
 pub mod repo;
 pub mod rules;
 pub mod service;
+pub mod settings;

@@ -3,15 +3,15 @@
 use chrono::NaiveDateTime;
 
 use super::dto::PlanRequest;
-use crate::config::Settings;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::goods::settings::GoodsSettings;
 
 /// Most shops, and most goods, one plan names.
 pub const MAX_TARGETS: usize = 100;
 
 /// Checks the request on its own (422 naming every field at fault); the start, defaulted.
 pub fn check(
-    settings: &Settings,
+    listing: &GoodsSettings,
     request: &PlanRequest,
     now: NaiveDateTime,
 ) -> AppResult<NaiveDateTime> {
@@ -37,7 +37,7 @@ pub fn check(
             ));
         }
     }
-    let ceiling = settings.goods.commission_ceiling_bps;
+    let ceiling = listing.commission_ceiling_bps;
     if !(1..=ceiling).contains(&request.commission_bps.0) {
         errors.push(FieldError::new(
             "commission_bps",

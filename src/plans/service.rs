@@ -5,12 +5,13 @@ use diesel::prelude::*;
 
 use super::dto::{PlanRequest, PlanView, ShopkeeperSalesView, SuspendRequest};
 use super::model::{NewPlan, PlanRow, TargetRow};
+use super::settings::PlanSettings;
 use super::{repo, rules};
 use crate::audit::Actor;
-use crate::config::Settings;
 use crate::db::schema::{goods, shops};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::goods::settings::GoodsSettings;
 use crate::money::{Bps, Fen};
 use crate::pagination::{Page, Paginated};
 
@@ -19,13 +20,13 @@ const SALES_DAYS: i64 = 90;
 
 pub fn create(
     conn: &mut DbConn,
-    settings: &Settings,
+    listing: &GoodsSettings,
     supplier_id: i64,
     request: &PlanRequest,
     actor: &Actor,
 ) -> AppResult<PlanView> {
     let now = actor.at;
-    let starts_at = rules::check(settings, request, now)?;
+    let starts_at = rules::check(listing, request, now)?;
     let mut errors = Vec::new();
     let found: Vec<(i64, i64, i32)> = goods::table
         .filter(goods::id.eq_any(&request.goods_ids))
@@ -119,13 +120,13 @@ fn not_yours(i: usize) -> FieldError {
 /// Suspends the supplier's plan for some days (its rate does not apply meanwhile). Audited.
 pub fn suspend(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &PlanSettings,
     supplier_id: i64,
     plan_id: i64,
     request: &SuspendRequest,
     actor: &Actor,
 ) -> AppResult<PlanView> {
-    let days = request.days.unwrap_or(settings.plans.suspend_days);
+    let days = request.days.unwrap_or(settings.suspend_days);
     if !(1..=365).contains(&days) {
         return Err(AppError::field(
             "days",

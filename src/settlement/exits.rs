@@ -5,7 +5,6 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::audit::{self, Actor};
-use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::ledger::{self, accounts, Leg, PostingRequest};
@@ -17,14 +16,14 @@ use crate::suppliers::rules as supplier_rules;
 /// What holds an exiting supplier's refund back; None unless it is exiting.
 pub fn held_by(
     conn: &mut DbConn,
-    settings: &Settings,
+    claim_window: Duration,
     supplier: &SupplierRow,
     now: NaiveDateTime,
 ) -> AppResult<Option<OpenBusiness>> {
     if supplier.status != SupplierStatus::Exiting {
         return Ok(None);
     }
-    open_business(conn, settings, supplier.id, now).map(Some)
+    open_business(conn, claim_window, supplier.id, now).map(Some)
 }
 
 /// Closes every supplier whose clearance period has ended and whose business has all closed,
@@ -32,34 +31,34 @@ pub fn held_by(
 /// still open stays exiting, and the job looks at it again on every run.
 pub fn run_due_exits(
     conn: &mut DbConn,
-    settings: &Settings,
+    claim_window: Duration,
     actor: &Actor,
 ) -> AppResult<Vec<(i64, Fen)>> {
     let now = actor.at;
     let mut exited = Vec::new();
     for supplier_id in suppliers_repo::due_exits(conn, now)? {
-        if let Some(refunded) = exit_if_closed(conn, settings, actor, supplier_id, now)? {
+        if let Some(refunded) = exit_if_closed(conn, claim_window, actor, supplier_id, now)? {
             exited.push((supplier_id, refunded));
         }
     }
     Ok(exited)
 }
 
-/// The supplier's business that can still move money: parts, after-sales cases and disputes.
+/// The supplier's business that can still move money: parts, after-sales cases and disputes
+/// (a part received within `claim_window`, the after-sales claim window, may still be claimed).
 pub fn open_business(
     conn: &mut DbConn,
-    settings: &Settings,
+    claim_window: Duration,
     supplier_id: i64,
     now: NaiveDateTime,
 ) -> AppResult<OpenBusiness> {
-    let claim_window = Duration::days(i64::from(settings.aftersales.claim_window_days));
     super::repo::open_business(conn, supplier_id, now, now - claim_window)
 }
 
 /// Refunds and closes an exiting supplier with nothing open; None (and nothing done) otherwise.
 fn exit_if_closed(
     conn: &mut DbConn,
-    settings: &Settings,
+    claim_window: Duration,
     actor: &Actor,
     supplier_id: i64,
     now: NaiveDateTime,
@@ -67,7 +66,7 @@ fn exit_if_closed(
     // Held like a deduction: a deduction racing the exit either lands before the netting reads
     // the balances or waits until the supplier has exited.
     suppliers_repo::lock(conn, supplier_id)?;
-    if !open_business(conn, settings, supplier_id, now)?.is_closed() {
+    if !open_business(conn, claim_window, supplier_id, now)?.is_closed() {
         return Ok(None);
     }
     let netting = supplier_rules::ExitNetting::of(

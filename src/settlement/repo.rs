@@ -3,10 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::aftersales::state::CaseStatus;
 use crate::db::schema::{aftersales_cases, order_lines, supplier_orders};
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::orders::case_state::CaseStatus;
 use crate::orders::model::OrderLineRow;
 use crate::orders::state::OrderStatus;
 use crate::suppliers::model::OpenBusiness;
@@ -47,9 +47,9 @@ pub fn mark_settled(conn: &mut DbConn, part_id: i64, now: NaiveDateTime) -> AppR
 macro_rules! holds_settlement {
     ($now:expr) => {
         aftersales_cases::status
-            .eq_any(crate::aftersales::state::OPEN)
+            .eq_any(crate::orders::case_state::OPEN)
             .or(aftersales_cases::status
-                .eq(crate::aftersales::state::CaseStatus::Rejected)
+                .eq(crate::orders::case_state::CaseStatus::Rejected)
                 .and(aftersales_cases::escalate_by.gt($now)))
     };
 }

@@ -3,7 +3,7 @@
 
 pub mod dto;
 pub mod poster;
-pub mod rate_limit;
 pub mod repo;
 pub mod rules;
 pub mod service;
+pub mod settings;

@@ -1,12 +1,13 @@
 //! Creating, resolving and drawing shares.
 
 use super::dto::{ShareResolution, ShareView};
+use super::settings::SharingSettings;
 use super::{poster, repo, rules};
-use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
 use crate::money::Fen;
+use crate::shops::settings::ShopSettings;
 use crate::storefront::dto::PublicItemDetail;
 
 const NOT_FOUND: AppError = AppError::NotFound {
@@ -16,7 +17,8 @@ const NOT_FOUND: AppError = AppError::NotFound {
 /// The item's share (made on first use, the same one afterwards); true when newly made.
 pub fn share(
     conn: &mut DbConn,
-    settings: &Settings,
+    links: &SharingSettings,
+    shops: &ShopSettings,
     member: MemberId,
     shop_id: i64,
     item_id: i64,
@@ -25,8 +27,8 @@ pub fn share(
     let shop = crate::shops::service::open_own_shop(conn, member, shop_id)?;
     let item = crate::curation::service::live_item(conn, shop.id, item_id)?;
     let (code, created) = code_for(conn, item.id, now)?;
-    let detail = crate::storefront::service::item_detail(conn, settings, shop, item.id)?;
-    Ok((view(settings, code, &detail), created))
+    let detail = crate::storefront::service::item_detail(conn, shops, shop, item.id)?;
+    Ok((view(links, code, &detail), created))
 }
 
 /// The item's code in use, made if there is none; true when made by this call.
@@ -64,21 +66,31 @@ pub fn revoke(
 
 /// The item a code opens, counting the visit. Unknown, revoked, removed-item and closed-shop
 /// codes are not found.
-pub fn open(conn: &mut DbConn, settings: &Settings, code: &str) -> AppResult<ShareResolution> {
-    let (detail, visits) = resolve(conn, settings, code)?;
+pub fn open(
+    conn: &mut DbConn,
+    links: &SharingSettings,
+    shops: &ShopSettings,
+    code: &str,
+) -> AppResult<ShareResolution> {
+    let (detail, visits) = resolve(conn, shops, code)?;
     repo::count_visit(conn, code)?;
     Ok(ShareResolution {
         code: code.to_owned(),
-        url: rules::share_url(&settings.sharing.public_base_url, code),
+        url: rules::share_url(&links.public_base_url, code),
         visits: visits + 1,
         item: detail,
     })
 }
 
 /// The poster of a share, as SVG (not counted as a visit).
-pub fn poster_svg(conn: &mut DbConn, settings: &Settings, code: &str) -> AppResult<String> {
-    let (detail, _) = resolve(conn, settings, code)?;
-    let url = rules::share_url(&settings.sharing.public_base_url, code);
+pub fn poster_svg(
+    conn: &mut DbConn,
+    links: &SharingSettings,
+    shops: &ShopSettings,
+    code: &str,
+) -> AppResult<String> {
+    let (detail, _) = resolve(conn, shops, code)?;
+    let url = rules::share_url(&links.public_base_url, code);
     Ok(poster::render(&poster::Poster {
         title: &detail.item.title,
         price: Fen(detail.item.price_fen),
@@ -90,7 +102,7 @@ pub fn poster_svg(conn: &mut DbConn, settings: &Settings, code: &str) -> AppResu
 
 fn resolve(
     conn: &mut DbConn,
-    settings: &Settings,
+    shops: &ShopSettings,
     code: &str,
 ) -> AppResult<(PublicItemDetail, i64)> {
     if !rules::looks_like_code(code) {
@@ -98,12 +110,12 @@ fn resolve(
     }
     let (shop_no, item_id, visits) = repo::resolve(conn, code)?.ok_or(NOT_FOUND)?;
     let shop = crate::storefront::service::open_shop(conn, &shop_no)?;
-    let detail = crate::storefront::service::item_detail(conn, settings, shop, item_id)?;
+    let detail = crate::storefront::service::item_detail(conn, shops, shop, item_id)?;
     Ok((detail, visits))
 }
 
-fn view(settings: &Settings, code: String, detail: &PublicItemDetail) -> ShareView {
-    let url = rules::share_url(&settings.sharing.public_base_url, &code);
+fn view(links: &SharingSettings, code: String, detail: &PublicItemDetail) -> ShareView {
+    let url = rules::share_url(&links.public_base_url, &code);
     ShareView {
         copy_text: format!(
             "{} {}\n{}\n—— {}\n{url}",

@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::config::{CreditProviderKind, ShopSettings};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::members::{self, MemberId};
+use crate::shops::settings::{CreditProviderKind, ShopSettings};
 
 /// The credit bureau behind the shop gate (Sesame Credit in the original).
 #[derive(Debug, Clone)]

@@ -3,8 +3,8 @@
 use rand::Rng;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::config::ShopSettings;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::shops::settings::ShopSettings;
 use crate::tiers::Tier;
 
 /// Credit scores are on the 0–1000 scale of the providers we accept.
@@ -190,9 +190,7 @@ mod tests {
     use super::*;
 
     fn settings() -> ShopSettings {
-        crate::config::Settings::load_from(None, &Default::default())
-            .unwrap()
-            .shops
+        crate::settings::defaults("shops")
     }
 
     #[test]

@@ -6,8 +6,8 @@ use super::dto::{OpenShopRequest, ShopPatch, VerificationRequest};
 use super::model::{NewShop, NewVerification, ShopChanges, ShopRow, ShopStatus, VerificationRow};
 use super::repo;
 use super::rules;
+use super::settings::ShopSettings;
 use crate::audit::{self, Actor};
-use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::goods::rules::check_image_url;
@@ -130,7 +130,8 @@ fn with_logo<T>(name: Result<T, FieldError>, logo_url: Option<&str>) -> AppResul
 /// provider), an approved verification, the one-shop rule, the name and the shop number.
 pub fn open(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &ShopSettings,
+    months_zone: chrono_tz::Tz,
     member: MemberId,
     score: Option<i32>,
     request: OpenShopRequest,
@@ -138,7 +139,7 @@ pub fn open(
 ) -> AppResult<ShopRow> {
     let verified = repo::latest_verification(conn, member)?
         .is_some_and(|v| v.status == ApplicationStatus::Approved);
-    rules::check_credit(score, &settings.shops)?;
+    rules::check_credit(score, settings)?;
     if !verified {
         return Err(forbidden(
             "verification_required",
@@ -149,14 +150,14 @@ pub fn open(
         .into_iter()
         .filter(|s| s.status == ShopStatus::Open)
         .count() as i64;
-    if open_shops >= 1 && !may_open_another(conn, settings, member, open_shops, now)? {
+    if open_shops >= 1 && !may_open_another(conn, settings, months_zone, member, open_shops, now)? {
         return Err(forbidden(
             "shop_limit_reached",
             "one shop per member; more need Elite or Super tier for consecutive months",
         ));
     }
     let name = with_logo(
-        rules::shop_name(&request.name, &settings.shops),
+        rules::shop_name(&request.name, settings),
         request.logo_url.as_deref(),
     )?;
     let new = NewShop {
@@ -204,12 +205,13 @@ pub fn insert_with_free_shop_no(
 /// 90 days, and below the cap.
 fn may_open_another(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &ShopSettings,
+    months_zone: chrono_tz::Tz,
     member: MemberId,
     open_shops: i64,
     now: chrono::NaiveDateTime,
 ) -> AppResult<bool> {
-    if open_shops >= settings.shops.max_shops_per_member {
+    if open_shops >= settings.max_shops_per_member {
         return Ok(false);
     }
     let since = now - chrono::Duration::days(rules::MULTI_SHOP_CLEAN_DAYS);
@@ -217,8 +219,8 @@ fn may_open_another(
         return Ok(false);
     }
     // The months just ended, in a row: an Elite year long past is not sustained operation.
-    let mut month = crate::tiers::months::Month::of(now, settings.tiers.time_zone);
-    let months: Vec<String> = (0..settings.shops.multi_shop_tier_months)
+    let mut month = crate::tiers::months::Month::of(now, months_zone);
+    let months: Vec<String> = (0..settings.multi_shop_tier_months)
         .map(|_| {
             month = month.previous();
             month.label()
@@ -260,7 +262,7 @@ pub fn open_own_shop(conn: &mut DbConn, member: MemberId, id: i64) -> AppResult<
 
 pub fn update(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &ShopSettings,
     member: MemberId,
     id: i64,
     patch: ShopPatch,
@@ -270,7 +272,7 @@ pub fn update(
     let name = patch
         .name
         .as_deref()
-        .map(|raw| rules::shop_name(raw, &settings.shops))
+        .map(|raw| rules::shop_name(raw, settings))
         .transpose();
     let (name, name_key) = with_logo(name, patch.logo_url.as_deref())?
         .map(|name| (name.name, name.key))

@@ -6,11 +6,12 @@ use super::dto::{
     ItemListQuery, ItemPage, PublicItemDetail, PublicItemView, PublicShopView, PublicSkuView,
 };
 use super::repo::{self, ItemCursor, ItemFilter};
-use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberId;
+use crate::pagination::PaginationSettings;
 use crate::shops::model::ShopRow;
+use crate::shops::settings::ShopSettings;
 
 /// An open shop by its number; a closed or unknown one is not found.
 pub fn open_shop(conn: &mut DbConn, shop_no: &str) -> AppResult<ShopRow> {
@@ -20,12 +21,12 @@ pub fn open_shop(conn: &mut DbConn, shop_no: &str) -> AppResult<ShopRow> {
 
 pub fn shop_view(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &ShopSettings,
     shop: ShopRow,
 ) -> AppResult<PublicShopView> {
     let tier = crate::tiers::current(conn, MemberId(shop.owner_member_id))?;
     Ok(PublicShopView {
-        display_name: format!("{}{}", shop.name, settings.shops.display_name_suffix),
+        display_name: format!("{}{}", shop.name, settings.display_name_suffix),
         shop_no: shop.shop_no,
         name: shop.name,
         logo_url: shop.logo_url,
@@ -37,11 +38,11 @@ pub fn shop_view(
 
 pub fn items(
     conn: &mut DbConn,
-    settings: &Settings,
+    pages: &PaginationSettings,
     shop_no: &str,
     query: ItemListQuery,
 ) -> AppResult<ItemPage> {
-    let limit = crate::pagination::cursor_limit(query.limit, &settings.pagination)?;
+    let limit = crate::pagination::cursor_limit(query.limit, pages)?;
     let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
     let shop = open_shop(conn, shop_no)?;
     let filter = ItemFilter {
@@ -76,7 +77,7 @@ pub fn items(
 /// An item page of an open shop.
 pub fn item_detail(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &ShopSettings,
     shop: ShopRow,
     item_id: i64,
 ) -> AppResult<PublicItemDetail> {

@@ -5,6 +5,7 @@ pub mod model;
 pub mod repo;
 pub mod rules;
 pub mod service;
+pub mod settings;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::dto::ApplicationRequest;
 use super::model::SupplierStatus;
-use crate::config::{CategorySettings, Settings};
+use super::settings::{CategorySettings, SupplierSettings};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::money::Fen;
 
@@ -53,10 +53,11 @@ fn check_reference(field: &str, text: &str) -> Option<FieldError> {
 /// Checks an application against the entry rules, reporting every field at fault.
 pub fn check_application(
     request: &ApplicationRequest,
-    settings: &Settings,
+    settings: &SupplierSettings,
+    tree: &[CategorySettings],
     today: NaiveDate,
 ) -> AppResult<()> {
-    let rules = &settings.suppliers;
+    let rules = settings;
     let mut errors = Vec::new();
     if !credit_code_is_valid(&request.credit_code) {
         errors.push(FieldError::new(
@@ -90,7 +91,7 @@ pub fn check_application(
         ));
     }
     for (index, code) in request.categories.iter().enumerate() {
-        if find_category(&settings.categories, code).is_none() {
+        if find_category(tree, code).is_none() {
             errors.push(FieldError::new(
                 &format!("categories[{index}]"),
                 "unknown_category",
@@ -162,10 +163,14 @@ pub fn find_category<'a>(
 
 /// The base deposit plus the extra of every category the supplier sells in and of their
 /// ancestors, each counted once.
-pub fn required_deposit(settings: &Settings, categories: &[String]) -> Fen {
+pub fn required_deposit(
+    settings: &SupplierSettings,
+    tree: &[CategorySettings],
+    categories: &[String],
+) -> Fen {
     let mut counted = BTreeSet::new();
     for code in categories {
-        let mut next = find_category(&settings.categories, code);
+        let mut next = find_category(tree, code);
         while let Some(category) = next {
             if !counted.insert(category.code.as_str()) {
                 break;
@@ -173,15 +178,15 @@ pub fn required_deposit(settings: &Settings, categories: &[String]) -> Fen {
             next = category
                 .parent
                 .as_deref()
-                .and_then(|parent| find_category(&settings.categories, parent));
+                .and_then(|parent| find_category(tree, parent));
         }
     }
     let extra: i64 = counted
         .iter()
-        .filter_map(|code| find_category(&settings.categories, code))
+        .filter_map(|code| find_category(tree, code))
         .map(|c| c.extra_deposit_fen)
         .sum();
-    Fen(settings.suppliers.base_deposit_fen + extra)
+    Fen(settings.base_deposit_fen + extra)
 }
 
 /// Active: approved (not exiting or exited) with a deposit at least the required one.
@@ -263,14 +268,16 @@ mod tests {
 
     #[test]
     fn required_deposit_counts_each_category_and_ancestor_once() {
-        let settings = Settings::load_from(None, &Default::default()).unwrap();
-        let base = settings.suppliers.base_deposit_fen;
-        assert_eq!(required_deposit(&settings, &[]), Fen(base));
+        let settings: SupplierSettings = crate::settings::defaults("suppliers");
+        let tree: Vec<CategorySettings> = crate::settings::defaults("categories");
+        let base = settings.base_deposit_fen;
+        assert_eq!(required_deposit(&settings, &tree, &[]), Fen(base));
         let food = 500_000;
         let supplements = 200_000;
         assert_eq!(
             required_deposit(
                 &settings,
+                &tree,
                 &[
                     "food-health.supplements".into(),
                     "food-health".into(),
@@ -280,7 +287,7 @@ mod tests {
             Fen(base + food + supplements)
         );
         assert_eq!(
-            required_deposit(&settings, &["apparel-sports".into()]),
+            required_deposit(&settings, &tree, &["apparel-sports".into()]),
             Fen(base + 100_000)
         );
     }

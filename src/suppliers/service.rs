@@ -10,9 +10,9 @@ use super::model::{
     ApplicationRow, NewApplication, NewBrandAuthorisation, NewSupplier, NewSupplierMember,
     OpenBusiness, SupplierRow, SupplierStatus,
 };
+use super::settings::{CategorySettings, SupplierSettings};
 use super::{repo, rules};
 use crate::audit::{self, Actor};
-use crate::config::Settings;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::ledger::{self, accounts, Leg, PostingRequest};
@@ -22,12 +22,13 @@ use crate::pagination::{Page, Paginated};
 
 pub fn apply(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &SupplierSettings,
+    tree: &[CategorySettings],
     member: MemberId,
     request: ApplicationRequest,
     now: NaiveDateTime,
 ) -> AppResult<ApplicationRow> {
-    rules::check_application(&request, settings, now.date())?;
+    rules::check_application(&request, settings, tree, now.date())?;
     if repo::of_member(conn, member)?.is_some() {
         return Err(AppError::Conflict {
             code: "already_supplier_member",
@@ -69,7 +70,8 @@ pub fn application(conn: &mut DbConn, id: i64) -> AppResult<ApplicationRow> {
 /// its brand authorisations for checking goods later.
 pub fn approve(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &SupplierSettings,
+    tree: &[CategorySettings],
     actor: &Actor,
     id: i64,
 ) -> AppResult<SupplierRow> {
@@ -82,7 +84,7 @@ pub fn approve(
         return Err(already_decided(&application));
     }
     let categories: Vec<String> = serde_json::from_str(&application.categories).unwrap_or_default();
-    let required = rules::required_deposit(settings, &categories);
+    let required = rules::required_deposit(settings, tree, &categories);
     let supplier_id = repo::insert_supplier(
         conn,
         &NewSupplier {
@@ -399,7 +401,7 @@ fn audit_deposit(
 /// Starts the clearance period; the supplier stops being active at once.
 pub fn request_exit(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &SupplierSettings,
     actor: &Actor,
     supplier: &SupplierRow,
 ) -> AppResult<SupplierRow> {
@@ -410,7 +412,7 @@ pub fn request_exit(
         });
     }
     let now = actor.at;
-    let due = now + Duration::days(i64::from(settings.suppliers.exit_clearance_days));
+    let due = now + Duration::days(i64::from(settings.exit_clearance_days));
     repo::start_exit(conn, supplier.id, now, due)?;
     let after = refresh_standing(conn, supplier.id, now)?;
     audit::record(

@@ -15,9 +15,9 @@ use super::repo::{self, NewHistory, RunRow, RunStatus, Shard};
 use super::rules;
 use super::TierCounts;
 use crate::clock::Clock;
-use crate::config::TierSettings;
 use crate::db::{backend, Db, DbConn};
 use crate::error::{AppError, AppResult};
+use crate::tiers::TierSettings;
 
 /// A run's holder that showed no life for this long is taken to be dead.
 const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
@@ -353,9 +353,7 @@ mod tests {
 
     #[test]
     fn the_schedule_runs_the_month_just_ended_from_00_05_on_the_1st_in_shanghai() {
-        let settings = crate::config::Settings::load_from(None, &Default::default())
-            .expect("defaults are valid")
-            .tiers;
+        let settings: TierSettings = crate::settings::defaults("tiers");
         assert_eq!((settings.run_day, settings.run_at.as_str()), (1, "00:05"));
         let november = Month::parse("2026-11").unwrap();
         let october = Month::parse("2026-10").unwrap();

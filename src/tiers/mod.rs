@@ -7,17 +7,18 @@ pub mod months;
 pub mod repo;
 pub mod rules;
 pub mod service;
+pub mod settings;
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::config::{TierBonus, TierSettings, TierThreshold};
 use crate::db::schema::tier_history;
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::members::MemberId;
 use crate::money::Bps;
+pub use settings::{TierBonus, TierSettings, TierThreshold};
 
 // A shopkeeper's tier, lowest first: the order is the enum's (`Ord`), and every list of tiers
 // is `Tier::ALL`. A shopkeeper never decided is Rookie (`Default`). (Not a doc comment: it
@@ -131,9 +132,7 @@ mod tests {
     use super::*;
 
     fn settings() -> TierSettings {
-        crate::config::Settings::load_from(None, &Default::default())
-            .unwrap()
-            .tiers
+        crate::settings::defaults("tiers")
     }
 
     #[test]

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Tier;
-use crate::config::TierSettings;
 use crate::money::{Bps, Fen};
+use crate::tiers::TierSettings;
 
 /// A shopkeeper's figures for one calendar month (all their shops together).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -158,9 +158,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn settings() -> TierSettings {
-        crate::config::Settings::load_from(None, &Default::default())
-            .unwrap()
-            .tiers
+        crate::settings::defaults("tiers")
     }
 
     fn figures(gmv_fen: i64, orders: i64, buyers: i64) -> MonthFigures {

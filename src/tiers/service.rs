@@ -9,9 +9,9 @@ use super::dto::{
 use super::months::Month;
 use super::repo;
 use super::rules::MonthFigures;
+use super::TierSettings;
 use super::{Tier, TierCounts};
 use crate::audit::Actor;
-use crate::config::Settings;
 use crate::db::schema::{member_violations, shops, tier_history, tier_runs};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
@@ -82,18 +82,18 @@ fn latest_decision(conn: &mut DbConn, member: MemberId) -> AppResult<Option<Tier
 
 pub fn my_tier(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &TierSettings,
     member: MemberId,
     now: chrono::NaiveDateTime,
 ) -> AppResult<MyTierView> {
     let tier = super::current(conn, member)?;
-    let zone = settings.tiers.time_zone;
+    let zone = settings.time_zone;
     let month = Month::of(now, zone);
     let figures = repo::figures_of(conn, member, month.bounds(zone))?;
     let so_far = figures.map_or_else(MonthFigures::default, |f| f.month_figures(0));
     let next_tier = tier.next();
     let needs = next_tier
-        .and_then(|t| t.threshold(&settings.tiers))
+        .and_then(|t| t.threshold(settings))
         .map(|t| {
             [
                 ("gmv_fen", t.gmv_fen, so_far.gmv_fen.0),
@@ -112,13 +112,13 @@ pub fn my_tier(
         .unwrap_or_default();
     Ok(MyTierView {
         tier,
-        bonus_bps: tier.bonus(&settings.tiers.bonus_bps),
+        bonus_bps: tier.bonus(&settings.bonus_bps),
         last_decision: latest_decision(conn, member)?,
         this_month: month.label(),
         this_month_figures: so_far,
         next_tier,
         next_tier_needs: needs,
-        refund_rate_ceiling_bps: Bps(settings.tiers.refund_rate_ceiling_bps),
+        refund_rate_ceiling_bps: Bps(settings.refund_rate_ceiling_bps),
     })
 }
 
@@ -199,7 +199,7 @@ fn checked_reason(reason: &str) -> AppResult<&str> {
 /// with the reason; audited.
 pub fn override_tier(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &TierSettings,
     member: MemberId,
     request: &TierOverrideRequest,
     actor: &Actor,
@@ -215,7 +215,7 @@ pub fn override_tier(
         });
     }
     let before = super::current(conn, member)?;
-    let month = Month::of(actor.at, settings.tiers.time_zone).label();
+    let month = Month::of(actor.at, settings.time_zone).label();
     let recorded = format!("{OVERRIDE_PREFIX}{reason}");
     diesel::delete(
         tier_history::table

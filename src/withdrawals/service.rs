@@ -4,7 +4,6 @@ use super::dto::{PayoutAccountRequest, WithdrawalRequest, WithdrawalView};
 use super::model::{NewWithdrawal, WithdrawalRow, WithdrawalStatus};
 use super::repo;
 use crate::audit::Actor;
-use crate::config::Settings;
 use crate::db::{backend, DbConn};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ledger::accounts;
@@ -12,6 +11,7 @@ use crate::ledger::service::{balance, post, Leg, PostingRequest};
 use crate::ledger::AccountSpec;
 use crate::members::MemberId;
 use crate::money::Fen;
+use crate::money::MoneySettings;
 use crate::pagination::{Page, Paginated};
 use crate::payments::gateway::{PayoutAccount, PayoutAnswer};
 use crate::payments::Gateways;
@@ -56,9 +56,9 @@ impl Payer {
     }
 }
 
-fn check(settings: &Settings, request: &WithdrawalRequest) -> AppResult<()> {
+fn check(settings: &MoneySettings, request: &WithdrawalRequest) -> AppResult<()> {
     let mut errors = Vec::new();
-    let minimum = settings.money.min_withdrawal_fen;
+    let minimum = settings.min_withdrawal_fen;
     if request.amount_fen.0 < minimum {
         errors.push(FieldError::new(
             "amount_fen",
@@ -108,7 +108,7 @@ fn new_withdrawal_no(now: chrono::NaiveDateTime) -> String {
 /// smaller than the amount). The payout itself happens after commit.
 pub fn request(
     conn: &mut DbConn,
-    settings: &Settings,
+    settings: &MoneySettings,
     gateway: &str,
     payer: Payer,
     request: &WithdrawalRequest,

@@ -463,7 +463,7 @@ async fn seed_demo_fills_an_empty_database_once_and_refuses_one_with_other_membe
             display_name: "Lin".to_owned(),
         })
         .unwrap();
-    xiaopu::members::service::create_member(
+    xiaopu::auth::accounts::create_member(
         &mut db.get().unwrap(),
         &registration,
         "!".to_owned(),

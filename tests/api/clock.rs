@@ -17,7 +17,7 @@ const START: &str = "2027-03-10T10:00:00+08:00";
 async fn clocked_market() -> Market {
     market_with_settings(|s| {
         s.clock.now = START.to_owned();
-        s.tiers.senior = xiaopu::config::TierThreshold {
+        s.tiers.senior = xiaopu::tiers::TierThreshold {
             gmv_fen: 2990,
             orders: 1,
             buyers: 1,

@@ -24,7 +24,7 @@ fn every_stored_enum_round_trips_its_names() {
         tiers::Tier,
         tiers::repo::RunStatus,
         orders::state::OrderStatus,
-        aftersales::state::CaseStatus,
+        orders::case_state::CaseStatus,
         aftersales::dto::CaseKind,
         payments::model::PaymentStatus,
         payments::model::RefundStatus,
@@ -39,7 +39,7 @@ fn every_stored_enum_round_trips_its_names() {
     json_is_stored_name!(
         tiers::Tier,
         orders::state::OrderStatus,
-        aftersales::state::CaseStatus,
+        orders::case_state::CaseStatus,
         aftersales::dto::CaseKind,
         goods::dto::GoodsStatus,
         suppliers::dto::ApplicationStatus

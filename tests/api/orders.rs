@@ -230,7 +230,7 @@ async fn a_one_line_placement_sends_eight_statements() {
     let buyer = m.buyer.member;
     // A connection of its own, so that nothing is cached on it before the first placement.
     let manager = xiaopu::db::DbConnectionManager::new(
-        xiaopu::config::DatabaseUrl::parse(&settings.database.url).unwrap(),
+        xiaopu::db::DatabaseUrl::parse(&settings.database.url).unwrap(),
         &settings.database,
     );
     let mut conn = manager.connect_now().expect("a connection");
@@ -266,7 +266,16 @@ async fn a_one_line_placement_sends_eight_statements() {
         let now = Clock::system().now();
         let outcome = idempotent.run_in(
             &mut conn,
-            |conn| xiaopu::orders::placement::place(conn, &settings, buyer, &body, &wanted, now),
+            |conn| {
+                xiaopu::orders::placement::place(
+                    conn,
+                    &settings.placement_terms(),
+                    buyer,
+                    &body,
+                    &wanted,
+                    now,
+                )
+            },
             now,
         );
         conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});

@@ -57,13 +57,13 @@ async fn service_resumes_after_the_database_drops_every_connection() {
 #[actix_web::test]
 async fn an_unreachable_database_gives_503_within_the_timeout() {
     // Nothing listens on port 1: every connection attempt fails.
-    let unreachable = xiaopu::db::Db::new(&xiaopu::config::DatabaseSettings {
+    let unreachable = xiaopu::db::Db::new(&xiaopu::db::DatabaseSettings {
         url: "postgres://nobody@127.0.0.1:1/none".into(),
         pool_max_size: 2,
         checkout_timeout_ms: 500,
         sqlite_busy_timeout_ms: 100,
         postgres_lock_timeout_ms: 100,
-        postgres_plan_cache_mode: xiaopu::config::PlanCacheMode::Auto,
+        postgres_plan_cache_mode: xiaopu::db::PlanCacheMode::Auto,
         retry_after_seconds: 1,
     })
     .unwrap();
@@ -139,7 +139,7 @@ async fn postgres_connections_take_the_configured_session_settings() {
     }
     let app = TestApp::builder()
         .with_settings(|s| {
-            s.database.postgres_plan_cache_mode = xiaopu::config::PlanCacheMode::ForceGenericPlan;
+            s.database.postgres_plan_cache_mode = xiaopu::db::PlanCacheMode::ForceGenericPlan;
             s.database.postgres_lock_timeout_ms = 1234;
         })
         .start()

@@ -427,7 +427,7 @@ async fn an_http_credit_provider_is_asked_and_its_failures_never_pass() {
 
     let app = TestApp::builder()
         .with_settings(move |s| {
-            s.shops.credit_provider = xiaopu::config::CreditProviderKind::Http;
+            s.shops.credit_provider = xiaopu::shops::settings::CreditProviderKind::Http;
             s.shops.credit_http_url = format!("http://{address}/score");
             s.shops.credit_http_timeout_ms = 500;
         })

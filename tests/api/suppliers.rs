@@ -411,11 +411,11 @@ async fn an_exit_refunds_the_deposit_after_the_clearance_period() {
     );
 
     let run_exits = || {
-        let settings = app.state.settings.clone();
+        let claim_window = app.state.settings.aftersales.claim_window();
         app.state.db.write(move |conn| {
             xiaopu::settlement::exits::run_due_exits(
                 conn,
-                &settings,
+                claim_window,
                 &xiaopu::audit::Actor::system(Clock::system().now()),
             )
         })

@@ -10,9 +10,10 @@ use actix_web::web;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::{json, Value};
 use xiaopu::app as server;
+use xiaopu::auth::accounts as service;
 use xiaopu::config::Settings;
 use xiaopu::db::{migrations, Db};
-use xiaopu::members::{dto::RegisterRequest, rules, service, MemberId};
+use xiaopu::members::{dto::RegisterRequest, rules, MemberId};
 use xiaopu::state::AppState;
 
 pub const TEST_JWT_SECRET: &str = "test-signing-key-0123456789abcdef0123456789";

@@ -25,17 +25,17 @@ async fn tier_market_with(adjust: impl FnOnce(&mut xiaopu::config::Settings) + '
     let app = TestApp::builder()
         .with_settings(move |s| {
             s.payments.callback_secret = CALLBACK_SECRET.to_owned();
-            s.tiers.senior = xiaopu::config::TierThreshold {
+            s.tiers.senior = xiaopu::tiers::TierThreshold {
                 gmv_fen: 2990,
                 orders: 1,
                 buyers: 1,
             };
-            s.tiers.elite = xiaopu::config::TierThreshold {
+            s.tiers.elite = xiaopu::tiers::TierThreshold {
                 gmv_fen: 5980,
                 orders: 2,
                 buyers: 2,
             };
-            s.tiers.super_ = xiaopu::config::TierThreshold {
+            s.tiers.super_ = xiaopu::tiers::TierThreshold {
                 gmv_fen: 1_000_000,
                 orders: 100,
                 buyers: 50,

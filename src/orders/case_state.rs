@@ -1,4 +1,5 @@
-//! The after-sales case state machine, the one place that says which move is allowed.
+//! The after-sales case state machine, the one place that says which move is allowed. It lives
+//! with the order's states because settlement, below after-sales, reads which cases hold money.
 //!
 //! requested → refunded (refund only, approved) | awaiting_return (return, approved) | rejected
 //! awaiting_return → return_shipped (the buyer sent the goods back) → refunded (received back)

@@ -6,8 +6,38 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::config::AuthSettings;
 use crate::error::{AppError, AppResult};
+use crate::settings::{Checked, ConfigError};
+
+/// OWASP's minimum argon2id cost; configuration may raise it, never lower it.
+pub const ARGON2_MIN_MEMORY_KIB: u32 = 19_456;
+pub const ARGON2_MIN_ITERATIONS: u32 = 2;
+
+/// The argon2id cost (configured under `auth.argon2_*`).
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordCost {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl PasswordCost {
+    pub fn validate(&self) -> Checked {
+        if self.memory_kib < ARGON2_MIN_MEMORY_KIB {
+            return Err(ConfigError::new(
+                "auth.argon2_memory_kib",
+                format!("must be at least {ARGON2_MIN_MEMORY_KIB} (OWASP minimum)"),
+            ));
+        }
+        if self.iterations < ARGON2_MIN_ITERATIONS {
+            return Err(ConfigError::new(
+                "auth.argon2_iterations",
+                format!("must be at least {ARGON2_MIN_ITERATIONS} (OWASP minimum)"),
+            ));
+        }
+        crate::settings::positive(&[("auth.argon2_parallelism", self.parallelism)])
+    }
+}
 
 pub const PASSWORD_MIN_CHARS: usize = 8;
 pub const PASSWORD_MAX_CHARS: usize = 128;
@@ -30,14 +60,9 @@ pub enum PasswordCheck {
 }
 
 impl Passwords {
-    pub fn new(settings: &AuthSettings) -> AppResult<Self> {
-        let params = Params::new(
-            settings.argon2_memory_kib,
-            settings.argon2_iterations,
-            settings.argon2_parallelism,
-            None,
-        )
-        .map_err(|e| AppError::internal(format!("argon2 parameters: {e}")))?;
+    pub fn new(cost: PasswordCost) -> AppResult<Self> {
+        let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
+            .map_err(|e| AppError::internal(format!("argon2 parameters: {e}")))?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let mut passwords = Self {
             argon2,
@@ -176,17 +201,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn settings(memory_kib: u32) -> AuthSettings {
-        let mut settings = crate::config::Settings::load_from(None, &Default::default())
-            .unwrap()
-            .auth;
-        settings.argon2_memory_kib = memory_kib;
-        settings
+    fn settings(memory_kib: u32) -> PasswordCost {
+        PasswordCost {
+            memory_kib,
+            iterations: ARGON2_MIN_ITERATIONS,
+            parallelism: 1,
+        }
     }
 
     #[test]
     fn hashes_are_argon2id_phc_strings_with_owasp_cost() {
-        let passwords = Passwords::new(&settings(19_456)).unwrap();
+        let passwords = Passwords::new(settings(19_456)).unwrap();
         let hash = passwords.hash("Secret123").unwrap();
         assert!(
             hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
@@ -205,8 +230,8 @@ mod tests {
 
     #[test]
     fn a_hash_with_lower_cost_asks_for_a_rehash() {
-        let old = Passwords::new(&settings(19_456)).unwrap();
-        let new = Passwords::new(&settings(24_576)).unwrap();
+        let old = Passwords::new(settings(19_456)).unwrap();
+        let new = Passwords::new(settings(24_576)).unwrap();
         let hash = old.hash("Secret123").unwrap();
         assert_eq!(
             new.check("Secret123", Some(&hash)),
@@ -217,7 +242,7 @@ mod tests {
 
     #[test]
     fn an_unknown_account_costs_one_hash_too() {
-        let passwords = Passwords::new(&settings(19_456)).unwrap();
+        let passwords = Passwords::new(settings(19_456)).unwrap();
         let hash = passwords.hash("Secret123").unwrap();
         // The fastest of several runs: robust against a busy machine slowing some of them.
         let time = |stored: Option<&str>| {
