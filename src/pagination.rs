@@ -179,3 +179,19 @@ mod tests {
         }
     }
 }
+
+/// One page of a query, newest first by `$id`, and how many rows match in all: `$query` makes
+/// the (boxed, filtered) query afresh for each of the two statements.
+#[macro_export]
+macro_rules! newest_first_page {
+    ($conn:expr, $query:expr, $id:expr, $row:ty, $page:expr) => {{
+        let total: i64 = $query().count().get_result($conn)?;
+        let rows: Vec<$row> = $query()
+            .order($id.desc())
+            .limit($page.limit())
+            .offset($page.offset())
+            .select(<$row>::as_select())
+            .load($conn)?;
+        $crate::error::AppResult::Ok((rows, total))
+    }};
+}

@@ -85,6 +85,24 @@ impl AppState {
         self.db.write(move |conn| work(conn, &settings)).await
     }
 
+    /// Writes as [`AppState::write`] and answers with what `work` returns, as JSON.
+    pub async fn write_json<T, F>(&self, work: F) -> AppResult<actix_web::web::Json<T>>
+    where
+        F: FnOnce(&mut DbConn, &Settings) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.write(work).await.map(actix_web::web::Json)
+    }
+
+    /// Reads as [`AppState::read`] and answers with what `work` returns, as JSON.
+    pub async fn read_json<T, F>(&self, work: F) -> AppResult<actix_web::web::Json<T>>
+    where
+        F: FnOnce(&mut DbConn, &Settings) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.read(work).await.map(actix_web::web::Json)
+    }
+
     /// Runs password work (hashing, verifying) off the async workers, one per core at a time.
     pub async fn password_work<T, F>(&self, work: F) -> AppResult<T>
     where

@@ -144,14 +144,7 @@ pub fn page(
         }
         query
     };
-    let total = query().count().get_result(conn)?;
-    let rows = query()
-        .order(aftersales_cases::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(CaseRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::newest_first_page!(conn, query, aftersales_cases::id, CaseRow, page)
 }
 
 /// Cases whose party to act next let `respond_by` pass: `(order id, case id)`, oldest first.

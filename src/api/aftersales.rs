@@ -67,8 +67,11 @@ pub async fn open(
     order_id: web::Path<i64>,
     body: JsonBody<OpenCaseRequest>,
 ) -> AppResult<(web::Json<CaseView>, actix_web::http::StatusCode)> {
-    let body = body.into_inner()?;
-    let (actor, order_id, body) = (caller.actor(member.0), order_id.into_inner(), body);
+    let (actor, order_id, body) = (
+        caller.actor(member.0),
+        order_id.into_inner(),
+        body.into_inner()?,
+    );
     let case = state
         .write(move |conn, settings| {
             service::open(
@@ -98,11 +101,9 @@ pub async fn my_cases(
     query: web::Query<CaseQuery>,
 ) -> AppResult<web::Json<Paginated<CaseView>>> {
     let (status, page) = checked_query(&state, query.into_inner())?;
-    Ok(web::Json(
-        state
-            .read(move |conn, _| service::list(conn, CasesOf::Buyer(member.0 .0), status, page))
-            .await?,
-    ))
+    state
+        .read_json(move |conn, _| service::list(conn, CasesOf::Buyer(member.0 .0), status, page))
+        .await
 }
 
 /// One of the buyer's cases, with its lines and everything said.
@@ -119,11 +120,9 @@ pub async fn get(
     id: web::Path<i64>,
 ) -> AppResult<web::Json<CaseView>> {
     let id = id.into_inner();
-    Ok(web::Json(
-        state
-            .read(move |conn, _| service::buyer_case(conn, member.0, id))
-            .await?,
-    ))
+    state
+        .read_json(move |conn, _| service::buyer_case(conn, member.0, id))
+        .await
 }
 
 /// The buyer sends the goods back (an approved return) and gives the carrier and tracking number.
@@ -146,23 +145,20 @@ pub async fn ship_return(
     id: web::Path<i64>,
     body: JsonBody<ReturnShipmentRequest>,
 ) -> AppResult<web::Json<CaseView>> {
-    let body = body.into_inner()?;
-    let (actor, id, body) = (caller.actor(member.0), id.into_inner(), body);
-    Ok(web::Json(
-        state
-            .write(move |conn, settings| {
-                service::ship_return(
-                    conn,
-                    &settings.aftersales,
-                    &settings.orders,
-                    member.0,
-                    id,
-                    &body,
-                    &actor,
-                )
-            })
-            .await?,
-    ))
+    let (actor, id, body) = (caller.actor(member.0), id.into_inner(), body.into_inner()?);
+    state
+        .write_json(move |conn, settings| {
+            service::ship_return(
+                conn,
+                &settings.aftersales,
+                &settings.orders,
+                member.0,
+                id,
+                &body,
+                &actor,
+            )
+        })
+        .await
 }
 
 /// Escalate a rejected case to a dispute the platform decides (within
@@ -186,15 +182,12 @@ pub async fn escalate(
     id: web::Path<i64>,
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
-    let body = body.into_inner()?;
-    let (actor, id, body) = (caller.actor(member.0), id.into_inner(), body);
-    Ok(web::Json(
-        state
-            .write(move |conn, settings| {
-                service::escalate(conn, &settings.aftersales, member.0, id, &body, &actor)
-            })
-            .await?,
-    ))
+    let (actor, id, body) = (caller.actor(member.0), id.into_inner(), body.into_inner()?);
+    state
+        .write_json(move |conn, settings| {
+            service::escalate(conn, &settings.aftersales, member.0, id, &body, &actor)
+        })
+        .await
 }
 
 /// The buyer adds evidence to a dispute.
@@ -217,15 +210,12 @@ pub async fn buyer_evidence(
     id: web::Path<i64>,
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
-    let body = body.into_inner()?;
-    let (actor, id, body) = (caller.actor(member.0), id.into_inner(), body);
-    Ok(web::Json(
-        state
-            .write(move |conn, settings| {
-                service::buyer_evidence(conn, &settings.aftersales, member.0, id, &body, &actor)
-            })
-            .await?,
-    ))
+    let (actor, id, body) = (caller.actor(member.0), id.into_inner(), body.into_inner()?);
+    state
+        .write_json(move |conn, settings| {
+            service::buyer_evidence(conn, &settings.aftersales, member.0, id, &body, &actor)
+        })
+        .await
 }
 
 /// The buyer withdraws a case not yet refunded or rejected.
@@ -247,11 +237,9 @@ pub async fn withdraw(
     id: web::Path<i64>,
 ) -> AppResult<web::Json<CaseView>> {
     let (actor, id) = (caller.actor(member.0), id.into_inner());
-    Ok(web::Json(
-        state
-            .write(move |conn, _| service::withdraw(conn, member.0, id, &actor))
-            .await?,
-    ))
+    state
+        .write_json(move |conn, _| service::withdraw(conn, member.0, id, &actor))
+        .await
 }
 
 /// The supplier's cases, newest first; filter by status.
@@ -319,8 +307,11 @@ pub async fn approve(
     id: web::Path<i64>,
     body: JsonBody<ApproveRequest>,
 ) -> AppResult<web::Json<CaseView>> {
-    let body = body.into_inner()?;
-    let (actor, id, body) = (caller.actor(member.id()), id.into_inner(), body);
+    let (actor, id, body) = (
+        caller.actor(member.id()),
+        id.into_inner(),
+        body.into_inner()?,
+    );
     let case = as_supplier(&state, &member, move |conn, settings, supplier| {
         service::approve(conn, &settings.aftersales, supplier.id, id, &body, &actor)
     })
@@ -349,8 +340,11 @@ pub async fn reject(
     id: web::Path<i64>,
     body: JsonBody<RejectRequest>,
 ) -> AppResult<web::Json<CaseView>> {
-    let body = body.into_inner()?;
-    let (actor, id, body) = (caller.actor(member.id()), id.into_inner(), body);
+    let (actor, id, body) = (
+        caller.actor(member.id()),
+        id.into_inner(),
+        body.into_inner()?,
+    );
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, settings, supplier| {
             service::reject(conn, &settings.aftersales, supplier.id, id, &body, &actor)
@@ -406,8 +400,11 @@ pub async fn supplier_evidence(
     id: web::Path<i64>,
     body: JsonBody<EvidenceRequest>,
 ) -> AppResult<web::Json<CaseView>> {
-    let body = body.into_inner()?;
-    let (actor, id, body) = (caller.actor(member.id()), id.into_inner(), body);
+    let (actor, id, body) = (
+        caller.actor(member.id()),
+        id.into_inner(),
+        body.into_inner()?,
+    );
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, settings, supplier| {
             service::supplier_evidence(conn, &settings.aftersales, supplier.id, id, &body, &actor)
@@ -431,11 +428,9 @@ pub async fn disputes(
 ) -> AppResult<web::Json<Paginated<CaseView>>> {
     let (status, page) = checked_query(&state, query.into_inner())?;
     let status = status.or(Some(crate::orders::case_state::CaseStatus::Disputed));
-    Ok(web::Json(
-        state
-            .read(move |conn, _| service::list(conn, CasesOf::Platform, status, page))
-            .await?,
-    ))
+    state
+        .read_json(move |conn, _| service::list(conn, CasesOf::Platform, status, page))
+        .await
 }
 
 /// Decide a dispute: refund (all the case asks, or the `lines` given) or uphold the rejection;
@@ -460,8 +455,11 @@ pub async fn decide(
     id: web::Path<i64>,
     body: JsonBody<DecideRequest>,
 ) -> AppResult<web::Json<CaseView>> {
-    let body = body.into_inner()?;
-    let (actor, id, body) = (caller.actor(admin.id()), id.into_inner(), body);
+    let (actor, id, body) = (
+        caller.actor(admin.id()),
+        id.into_inner(),
+        body.into_inner()?,
+    );
     let case = state
         .write(move |conn, _| service::decide(conn, id, &body, &actor))
         .await?;

@@ -26,11 +26,9 @@ pub async fn earnings(
 ) -> AppResult<web::Json<EarningsView>> {
     let now = state.clock.now();
     let days = service::check_days(query.into_inner().days)?;
-    Ok(web::Json(
-        state
-            .read(move |conn, _| service::earnings(conn, member.0, days, now))
-            .await?,
-    ))
+    state
+        .read_json(move |conn, _| service::earnings(conn, member.0, days, now))
+        .await
 }
 
 /// The supplier's sales, refunds, what is not settled yet, payable, deposit and violations.

@@ -86,8 +86,11 @@ pub async fn ship(
     id: web::Path<i64>,
     body: JsonBody<ShipRequest>,
 ) -> AppResult<web::Json<FulfilmentView>> {
-    let body = body.into_inner()?;
-    let (actor, id, body) = (caller.actor(member.id()), id.into_inner(), body);
+    let (actor, id, body) = (
+        caller.actor(member.id()),
+        id.into_inner(),
+        body.into_inner()?,
+    );
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, settings, supplier| {
             service::ship(conn, &settings.orders, supplier.id, id, &body, &actor)
@@ -125,12 +128,10 @@ pub async fn ship_bulk(
         return Err(AppError::UnsupportedMediaType);
     }
     let (actor, member_id) = (caller.actor(member.id()), member.id());
-    Ok(web::Json(
-        state
-            .read(move |conn, settings| {
-                let supplier = crate::suppliers::service::supplier_of(conn, member_id)?;
-                service::bulk_ship(conn, &settings.orders, supplier.id, &body, &actor)
-            })
-            .await?,
-    ))
+    state
+        .read_json(move |conn, settings| {
+            let supplier = crate::suppliers::service::supplier_of(conn, member_id)?;
+            service::bulk_ship(conn, &settings.orders, supplier.id, &body, &actor)
+        })
+        .await
 }

@@ -321,9 +321,7 @@ pub async fn take_down(
     body.validate()?;
     let (id, reason) = (id.into_inner(), body.reason);
     let actor = caller.actor(admin.id());
-    Ok(web::Json(
-        state
-            .write(move |conn, _| service::take_down(conn, &actor, id, &reason))
-            .await?,
-    ))
+    state
+        .write_json(move |conn, _| service::take_down(conn, &actor, id, &reason))
+        .await
 }

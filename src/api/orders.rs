@@ -84,11 +84,9 @@ pub async fn list(
         per_page: query.per_page,
     }
     .resolve(&state.settings.pagination)?;
-    Ok(web::Json(
-        state
-            .read(move |conn, _| service::buyer_orders(conn, member.0, status, page))
-            .await?,
-    ))
+    state
+        .read_json(move |conn, _| service::buyer_orders(conn, member.0, status, page))
+        .await
 }
 
 /// One of the member's orders: parts, lines, tracking and its status timeline.
@@ -108,14 +106,12 @@ pub async fn get(
     order_id: web::Path<i64>,
 ) -> AppResult<web::Json<OrderView>> {
     let order_id = order_id.into_inner();
-    Ok(web::Json(
-        state
-            .read(move |conn, _| {
-                let order = service::own_order(conn, member.0, order_id)?;
-                service::view(conn, &order)
-            })
-            .await?,
-    ))
+    state
+        .read_json(move |conn, _| {
+            let order = service::own_order(conn, member.0, order_id)?;
+            service::view(conn, &order)
+        })
+        .await
 }
 
 /// Cancel an order before payment, or after payment but before any part ships (refunded in
@@ -177,16 +173,14 @@ where
         + 'static,
 {
     let actor = caller.actor(member.0);
-    Ok(web::Json(
-        state
-            .write(move |conn, _| {
-                let order = service::own_order(conn, member.0, order_id)?;
-                change(conn, &order, &actor)?;
-                let order = service::own_order(conn, member.0, order_id)?;
-                service::view(conn, &order)
-            })
-            .await?,
-    ))
+    state
+        .write_json(move |conn, _| {
+            let order = service::own_order(conn, member.0, order_id)?;
+            change(conn, &order, &actor)?;
+            let order = service::own_order(conn, member.0, order_id)?;
+            service::view(conn, &order)
+        })
+        .await
 }
 
 /// Confirm receipt of every shipped part of the order.
@@ -236,9 +230,7 @@ pub async fn shop_orders(
 ) -> AppResult<web::Json<Paginated<ShopOrderView>>> {
     let page = query.into_inner().resolve(&state.settings.pagination)?;
     let (owner, shop_id) = (member.id(), shop_id.into_inner());
-    Ok(web::Json(
-        state
-            .read(move |conn, _| service::shop_orders(conn, owner, shop_id, page))
-            .await?,
-    ))
+    state
+        .read_json(move |conn, _| service::shop_orders(conn, owner, shop_id, page))
+        .await
 }

@@ -52,8 +52,7 @@ pub async fn create(
     caller: Caller,
     body: JsonBody<PlanRequest>,
 ) -> AppResult<HttpResponse> {
-    let body = body.into_inner()?;
-    let (actor, body) = (caller.actor(member.id()), body);
+    let (actor, body) = (caller.actor(member.id()), body.into_inner()?);
     let plan = as_supplier(&state, &member, move |conn, settings, supplier| {
         service::create(conn, &settings.goods, supplier.id, &body, &actor)
     })
@@ -107,8 +106,11 @@ pub async fn suspend(
     id: web::Path<i64>,
     body: JsonBody<SuspendRequest>,
 ) -> AppResult<web::Json<PlanView>> {
-    let body = body.into_inner()?;
-    let (actor, id, body) = (caller.actor(member.id()), id.into_inner(), body);
+    let (actor, id, body) = (
+        caller.actor(member.id()),
+        id.into_inner(),
+        body.into_inner()?,
+    );
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, settings, supplier| {
             service::suspend(conn, &settings.plans, supplier.id, id, &body, &actor)

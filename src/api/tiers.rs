@@ -29,11 +29,9 @@ pub async fn my_tier(
     member: AuthMember,
 ) -> AppResult<web::Json<MyTierView>> {
     let now = state.clock.now();
-    Ok(web::Json(
-        state
-            .read(move |conn, settings| service::my_tier(conn, &settings.tiers, member.0, now))
-            .await?,
-    ))
+    state
+        .read_json(move |conn, settings| service::my_tier(conn, &settings.tiers, member.0, now))
+        .await
 }
 
 /// Runs of the monthly engine, newest first: status, counts, duration.
@@ -93,15 +91,16 @@ pub async fn override_tier(
     id: web::Path<i64>,
     body: JsonBody<TierOverrideRequest>,
 ) -> AppResult<web::Json<TierDecisionView>> {
-    let body = body.into_inner()?;
-    let (actor, member, body) = (caller.actor(admin.id()), MemberId(id.into_inner()), body);
-    Ok(web::Json(
-        state
-            .write(move |conn, settings| {
-                service::override_tier(conn, &settings.tiers, member, &body, &actor)
-            })
-            .await?,
-    ))
+    let (actor, member, body) = (
+        caller.actor(admin.id()),
+        MemberId(id.into_inner()),
+        body.into_inner()?,
+    );
+    state
+        .write_json(move |conn, settings| {
+            service::override_tier(conn, &settings.tiers, member, &body, &actor)
+        })
+        .await
 }
 
 /// Record a member's violation: a serious one blocks any tier rise in its month. Audited.
@@ -123,8 +122,11 @@ pub async fn record_violation(
     id: web::Path<i64>,
     body: JsonBody<ViolationRequest>,
 ) -> AppResult<actix_web::HttpResponse> {
-    let body = body.into_inner()?;
-    let (actor, member, body) = (caller.actor(admin.id()), MemberId(id.into_inner()), body);
+    let (actor, member, body) = (
+        caller.actor(admin.id()),
+        MemberId(id.into_inner()),
+        body.into_inner()?,
+    );
     let view = state
         .write(move |conn, _| service::record_violation(conn, member, &body, &actor))
         .await?;

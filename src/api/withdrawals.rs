@@ -115,11 +115,9 @@ pub async fn shopkeeper_withdrawals(
     query: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Paginated<WithdrawalView>>> {
     let page = query.into_inner().resolve(&state.settings.pagination)?;
-    Ok(web::Json(
-        state
-            .read(move |conn, _| service::list(conn, Payer::Shopkeeper(member.0), page))
-            .await?,
-    ))
+    state
+        .read_json(move |conn, _| service::list(conn, Payer::Shopkeeper(member.0), page))
+        .await
 }
 
 /// Withdraw the supplier's payable for settled sales, on the same terms as shopkeepers.

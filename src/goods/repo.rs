@@ -58,14 +58,7 @@ pub fn list_of_supplier(
         }
         query
     };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .order(goods::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(GoodsRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::newest_first_page!(conn, filtered, goods::id, GoodsRow, page)
 }
 
 pub fn update(conn: &mut DbConn, id: i64, changes: &GoodsChanges) -> AppResult<()> {

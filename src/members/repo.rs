@@ -79,12 +79,5 @@ pub fn set_password_hash(
 
 /// One page of members, newest first, and how many there are in all.
 pub fn list(conn: &mut DbConn, page: Page) -> AppResult<(Vec<MemberRow>, i64)> {
-    let total = members::table.count().get_result(conn)?;
-    let rows = members::table
-        .order(members::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(MemberRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::newest_first_page!(conn, || members::table, members::id, MemberRow, page)
 }

@@ -401,30 +401,13 @@ pub fn buyer_page(
         }
         query
     };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .order(orders::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(OrderRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::newest_first_page!(conn, filtered, orders::id, OrderRow, page)
 }
 
 /// A page of the shop's orders, newest first, and how many there are.
 pub fn shop_page(conn: &mut DbConn, shop_id: i64, page: Page) -> AppResult<(Vec<OrderRow>, i64)> {
-    let total = orders::table
-        .filter(orders::shop_id.eq(shop_id))
-        .count()
-        .get_result(conn)?;
-    let rows = orders::table
-        .filter(orders::shop_id.eq(shop_id))
-        .order(orders::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(OrderRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    let of_shop = || orders::table.filter(orders::shop_id.eq(shop_id));
+    crate::newest_first_page!(conn, of_shop, orders::id, OrderRow, page)
 }
 
 /// Locks the order's row until the transaction ends (PostgreSQL; SQLite has one writer at a

@@ -197,12 +197,5 @@ pub fn events_page(
         }
         query
     };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .order(payment_events::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(PaymentEventRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::newest_first_page!(conn, filtered, payment_events::id, PaymentEventRow, page)
 }

@@ -68,18 +68,9 @@ pub fn targets_of(conn: &mut DbConn, plan_ids: &[i64]) -> AppResult<Vec<TargetRo
 }
 
 pub fn page(conn: &mut DbConn, supplier_id: i64, page: Page) -> AppResult<(Vec<PlanRow>, i64)> {
-    let total = commission_plans::table
-        .filter(commission_plans::supplier_id.eq(supplier_id))
-        .count()
-        .get_result(conn)?;
-    let rows = commission_plans::table
-        .filter(commission_plans::supplier_id.eq(supplier_id))
-        .order(commission_plans::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(PlanRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    let of_supplier =
+        || commission_plans::table.filter(commission_plans::supplier_id.eq(supplier_id));
+    crate::newest_first_page!(conn, of_supplier, commission_plans::id, PlanRow, page)
 }
 
 /// The best plan rate in force at `at` for each of the shop's `goods_ids` that has one:

@@ -93,14 +93,7 @@ pub fn list_verifications(
         }
         query
     };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .order(verifications::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(VerificationRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::newest_first_page!(conn, filtered, verifications::id, VerificationRow, page)
 }
 
 /// Records the decision if still pending; false if someone decided first.

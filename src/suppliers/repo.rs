@@ -58,14 +58,13 @@ pub fn list_applications(
         }
         query
     };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .order(supplier_applications::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(ApplicationRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::newest_first_page!(
+        conn,
+        filtered,
+        supplier_applications::id,
+        ApplicationRow,
+        page
+    )
 }
 
 /// Records the decision if the application is still pending; false if someone decided first.
@@ -169,14 +168,7 @@ pub fn list(
         }
         query
     };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .order(suppliers::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(SupplierRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::newest_first_page!(conn, filtered, suppliers::id, SupplierRow, page)
 }
 
 pub fn set_standing(

@@ -123,13 +123,8 @@ pub fn my_tier(
 }
 
 pub fn runs(conn: &mut DbConn, page: Page) -> AppResult<Paginated<TierRunView>> {
-    let total = tier_runs::table.count().get_result(conn)?;
-    let rows = tier_runs::table
-        .order(tier_runs::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(repo::RunRow::as_select())
-        .load(conn)?;
+    let (rows, total) =
+        crate::newest_first_page!(conn, || tier_runs::table, tier_runs::id, repo::RunRow, page)?;
     Ok(Paginated::new(
         rows.into_iter()
             .map(|run| TierRunView {

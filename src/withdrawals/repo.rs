@@ -87,12 +87,5 @@ pub fn page(
             .filter(withdrawals::party.eq(party))
             .filter(withdrawals::party_id.eq(party_id))
     };
-    let total = query().count().get_result(conn)?;
-    let rows = query()
-        .order(withdrawals::id.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(WithdrawalRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::newest_first_page!(conn, query, withdrawals::id, WithdrawalRow, page)
 }
