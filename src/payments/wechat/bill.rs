@@ -2,6 +2,13 @@
 //! or refund whose every field starts with a backtick (so spreadsheets keep long numbers as
 //! text), then a summary header (`总交易单数,…`) and its one row of totals.
 
+use chrono::NaiveDate;
+use serde::Deserialize;
+use sha1::{Digest, Sha1};
+
+use super::client::{malformed, USER_AGENT};
+use super::WechatPay;
+use crate::error::{AppError, AppResult};
 use crate::payments::rails::{yuan_to_fen, BillKind, BillLine};
 
 const PAYMENT_NO: &str = "商户订单号";
@@ -11,6 +18,61 @@ const ORDER_AMOUNT: &str = "订单金额";
 const REFUND_NO: &str = "商户退款单号";
 const REFUND_AMOUNT: &str = "申请退款金额";
 const SUMMARY: &str = "总交易单数";
+
+#[derive(Deserialize)]
+struct BillAddress {
+    hash_type: Option<String>,
+    hash_value: Option<String>,
+    download_url: String,
+}
+
+impl WechatPay {
+    /// The day's trade bill (all payments and refunds), downloaded and read.
+    pub fn trade_bill(&self, day: NaiveDate) -> AppResult<Vec<BillLine>> {
+        let path = format!(
+            "/v3/bill/tradebill?bill_date={}&bill_type=ALL",
+            day.format("%Y-%m-%d")
+        );
+        let reply = self.send_get("bill", &path)?;
+        let address: BillAddress = self.expect("bill", &reply)?;
+        // The signature covers the path and query of the address, after scheme and host.
+        let Some(path_and_query) = address
+            .download_url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
+        else {
+            return Err(malformed("bill"));
+        };
+        let headers = [
+            (
+                "Authorization",
+                self.authorization("GET", path_and_query, ""),
+            ),
+            ("Accept", "*/*".to_owned()),
+            ("User-Agent", USER_AGENT.to_owned()),
+        ];
+        // The file itself is not signed: its SHA-1 from the signed answer vouches for it.
+        let file = self
+            .transport
+            .get("bill download", &address.download_url, &headers)?;
+        if !file.is_success() {
+            return Err(AppError::unavailable(format!(
+                "wechat pay bill download: HTTP {}",
+                file.status
+            )));
+        }
+        if address.hash_type.as_deref().unwrap_or("SHA1") == "SHA1" {
+            let actual = hex::encode(Sha1::digest(&file.body));
+            let expected = address.hash_value.unwrap_or_default();
+            if !actual.eq_ignore_ascii_case(expected.trim()) {
+                return Err(AppError::internal(
+                    "wechat pay bill download: the file does not match its SHA-1",
+                ));
+            }
+        }
+        parse(&file.body).map_err(|why| AppError::internal(format!("wechat pay bill: {why}")))
+    }
+}
 
 pub fn parse(file: &[u8]) -> Result<Vec<BillLine>, String> {
     let text = std::str::from_utf8(file).map_err(|_| "not UTF-8".to_owned())?;

@@ -2,12 +2,8 @@
 //! answer is `AppError::Unavailable` (retry with the same number), a business refusal of a
 //! refund or payout is `Refused`, of anything else a 409 `gateway_refused`.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use sha1::Sha1;
 
 use super::sign::{nonce, SignedHeaders};
 use super::WechatPay;
@@ -16,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::money::Fen;
 use crate::payments::rails::transport::Reply;
 use crate::payments::rails::{
-    china_time, BillLine, CheckoutChannel, CheckoutOrder, PayoutOutcome, RefundAnswer, TradeState,
+    china_time, CheckoutChannel, CheckoutOrder, RefundAnswer, TradeState,
 };
 
 /// What `wx.requestPayment` / `WeixinJSBridge` takes, as WeChat names the fields.
@@ -61,31 +57,6 @@ struct Transaction {
 struct Refund {
     refund_id: String,
     status: String,
-}
-
-#[derive(Deserialize)]
-struct TransferBill {
-    #[serde(default)]
-    transfer_bill_no: String,
-    state: String,
-    #[serde(default)]
-    fail_reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct BillAddress {
-    hash_type: Option<String>,
-    hash_value: Option<String>,
-    download_url: String,
-}
-
-/// Who receives a payout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransferPayee<'a> {
-    pub openid: &'a str,
-    /// The real name; WeChat checks it against the account (required from ¥2,000). Sent
-    /// encrypted with the WeChat Pay public key.
-    pub user_name: Option<&'a str>,
 }
 
 impl WechatPay {
@@ -247,138 +218,14 @@ impl WechatPay {
         })
     }
 
-    /// Pays `amount` to a WeChat user by merchant transfer; `payout_no` (`out_bill_no`) makes
-    /// a retry the same transfer.
-    pub fn payout(
-        &self,
-        payout_no: &str,
-        payee: &TransferPayee<'_>,
-        amount: Fen,
-        remark: &str,
-    ) -> AppResult<PayoutOutcome> {
-        let reports: Vec<Value> = self
-            .transfer_scene_reports
-            .iter()
-            .map(|(kind, content)| json!({ "info_type": kind, "info_content": content }))
-            .collect();
-        let mut body = json!({
-            "appid": self.app_id,
-            "out_bill_no": payout_no,
-            "transfer_scene_id": self.transfer_scene_id,
-            "openid": payee.openid,
-            "transfer_amount": amount.0,
-            "transfer_remark": remark,
-            "transfer_scene_report_infos": reports,
-        });
-        let mut extra = Vec::new();
-        if let Some(name) = payee.user_name {
-            body["user_name"] = json!(self.encrypt_sensitive(name)?);
-            // Tells WeChat which of its keys the name was encrypted with.
-            extra.push(("Wechatpay-Serial", self.platform_serial.clone()));
-        }
-        let path = "/v3/fund-app/mch-transfer/transfer-bills";
-        let reply = self.send("payout", "POST", path, &body, &extra)?;
-        self.payout_outcome("payout", &reply)
-    }
-
-    /// A payout's state at WeChat; an unknown `payout_no` is 404 (safe to send again).
-    pub fn query_payout(&self, payout_no: &str) -> AppResult<PayoutOutcome> {
-        let path = format!(
-            "/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{}",
-            segment(payout_no)?
-        );
-        let reply = self.send_get("payout query", &path)?;
-        if reply.status == 404 {
-            return Err(AppError::NotFound { resource: "payout" });
-        }
-        self.payout_outcome("payout query", &reply)
-    }
-
-    fn payout_outcome(&self, call: &str, reply: &Reply) -> AppResult<PayoutOutcome> {
-        if !reply.is_success() {
-            return Ok(PayoutOutcome::Refused {
-                reason: self.refusal(call, reply)?,
-            });
-        }
-        let bill: TransferBill = self.expect(call, reply)?;
-        let payout_ref = bill.transfer_bill_no;
-        Ok(match bill.state.as_str() {
-            "SUCCESS" => PayoutOutcome::Paid { payout_ref },
-            "FAIL" | "CANCELLED" => PayoutOutcome::Refused {
-                reason: bill.fail_reason.unwrap_or_else(|| bill.state.clone()),
-            },
-            // ACCEPTED, PROCESSING, WAIT_USER_CONFIRM, TRANSFERING, CANCELING.
-            _ => PayoutOutcome::Pending { payout_ref },
-        })
-    }
-
-    /// RSA-OAEP (SHA-1, MGF1-SHA-1) with the WeChat Pay public key, base64, as WeChat wants
-    /// sensitive fields.
-    fn encrypt_sensitive(&self, text: &str) -> AppResult<String> {
-        let padding = rsa::Oaep::new::<Sha1>();
-        let encrypted = self
-            .platform_key
-            .rsa()
-            .encrypt(&mut rand::thread_rng(), padding, text.as_bytes())
-            .map_err(|_| AppError::internal("wechat pay payout: cannot encrypt the payee name"))?;
-        Ok(STANDARD.encode(encrypted))
-    }
-
-    /// The day's trade bill (all payments and refunds), downloaded and read.
-    pub fn trade_bill(&self, day: NaiveDate) -> AppResult<Vec<BillLine>> {
-        let path = format!(
-            "/v3/bill/tradebill?bill_date={}&bill_type=ALL",
-            day.format("%Y-%m-%d")
-        );
-        let reply = self.send_get("bill", &path)?;
-        let address: BillAddress = self.expect("bill", &reply)?;
-        let Some(path_and_query) = address
-            .download_url
-            .find("/v3/")
-            .map(|at| &address.download_url[at..])
-        else {
-            return Err(malformed("bill"));
-        };
-        let headers = [
-            (
-                "Authorization",
-                self.authorization("GET", path_and_query, ""),
-            ),
-            ("Accept", "*/*".to_owned()),
-            ("User-Agent", USER_AGENT.to_owned()),
-        ];
-        // The file itself is not signed: its SHA-1 from the signed answer vouches for it.
-        let file = self
-            .transport
-            .get("bill download", &address.download_url, &headers)?;
-        if !file.is_success() {
-            return Err(AppError::unavailable(format!(
-                "wechat pay bill download: HTTP {}",
-                file.status
-            )));
-        }
-        if address.hash_type.as_deref().unwrap_or("SHA1") == "SHA1" {
-            use sha1::Digest;
-            let actual = hex::encode(Sha1::digest(&file.body));
-            let expected = address.hash_value.unwrap_or_default();
-            if !actual.eq_ignore_ascii_case(expected.trim()) {
-                return Err(AppError::internal(
-                    "wechat pay bill download: the file does not match its SHA-1",
-                ));
-            }
-        }
-        super::bill::parse(&file.body)
-            .map_err(|why| AppError::internal(format!("wechat pay bill: {why}")))
-    }
-
-    fn send_get(&self, call: &str, path_and_query: &str) -> AppResult<Reply> {
+    pub(super) fn send_get(&self, call: &str, path_and_query: &str) -> AppResult<Reply> {
         let headers = self.base_headers("GET", path_and_query, "");
         let url = format!("{}{path_and_query}", self.base_url);
         let reply = self.transport.get(call, &url, &headers)?;
         self.checked(call, reply)
     }
 
-    fn send(
+    pub(super) fn send(
         &self,
         call: &str,
         method: &str,
@@ -407,7 +254,7 @@ impl WechatPay {
     /// A 5xx is retryable; a signed answer must verify; a 2xx must be signed. A 4xx WeChat
     /// could not sign (it refused our own signature, say) is read as it is: it only ever
     /// leads to a refusal or an error, never to money moving.
-    fn checked(&self, call: &str, reply: Reply) -> AppResult<Reply> {
+    pub(super) fn checked(&self, call: &str, reply: Reply) -> AppResult<Reply> {
         if reply.status >= 500 {
             return Err(AppError::unavailable(format!(
                 "wechat pay {call}: HTTP {}",
@@ -429,7 +276,11 @@ impl WechatPay {
     }
 
     /// A 2xx answer's JSON, or the refusal as a 409.
-    fn expect<T: serde::de::DeserializeOwned>(&self, call: &str, reply: &Reply) -> AppResult<T> {
+    pub(super) fn expect<T: serde::de::DeserializeOwned>(
+        &self,
+        call: &str,
+        reply: &Reply,
+    ) -> AppResult<T> {
         if !reply.is_success() {
             return Err(refused_call(self.refusal(call, reply)?));
         }
@@ -438,7 +289,7 @@ impl WechatPay {
 
     /// A 4xx read as `CODE: message` when it is a business refusal, or an error when it is
     /// our fault (signature, 401/403) or passing (rate limit, WeChat's own trouble).
-    fn refusal(&self, call: &str, reply: &Reply) -> AppResult<String> {
+    pub(super) fn refusal(&self, call: &str, reply: &Reply) -> AppResult<String> {
         let error: ErrorBody = serde_json::from_slice(&reply.body).unwrap_or(ErrorBody {
             code: format!("HTTP_{}", reply.status),
             message: String::new(),
@@ -457,7 +308,7 @@ impl WechatPay {
     }
 }
 
-const USER_AGENT: &str = concat!("xiaopu/", env!("CARGO_PKG_VERSION"));
+pub(super) const USER_AGENT: &str = concat!("xiaopu/", env!("CARGO_PKG_VERSION"));
 
 fn refused_call(reason: String) -> AppError {
     AppError::Conflict {
@@ -466,12 +317,12 @@ fn refused_call(reason: String) -> AppError {
     }
 }
 
-fn malformed(call: &str) -> AppError {
+pub(super) fn malformed(call: &str) -> AppError {
     AppError::internal(format!("wechat pay {call}: unexpected answer"))
 }
 
 /// Our numbers go into URL paths as they are: WeChat allows only `[0-9A-Za-z_-|*]` in them.
-fn segment(number: &str) -> AppResult<&str> {
+pub(super) fn segment(number: &str) -> AppResult<&str> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "_-|*".contains(c);
     if !number.is_empty() && number.len() <= 64 && number.chars().all(allowed) {
         Ok(number)

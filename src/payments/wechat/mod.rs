@@ -10,14 +10,16 @@ mod bill;
 mod client;
 mod notify;
 mod sign;
+mod transfer;
 
 use serde::Deserialize;
 
 use super::rails::keys::{read_setting_file, PrivateKey, PublicKey};
 use super::rails::transport::Transport;
 
-pub use client::{JsapiBridge, TransferPayee};
+pub use client::JsapiBridge;
 pub use notify::{notification_answer, NotificationAnswer};
+pub use transfer::TransferPayee;
 
 /// `payments.wechat` in configuration.
 #[derive(Clone, Deserialize)]
