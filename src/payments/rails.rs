@@ -39,9 +39,19 @@ pub enum RefundAnswer {
 /// A gateway's answer to a payout; same rule as [`RefundAnswer`] for errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PayoutOutcome {
-    Paid { payout_ref: String },
-    Pending { payout_ref: String },
-    Refused { reason: String },
+    Paid {
+        payout_ref: String,
+    },
+    Pending {
+        payout_ref: String,
+        /// WeChat's `package_info` while the transfer waits for the payee to confirm it in
+        /// WeChat (`wx.requestMerchantTransfer`); no money moves until they do. `None` at
+        /// Alipay.
+        user_confirmation: Option<String>,
+    },
+    Refused {
+        reason: String,
+    },
 }
 
 /// A notification whose signature was checked. The caller checks `amount` against the payment

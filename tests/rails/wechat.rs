@@ -245,6 +245,30 @@ fn payouts_succeed_are_refused_and_survive_a_timeout_without_paying_twice() {
 }
 
 #[test]
+fn a_payout_waiting_for_the_payee_hands_over_the_package_to_confirm() {
+    let w = world();
+    w.sim.require_confirmation(true);
+    let payee = TransferPayee {
+        openid: "oShop3",
+        user_name: None,
+    };
+    match w.pay.payout("B5", &payee, Fen(800), "佣金").unwrap() {
+        PayoutOutcome::Pending {
+            payout_ref,
+            user_confirmation,
+        } => {
+            assert_eq!(user_confirmation, Some(format!("pkg-{payout_ref}")));
+        }
+        other => panic!("{other:?}"),
+    }
+    w.sim.confirm("B5");
+    assert!(matches!(
+        w.pay.query_payout("B5").unwrap(),
+        PayoutOutcome::Paid { .. }
+    ));
+}
+
+#[test]
 fn notifications_are_verified_and_decrypted() {
     let w = world();
     paid(&w, "P400", 1234);

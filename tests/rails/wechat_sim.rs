@@ -72,6 +72,8 @@ struct Refund {
 #[derive(Debug, Clone)]
 pub struct Transfer {
     pub bill_no: String,
+    /// SUCCESS, or WAIT_USER_CONFIRM until the payee confirms.
+    pub state: String,
     pub amount: i64,
     pub user_name: Option<String>,
 }
@@ -82,6 +84,8 @@ struct State {
     refunds: BTreeMap<String, Refund>,
     transfers: BTreeMap<String, Transfer>,
     transfers_executed: u32,
+    /// Transfers wait for the payee's confirmation, as the scene may require.
+    confirmation_required: bool,
     counter: u64,
     bill: Vec<u8>,
 }
@@ -186,6 +190,18 @@ impl WechatSim {
             .transfers
             .get(out_bill_no)
             .cloned()
+    }
+
+    pub fn require_confirmation(&self, required: bool) {
+        self.inner.state.lock().unwrap().confirmation_required = required;
+    }
+
+    /// The payee confirms in WeChat with the package_info; the money moves now.
+    pub fn confirm(&self, out_bill_no: &str) {
+        let mut state = self.inner.state.lock().unwrap();
+        let transfer = state.transfers.get_mut(out_bill_no).expect("a transfer");
+        assert_eq!(transfer.state, "WAIT_USER_CONFIRM");
+        transfer.state = "SUCCESS".to_owned();
     }
 
     pub fn transfers_executed(&self) -> u32 {
@@ -608,8 +624,15 @@ impl Inner {
         };
         let bill_no = self.next(state, "1330");
         state.transfers_executed += 1;
+        let confirm = state.confirmation_required;
         let transfer = Transfer {
             bill_no,
+            state: if confirm {
+                "WAIT_USER_CONFIRM"
+            } else {
+                "SUCCESS"
+            }
+            .to_owned(),
             amount,
             user_name,
         };
@@ -640,10 +663,14 @@ fn refund_json(no: &str, refund: &Refund) -> Value {
 }
 
 fn transfer_json(no: &str, transfer: &Transfer) -> Value {
-    json!({
+    let mut answer = json!({
         "out_bill_no": no, "transfer_bill_no": transfer.bill_no,
-        "create_time": "2030-01-01T10:00:00+08:00", "state": "SUCCESS",
-    })
+        "create_time": "2030-01-01T10:00:00+08:00", "state": transfer.state,
+    });
+    if transfer.state == "WAIT_USER_CONFIRM" {
+        answer["package_info"] = json!(format!("pkg-{}", transfer.bill_no));
+    }
+    answer
 }
 
 /// The documented CSV: backtick-prefixed fields, then the summary.

@@ -251,6 +251,7 @@ impl Alipay {
                 // DEALING, WAIT_PAY, INIT: not final yet.
                 _ => PayoutOutcome::Pending {
                     payout_ref: node.order_id,
+                    user_confirmation: None,
                 },
             },
             Answer::Failed { sub_code, sub_msg } => PayoutOutcome::Refused {
@@ -298,9 +299,13 @@ impl Alipay {
                 reply.status
             )));
         }
-        let node = self
-            .signed_node(method, &reply.text())
-            .map_err(|why| AppError::internal(format!("alipay {method}: answer refused: {why}")))?;
+        let text = reply.text();
+        let node = self.signed_node(method, &text).map_err(|why| {
+            AppError::internal(format!(
+                "alipay {method}: answer refused: {why}{}",
+                untrusted_code(&text)
+            ))
+        })?;
         let node: Node = serde_json::from_str(&node).map_err(|_| malformed(method))?;
         match node.code.as_str() {
             "10000" => Ok(Answer::Success(Box::new(node))),
@@ -323,6 +328,22 @@ impl Alipay {
             ))),
         }
     }
+}
+
+/// The code an answer that failed its check claims, for the log only (some error answers
+/// are not signed, e.g. when Alipay cannot tell whose app it is): never acted on.
+fn untrusted_code(text: &str) -> String {
+    let Ok(Value::Object(nodes)) = serde_json::from_str::<Value>(text) else {
+        return String::new();
+    };
+    nodes
+        .iter()
+        .find(|(name, _)| name.ends_with("_response"))
+        .map(|(_, node)| {
+            let field = |key: &str| node[key].as_str().unwrap_or("").to_owned();
+            format!(" (it says {} {})", field("code"), field("sub_code"))
+        })
+        .unwrap_or_default()
 }
 
 fn yuan(text: &str) -> AppResult<Fen> {

@@ -21,6 +21,8 @@ struct TransferBill {
     state: String,
     #[serde(default)]
     fail_reason: Option<String>,
+    #[serde(default)]
+    package_info: Option<String>,
 }
 
 /// Who receives a payout.
@@ -94,7 +96,12 @@ impl WechatPay {
                 reason: bill.fail_reason.unwrap_or_else(|| bill.state.clone()),
             },
             // ACCEPTED, PROCESSING, WAIT_USER_CONFIRM, TRANSFERING, CANCELING.
-            _ => PayoutOutcome::Pending { payout_ref },
+            _ => PayoutOutcome::Pending {
+                payout_ref,
+                user_confirmation: bill
+                    .package_info
+                    .filter(|_| bill.state == "WAIT_USER_CONFIRM"),
+            },
         })
     }
 
