@@ -112,3 +112,28 @@ impl Alipay {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_take_defaults() {
+        let settings: AlipaySettings = serde_json::from_value(serde_json::json!({
+            "app_id": "2021", "seller_id": "2088", "app_private_key_path": "/a.pem",
+            "alipay_public_key_path": "/b.pem", "notify_url": "https://shop.example/n",
+        }))
+        .unwrap();
+        assert_eq!(
+            settings.gateway_url,
+            "https://openapi.alipay.com/gateway.do"
+        );
+        assert_eq!(settings.timeout_seconds, 10);
+        let error = Alipay::from_settings(&AlipaySettings {
+            seller_id: " ".into(),
+            ..settings
+        })
+        .unwrap_err();
+        assert_eq!(error, "payments.alipay.seller_id: missing");
+    }
+}

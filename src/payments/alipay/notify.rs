@@ -84,3 +84,23 @@ pub fn notification_answer(accepted: bool) -> HttpResponse {
         .content_type("text/plain; charset=utf-8")
         .body(if accepted { "success" } else { "failure" })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+
+    #[test]
+    fn the_answer_is_the_literal_word() {
+        let body = notification_answer(true)
+            .into_body()
+            .try_into_bytes()
+            .unwrap();
+        assert_eq!(&body[..], b"success");
+        let body = notification_answer(false)
+            .into_body()
+            .try_into_bytes()
+            .unwrap();
+        assert_ne!(&body[..], b"success");
+    }
+}

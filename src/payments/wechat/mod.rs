@@ -200,3 +200,27 @@ fn api_v3_key(settings: &WechatPaySettings) -> Result<[u8; 32], String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_take_defaults_and_hide_the_key() {
+        let settings: WechatPaySettings = serde_json::from_value(serde_json::json!({
+            "mch_id": "1900000001", "app_id": "wx1", "merchant_serial_no": "S",
+            "merchant_private_key_path": "/k.pem", "platform_public_key_path": "/p.pem",
+            "platform_serial": "PUB_KEY_ID_1", "api_v3_key": "secret-value-secret-value-secret",
+            "notify_url": "https://shop.example/n",
+        }))
+        .unwrap();
+        assert_eq!(settings.base_url, "https://api.mch.weixin.qq.com");
+        assert_eq!(settings.timeout_seconds, 10);
+        assert_eq!(settings.transfer_scene_id, "1005");
+        let shown = format!("{settings:?}");
+        assert!(
+            !shown.contains("secret-value") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+    }
+}

@@ -184,3 +184,23 @@ pub fn notification_answer(answer: NotificationAnswer<'_>) -> HttpResponse {
             .json(serde_json::json!({ "code": "FAIL", "message": message })),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+
+    #[test]
+    fn answers_are_what_wechat_expects() {
+        let accepted = notification_answer(NotificationAnswer::Accepted);
+        assert_eq!(accepted.status(), 204);
+        let failed = notification_answer(NotificationAnswer::Failed("busy"));
+        assert_eq!(failed.status(), 500);
+        let body = failed.into_body().try_into_bytes().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "code": "FAIL", "message": "busy" })
+        );
+    }
+}
