@@ -140,3 +140,35 @@ fn describe(error: &ureq::Error) -> String {
         _ => "request failed".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// HTTPS goes through native-tls with the system's roots (ureq would panic here if no root
+    /// store were configured); a server that does not speak TLS is a retryable failure.
+    #[test]
+    fn https_is_set_up_and_a_failed_handshake_is_unavailable() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(1).flatten() {
+                use std::io::Write;
+                let mut stream = stream;
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\n\r\nnot tls");
+            }
+        });
+        let transport = Transport::new("test gateway", 2);
+        let error = transport
+            .get(
+                "probe",
+                &format!("https://127.0.0.1:{port}/x?token=SECRET"),
+                &[],
+            )
+            .unwrap_err();
+        let message = error.to_string();
+        assert!(matches!(error, AppError::Unavailable { .. }), "{message}");
+        assert!(message.contains("test gateway probe"), "{message}");
+        assert!(!message.contains("SECRET"), "{message}");
+    }
+}
