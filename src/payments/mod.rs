@@ -2,13 +2,16 @@
 //! into [`gateway::PaymentGateway`]. A confirmed payment and every refund post to the ledger in
 //! the same transaction as the order's change of state.
 
+pub mod alipay;
 pub mod dto;
 pub mod gateway;
 pub mod model;
+pub mod rails;
 pub mod repo;
 pub mod sandbox;
 pub mod service;
 pub mod settings;
+pub mod wechat;
 
 use std::collections::HashMap;
 use std::sync::Arc;
