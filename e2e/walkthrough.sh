@@ -3,7 +3,9 @@
 # <!-- walkthrough:begin --> and <!-- walkthrough:end -->, in order, as one script under
 # `bash -euo pipefail` from the repository's root. It passes when every command succeeds and
 # the walkthrough ends with the shopkeeper's commission (COMMISSION_FEN) above zero and, once
-# business time has been advanced past the settlement window, all of it available (AVAILABLE_FEN).
+# business time has been advanced past the settlement window, all of it available (AVAILABLE_FEN);
+# then each later scenario's outcome (an unpaid order cancelled, a refund after settlement below
+# zero and paid back, a promotion and a fall, a supplier's exit held by an open case).
 #
 # The walkthrough names its server's process XIAOPU_PID and its folder DEMO_DIR: whatever
 # happens, the server is stopped and the folder removed on exit (with the server's log shown
@@ -50,6 +52,21 @@ if [ "${AVAILABLE_FEN:-0}" != "$COMMISSION_FEN" ]; then
   echo "walkthrough: the settled commission (AVAILABLE_FEN=${AVAILABLE_FEN:-unset}) is not the pending one ($COMMISSION_FEN)" >&2
   exit 1
 fi
+# The later scenarios (README "Over time"): each outcome as the walkthrough printed it.
+half=$((COMMISSION_FEN / 2))
+for check in "LAPSED_STATUS=${LAPSED_STATUS:-unset}=cancelled" \
+             "NEGATIVE_FEN=${NEGATIVE_FEN:-unset}=-$half" \
+             "PAID_BACK_FEN=${PAID_BACK_FEN:-unset}=$half" \
+             "RISEN_TIER=${RISEN_TIER:-unset}=senior" \
+             "FALLEN_TIER=${FALLEN_TIER:-unset}=rookie" \
+             "HELD_CASES=${HELD_CASES:-unset}=1" \
+             "EXITED_STATUS=${EXITED_STATUS:-unset}=exited"; do
+  IFS== read -r name got want <<<"$check"
+  if [ "$got" != "$want" ]; then
+    echo "walkthrough: $name is $got, expected $want" >&2
+    exit 1
+  fi
+done
 echo "walkthrough: passed"
 EPILOGUE
 } >"$script"
