@@ -20,7 +20,6 @@ use crate::http::middleware::{
 use crate::http::rate_limit::per_client;
 use crate::openapi::BearerScheme;
 use crate::ops::metrics::Metrics;
-use crate::settings::RunEnvironment;
 use crate::state::AppState;
 use crate::{api, h5};
 
@@ -172,7 +171,7 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
                 .service(api::orders::shop_orders)
                 .service(api::payments::pay)
                 .service(api::payments::callback)
-                .service(api::payments::sandbox_complete)
+                .configure(|cfg| sandbox_cashier(cfg, settings))
                 .service(api::aftersales::open)
                 .service(api::aftersales::my_cases)
                 .service(api::aftersales::get)
@@ -187,10 +186,17 @@ fn routes(cfg: &mut ServiceConfig, settings: &Settings, rate_limits: InMemoryBac
         );
 }
 
+/// The sandbox's "pay", outside production only: there is no test money in production.
+fn sandbox_cashier(cfg: &mut ServiceConfig, settings: &Settings) {
+    if !settings.environment.is_production() {
+        cfg.service(api::payments::sandbox_complete);
+    }
+}
+
 /// The routes that set business time, outside production only: there the clock is the
 /// system's and these routes do not exist (404).
 fn admin_clock(cfg: &mut ServiceConfig, settings: &Settings) {
-    if settings.environment == RunEnvironment::Production {
+    if settings.environment.is_production() {
         return;
     }
     cfg.service(api::clock::get_clock)

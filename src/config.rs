@@ -414,25 +414,106 @@ mod tests {
         assert_eq!(missing.unwrap_err().key, "--config");
     }
 
+    /// Test keys (tests/fixtures/rails), and a WeChat Pay merchant configured with them.
+    fn wechat_vars(jwt: &str) -> Vec<(String, String)> {
+        let fixture =
+            |name: &str| format!("{}/tests/fixtures/rails/{name}", env!("CARGO_MANIFEST_DIR"));
+        [
+            ("XIAOPU__ENVIRONMENT", "production".to_owned()),
+            ("XIAOPU__AUTH__JWT_SECRET", jwt.to_owned()),
+            ("XIAOPU__PAYMENTS__GATEWAY", "wechat".to_owned()),
+            ("XIAOPU__PAYMENTS__WECHAT__MCH_ID", "1900000001".to_owned()),
+            (
+                "XIAOPU__PAYMENTS__WECHAT__APP_ID",
+                "wx0000000000000001".to_owned(),
+            ),
+            (
+                "XIAOPU__PAYMENTS__WECHAT__MERCHANT_SERIAL_NO",
+                "5157F09EFDC096DE15EBE81A47057A72".to_owned(),
+            ),
+            (
+                "XIAOPU__PAYMENTS__WECHAT__MERCHANT_PRIVATE_KEY_PATH",
+                fixture("merchant_private.pem"),
+            ),
+            (
+                "XIAOPU__PAYMENTS__WECHAT__PLATFORM_PUBLIC_KEY_PATH",
+                fixture("wechat_platform_public.pem"),
+            ),
+            (
+                "XIAOPU__PAYMENTS__WECHAT__PLATFORM_SERIAL",
+                "PUB_KEY_ID_0000000000000001".to_owned(),
+            ),
+            ("XIAOPU__PAYMENTS__WECHAT__API_V3_KEY", "k".repeat(32)),
+            (
+                "XIAOPU__PAYMENTS__WECHAT__NOTIFY_URL",
+                "https://shop.example.cn/api/v1/payments/wechat/callback".to_owned(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+
+    fn load_owned(vars: &[(String, String)]) -> Result<Settings, ConfigError> {
+        let pairs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        load(&pairs)
+    }
+
     #[test]
-    fn production_requires_configured_secrets() {
+    fn production_requires_secrets_and_a_real_gateway() {
         let error = load(&[("XIAOPU__ENVIRONMENT", "production")]).unwrap_err();
         assert_eq!(error.key, "auth.jwt_secret");
         let jwt = "k".repeat(40);
-        let error = load(&[
+        let sandbox = load(&[
             ("XIAOPU__ENVIRONMENT", "production"),
             ("XIAOPU__AUTH__JWT_SECRET", &jwt),
         ])
         .unwrap_err();
-        assert_eq!(error.key, "payments.callback_secret");
+        assert_eq!(sandbox.key, "payments.gateway", "{sandbox}");
+        assert!(sandbox.message.contains("test money"), "{sandbox}");
         let short = load(&[("XIAOPU__PAYMENTS__CALLBACK_SECRET", "short")]).unwrap_err();
         assert_eq!(short.key, "payments.callback_secret");
-        let settings = load(&[
+        let settings = load_owned(&wechat_vars(&jwt)).unwrap();
+        assert_eq!(settings.environment, RunEnvironment::Production);
+        assert_eq!(settings.payments.gateway, "wechat");
+    }
+
+    #[test]
+    fn a_rail_without_its_section_or_with_a_key_missing_names_the_key() {
+        let jwt = "k".repeat(40);
+        let unconfigured = load(&[
             ("XIAOPU__ENVIRONMENT", "production"),
             ("XIAOPU__AUTH__JWT_SECRET", &jwt),
-            ("XIAOPU__PAYMENTS__CALLBACK_SECRET", &"c".repeat(40)),
+            ("XIAOPU__PAYMENTS__GATEWAY", "alipay"),
         ])
-        .unwrap();
-        assert_eq!(settings.environment, RunEnvironment::Production);
+        .unwrap_err();
+        assert_eq!(unconfigured.key, "payments.alipay");
+        for (var, key) in [
+            (
+                "XIAOPU__PAYMENTS__WECHAT__MERCHANT_PRIVATE_KEY_PATH",
+                "payments.wechat.merchant_private_key_path",
+            ),
+            (
+                "XIAOPU__PAYMENTS__WECHAT__PLATFORM_PUBLIC_KEY_PATH",
+                "payments.wechat.platform_public_key_path",
+            ),
+            (
+                "XIAOPU__PAYMENTS__WECHAT__API_V3_KEY",
+                "payments.wechat.api_v3_key",
+            ),
+        ] {
+            let mut vars = wechat_vars(&jwt);
+            for (name, value) in vars.iter_mut() {
+                if name == var {
+                    *value = "/nonexistent/secret-key.pem".to_owned();
+                }
+            }
+            let error = load_owned(&vars).unwrap_err();
+            assert_eq!(error.key, key, "{error}");
+            assert!(
+                !error.to_string().contains("BEGIN"),
+                "no key material: {error}"
+            );
+        }
     }
 }

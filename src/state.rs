@@ -39,7 +39,7 @@ impl AppState {
             &settings.payments.callback_secret,
             clock.now(),
         )?;
-        let gateways = Gateways::new(&settings.payments, callback_secret)?;
+        let gateways = Gateways::new(&settings.payments, settings.environment, callback_secret)?;
         let tokens = Arc::new(AccessTokens::new(&key, &settings.auth));
         let passwords = Arc::new(Passwords::new(settings.auth.password_cost())?);
         Ok(Self {

@@ -1,22 +1,27 @@
-use actix_web::{get, post, web, HttpRequest};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use crate::auth::{AdminMember, AuthMember};
 use crate::error::AppResult;
 use crate::openapi::{AuthErrors, CommonErrors, NotFoundErrors, RoleErrors};
 use crate::pagination::{PageQuery, Paginated};
-use crate::payments::dto::{CallbackResult, PaymentEventQuery, PaymentEventView, PaymentView};
+use crate::payments::dto::{
+    CallbackResult, PayRequest, PaymentEventQuery, PaymentEventView, PaymentView,
+};
 use crate::payments::sandbox::SandboxEvent;
 use crate::payments::service;
 use crate::state::AppState;
 
 /// Pay an unpaid order: creates a payment with the configured gateway (or resumes the open
-/// one) and returns what the app needs. Paid when the gateway's signed callback arrives.
+/// one) and returns what the app needs. Paid when the gateway's signed callback arrives. The
+/// body (optional) picks how to pay where the gateway offers more than one way.
 #[utoipa::path(
     tag = "orders",
     params(("order_id" = i64, Path, description = "Own order id")),
+    request_body(content = Option<PayRequest>, description = "How to pay (optional)"),
     responses(
         (status = 200, description = "The payment to complete", body = PaymentView),
         (status = 409, description = "The order is not awaiting payment (`illegal_transition`, with its state)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The gateway did not answer; try again", body = crate::error::Problem, content_type = "application/problem+json"),
         CommonErrors, AuthErrors, NotFoundErrors
     ),
     security(("bearer" = []))
@@ -26,13 +31,31 @@ pub async fn pay(
     state: web::Data<AppState>,
     member: AuthMember,
     order_id: web::Path<i64>,
+    request: HttpRequest,
+    body: web::Bytes,
 ) -> AppResult<web::Json<PaymentView>> {
+    let how: PayRequest = if body.is_empty() {
+        PayRequest::default()
+    } else {
+        crate::http::json::parse(&body)?
+    };
     let now = state.clock.now();
     let gateways = state.gateways.clone();
     let order_id = order_id.into_inner();
-    let (payment, checkout) = state
+    let (payment, order) = state
         .write(move |conn, _| service::start(conn, &gateways, member.0, order_id, now))
         .await?;
+    let client_ip = crate::http::client_ip(
+        &request.connection_info(),
+        state.settings.server.trust_forwarded_for,
+    );
+    let back = format!(
+        "{}/my/orders/{order_id}",
+        state.settings.sharing.public_base_url.trim_end_matches('/')
+    );
+    let channel = service::channel(&payment.gateway, how, client_ip, back)?;
+    let checkout =
+        service::checkout(&state.gateways, payment.gateway.clone(), order, channel).await?;
     Ok(web::Json(PaymentView {
         payment_no: payment.payment_no,
         order_id: payment.order_id,
@@ -43,16 +66,18 @@ pub async fn pay(
     }))
 }
 
-/// A gateway's payment notification, signed with the configured secret (sandbox header:
-/// `X-Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`). A bad signature is
-/// 401 and changes nothing; the same event twice is applied once; an amount that differs from
-/// the payment is refused (422) and kept for review.
+/// A gateway's notification (`sandbox`, `wechat` or `alipay`), checked as the gateway signs it
+/// (sandbox header: `X-Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`).
+/// A bad signature is 401 and changes nothing; the same event twice is applied once; an amount
+/// that differs from the payment is refused (422) and kept for review. WeChat Pay is answered
+/// 204 and Alipay the literal `success`, as each expects.
 #[utoipa::path(
     tag = "payments",
-    params(("gateway" = String, Path, description = "Gateway name, e.g. sandbox")),
+    params(("gateway" = String, Path, description = "Gateway name: sandbox (not in production), wechat or alipay")),
     request_body = SandboxEvent,
     responses(
         (status = 200, description = "Handled (also for a repeated event)", body = CallbackResult),
+        (status = 204, description = "Handled (WeChat Pay)"),
         (status = 401, description = "Missing, bad or stale signature", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The amount differs from the payment's (`amount_mismatch`); kept for review", body = crate::error::Problem, content_type = "application/problem+json"),
         CommonErrors, NotFoundErrors
@@ -65,20 +90,27 @@ pub async fn callback(
     gateway: web::Path<String>,
     request: HttpRequest,
     body: web::Bytes,
-) -> AppResult<web::Json<CallbackResult>> {
+) -> AppResult<HttpResponse> {
     let gateway = gateway.into_inner();
-    let event = service::verify(&state.gateways, &gateway, request.headers(), &body)?;
-    crate::settlement::payment::handle_callback(
-        &state.db,
-        &state.clock,
-        &state.gateways,
-        state.settings.jobs.batch_size,
-        gateway,
-        event,
-        body.to_vec(),
-    )
-    .await
-    .map(web::Json)
+    let acknowledgement = state.gateways.get(&gateway)?.acknowledgement();
+    let result = match service::verify(&state.gateways, &gateway, request.headers(), &body)? {
+        Some(event) => {
+            crate::settlement::payment::handle_callback(
+                &state.db,
+                &state.clock,
+                &state.gateways,
+                state.settings.jobs.batch_size,
+                gateway,
+                event,
+                body.to_vec(),
+            )
+            .await?
+        }
+        None => CallbackResult {
+            outcome: "nothing_to_apply".to_owned(),
+        },
+    };
+    Ok(acknowledgement.unwrap_or_else(|| HttpResponse::Ok().json(result)))
 }
 
 /// Sandbox only: pay the buyer's open sandbox payment. Sends a signed callback through the

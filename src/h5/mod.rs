@@ -90,7 +90,12 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings, rate_limits: In
             .service(my_orders::list)
             .service(my_orders::order_page)
             .service(my_orders::pay)
-            .service(my_orders::confirm_payment)
+            .configure(|cfg| {
+                // The sandbox cashier's "pay": no test money in production.
+                if !settings.environment.is_production() {
+                    cfg.service(my_orders::confirm_payment);
+                }
+            })
             // `/account/sign-in`, `/account/register`, `/account/sign-out`.
             .service(
                 web::scope("/account")

@@ -98,14 +98,7 @@ pub fn per_client(
         count_client_errors_only,
     } = limit;
     let input = move |req: &ServiceRequest| -> SimpleInputFuture {
-        let info = req.connection_info();
-        let client = if trust_forwarded_for {
-            info.realip_remote_addr()
-        } else {
-            info.peer_addr()
-        }
-        .unwrap_or("unknown")
-        .to_owned();
+        let client = super::client_ip(&req.connection_info(), trust_forwarded_for);
         let key = if per_path {
             format!("{name}|{client}|{}", req.path())
         } else {

@@ -19,6 +19,29 @@ pub struct PaymentView {
     pub checkout: serde_json::Value,
 }
 
+/// How the buyer pays, where the gateway offers more than one way (all optional: the sandbox
+/// needs nothing, WeChat Pay defaults to its H5 payment, Alipay to its mobile-browser cashier).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayRequest {
+    pub channel: Option<PayChannel>,
+    /// The buyer's openid from the WeChat OAuth redirect (`wechat_jsapi`: inside WeChat).
+    pub openid: Option<String>,
+    /// Where Alipay's cashier sends the buyer back (`alipay_wap`); https.
+    pub return_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PayChannel {
+    /// WeChat Pay inside WeChat's browser (needs `openid`).
+    WechatJsapi,
+    /// WeChat Pay from another mobile browser.
+    WechatH5,
+    /// Alipay's mobile-browser cashier.
+    AlipayWap,
+}
+
 /// What a gateway callback did.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CallbackResult {

@@ -1,9 +1,12 @@
 //! The interface every payment gateway implements.
 
 use actix_web::http::header::HeaderMap;
+use actix_web::HttpResponse;
+use serde_json::Value;
 
 use super::model::PaymentRow;
-use crate::error::AppResult;
+use super::rails::{CheckoutChannel, CheckoutOrder};
+use crate::error::{AppError, AppResult};
 use crate::money::Fen;
 
 /// A gateway's confirmation that a payment succeeded, after its signature was checked.
@@ -21,7 +24,7 @@ pub struct CallbackEvent {
 /// Where a payout goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayoutAccount {
-    /// alipay or bank.
+    /// wechat (an openid), alipay (a login) or bank (a card number).
     pub kind: String,
     pub number: String,
     pub holder: String,
@@ -37,25 +40,52 @@ pub enum PayoutAnswer {
     Refused(String),
 }
 
+/// Every call may cross the network: never make one inside a database transaction.
 pub trait PaymentGateway: Send + Sync {
     fn name(&self) -> &'static str;
 
-    /// What the app needs to take the buyer through this payment.
-    fn checkout(&self, payment: &PaymentRow) -> serde_json::Value;
+    /// What the app needs to take the buyer through this payment in `channel` (for a real
+    /// rail, after a prepay call).
+    fn checkout(&self, order: &CheckoutOrder, channel: &CheckoutChannel) -> AppResult<Value>;
 
-    /// Checks a callback's signature and reads it. A bad or missing signature, or one too old,
-    /// is 401 and nothing else happens.
-    fn verify_callback(&self, headers: &HeaderMap, body: &[u8]) -> AppResult<CallbackEvent>;
+    /// Checks a notification's signature and reads it: a payment confirmed, or None for one
+    /// that needs nothing here (a refund's outcome: the send-refunds job asks the gateway for
+    /// it). A bad or missing signature, or one too old, is 401 and nothing else happens.
+    fn verify_callback(&self, headers: &HeaderMap, body: &[u8])
+        -> AppResult<Option<CallbackEvent>>;
 
-    /// Sends `amount` of `payment` back to the buyer; the gateway's refund reference.
+    /// The answer this gateway expects to a notification handled; None for our JSON result.
+    fn acknowledgement(&self) -> Option<HttpResponse> {
+        None
+    }
+
+    /// Sends `amount` of `payment` back to the buyer, or asks how the refund numbered
+    /// `refund_no` went: the gateway's reference once it is final. A refund still processing,
+    /// a refusal (with the gateway's reason) and a transport failure are errors: the refund is
+    /// tried again with the same number, which the gateway treats as the same refund.
     fn refund(&self, payment: &PaymentRow, refund_no: &str, amount: Fen) -> AppResult<String>;
 
     /// Pays `amount` out of the platform's funds to `account`; `payout_no` makes a retry the
-    /// same payout.
+    /// same payout. A payout still pending at the gateway is an error: asked again later.
     fn payout(
         &self,
         payout_no: &str,
         account: &PayoutAccount,
         amount: Fen,
     ) -> AppResult<PayoutAnswer>;
+}
+
+/// A refund or payout the gateway has not finished: asked again with the same number.
+pub fn not_final(gateway: &str, what: &str, reference: &str) -> AppError {
+    AppError::unavailable(format!(
+        "{what} {reference} is still processing at {gateway}; asked again later"
+    ))
+}
+
+/// A refund the gateway refused, with its reason (kept on the refund, shown to the parties).
+pub fn refused(gateway: &str, reason: &str) -> AppError {
+    AppError::Conflict {
+        code: "gateway_refused",
+        detail: format!("{gateway} refused: {reason}"),
+    }
 }

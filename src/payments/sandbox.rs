@@ -9,6 +9,7 @@ use sha2::Sha256;
 
 use super::gateway::{CallbackEvent, PaymentGateway, PayoutAccount, PayoutAnswer};
 use super::model::PaymentRow;
+use super::rails::{CheckoutChannel, CheckoutOrder};
 use crate::clock::Clock;
 use crate::error::{AppError, AppResult};
 use crate::money::Fen;
@@ -78,13 +79,22 @@ impl PaymentGateway for Sandbox {
         NAME
     }
 
-    fn checkout(&self, payment: &PaymentRow) -> serde_json::Value {
-        serde_json::json!({
-            "complete_url": format!("/api/v1/payments/sandbox/{}/complete", payment.payment_no),
-        })
+    /// Any channel: the sandbox's cashier is its completion endpoint.
+    fn checkout(
+        &self,
+        order: &CheckoutOrder,
+        _channel: &CheckoutChannel,
+    ) -> AppResult<serde_json::Value> {
+        Ok(serde_json::json!({
+            "complete_url": format!("/api/v1/payments/sandbox/{}/complete", order.payment_no),
+        }))
     }
 
-    fn verify_callback(&self, headers: &HeaderMap, body: &[u8]) -> AppResult<CallbackEvent> {
+    fn verify_callback(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> AppResult<Option<CallbackEvent>> {
         let header = headers
             .get(SIGNATURE_HEADER)
             .and_then(|v| v.to_str().ok())
@@ -116,12 +126,12 @@ impl PaymentGateway for Sandbox {
                 code: "invalid_callback",
                 detail: "the callback body is not a sandbox event".to_owned(),
             })?;
-        Ok(CallbackEvent {
+        Ok(Some(CallbackEvent {
             event_id: event.event_id,
             payment_no: event.payment_no,
             amount: Fen(event.amount_fen),
             trade_no: event.trade_no,
-        })
+        }))
     }
 
     fn refund(&self, payment: &PaymentRow, refund_no: &str, _amount: Fen) -> AppResult<String> {

@@ -2,8 +2,10 @@
 
 use actix_web::http::header::HeaderMap;
 
+use super::dto::{PayChannel, PayRequest};
 use super::gateway::CallbackEvent;
 use super::model::{NewPayment, PaymentRow, PaymentStatus};
+use super::rails::{CheckoutChannel, CheckoutOrder};
 use super::{repo, Gateways};
 use crate::audit::Actor;
 use crate::db::{backend, DbConn};
@@ -14,14 +16,15 @@ use crate::members::MemberId;
 use crate::money::Fen;
 use crate::orders::state::OrderStatus;
 
-/// Starts (or resumes) paying the buyer's unpaid order through the default gateway.
+/// Starts (or resumes) paying the buyer's unpaid order through the default gateway: the
+/// payment, and what its cashier needs ([`checkout`], after this transaction commits).
 pub fn start(
     conn: &mut DbConn,
     gateways: &Gateways,
     buyer: MemberId,
     order_id: i64,
     now: chrono::NaiveDateTime,
-) -> AppResult<(PaymentRow, serde_json::Value)> {
+) -> AppResult<(PaymentRow, CheckoutOrder)> {
     let order = crate::orders::service::own_order(conn, buyer, order_id)?;
     order.status.transition(OrderStatus::Paid)?;
     let gateway = gateways.default_gateway();
@@ -40,8 +43,65 @@ pub fn start(
             },
         )?,
     };
-    let checkout = gateway.checkout(&payment);
+    let checkout = CheckoutOrder {
+        payment_no: payment.payment_no.clone(),
+        description: format!("小铺订单 {}", order.order_no),
+        amount: Fen(payment.amount_fen),
+        expires_at: order.payment_due_at,
+    };
     Ok((payment, checkout))
+}
+
+/// The channel a pay request asks for, checked against what it needs; `default_return` is
+/// where Alipay sends the buyer back unless the request says.
+pub fn channel(
+    gateway: &str,
+    request: PayRequest,
+    client_ip: String,
+    default_return: String,
+) -> AppResult<CheckoutChannel> {
+    let chosen = request.channel.unwrap_or(match gateway {
+        super::alipay::NAME => PayChannel::AlipayWap,
+        _ => PayChannel::WechatH5,
+    });
+    Ok(match chosen {
+        PayChannel::WechatJsapi => CheckoutChannel::WechatJsapi {
+            openid: request
+                .openid
+                .filter(|openid| !openid.trim().is_empty())
+                .ok_or_else(|| {
+                    AppError::field(
+                        "openid",
+                        "required",
+                        "wechat_jsapi needs the buyer's openid",
+                    )
+                })?,
+        },
+        PayChannel::WechatH5 => CheckoutChannel::WechatH5 { client_ip },
+        PayChannel::AlipayWap => {
+            let return_url = request.return_url.unwrap_or(default_return);
+            if !return_url.starts_with("https://") && !return_url.starts_with("http://") {
+                return Err(AppError::field(
+                    "return_url",
+                    "invalid_format",
+                    "must be an http(s) URL",
+                ));
+            }
+            CheckoutChannel::AlipayWap { return_url }
+        }
+    })
+}
+
+/// The cashier of a started payment, from its gateway: for a real rail a prepay call, so
+/// made off the async workers and outside any transaction.
+pub async fn checkout(
+    gateways: &Gateways,
+    gateway: String,
+    order: CheckoutOrder,
+    channel: CheckoutChannel,
+) -> AppResult<serde_json::Value> {
+    let gateways = gateways.clone();
+    crate::blocking::off_worker(move || gateways.get(&gateway)?.checkout(&order, &channel)).await?
 }
 
 /// A reference we hand to gateways: a prefix and 20 random digits.
@@ -55,13 +115,14 @@ fn new_reference(prefix: &str) -> String {
     )
 }
 
-/// Checks a callback's signature (401 and nothing else if it is bad) and reads it.
+/// Checks a callback's signature (401 and nothing else if it is bad) and reads it: None for a
+/// notification that needs nothing here.
 pub fn verify(
     gateways: &Gateways,
     gateway: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> AppResult<CallbackEvent> {
+) -> AppResult<Option<CallbackEvent>> {
     gateways.get(gateway)?.verify_callback(headers, body)
 }
 
@@ -138,7 +199,7 @@ pub fn sandbox_completion(
         })?;
     crate::orders::service::own_order(conn, buyer, payment.order_id)?;
     let (signature, body) = gateways
-        .sandbox()
+        .sandbox()?
         .completion(&payment, Fen(payment.amount_fen));
     let mut headers = HeaderMap::new();
     headers.insert(

@@ -139,7 +139,8 @@ pub async fn complete_sandbox(
         })
         .await?;
     let gateway = crate::payments::sandbox::NAME.to_owned();
-    let event = crate::payments::service::verify(gateways, &gateway, &headers, &body)?;
+    let event = crate::payments::service::verify(gateways, &gateway, &headers, &body)?
+        .ok_or_else(|| AppError::internal("the sandbox confirmed no payment"))?;
     handle_callback(db, clock, gateways, batch, gateway, event, body).await
 }
 

@@ -2,12 +2,10 @@
 //! unpaid orders lapse and months end when the clock says so, with no row edited by hand.
 
 use serde_json::{json, Value};
-use xiaopu::config::RunEnvironment;
 
 use crate::support::{Reply, TestApp};
 use crate::worlds::{
     market_with_settings, open_case, paid_order, ship, supplier_post, withdraw, Market,
-    CALLBACK_SECRET,
 };
 
 /// Wednesday 10 March 2027, 10:00 in Shanghai: a month with room for a settlement window.
@@ -151,10 +149,7 @@ async fn audit_count(m: &Market, action: &'static str) -> i64 {
 #[actix_web::test]
 async fn production_has_no_clock_to_set() {
     let app = TestApp::builder()
-        .with_settings(|s| {
-            s.environment = RunEnvironment::Production;
-            s.payments.callback_secret = CALLBACK_SECRET.to_owned();
-        })
+        .with_settings(crate::support::production)
         .start()
         .await;
     assert!(!app.state.clock.is_settable());
@@ -180,15 +175,9 @@ async fn production_has_no_clock_to_set() {
         assert_eq!(reply.status, 404, "{method} {path}: {}", reply.text);
     }
     // And a fixed start is refused at load.
-    let vars = [
-        ("XIAOPU__ENVIRONMENT", "production"),
-        ("XIAOPU__AUTH__JWT_SECRET", crate::support::TEST_JWT_SECRET),
-        ("XIAOPU__PAYMENTS__CALLBACK_SECRET", CALLBACK_SECRET),
-        ("XIAOPU__CLOCK__NOW", START),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
+    let mut vars: std::collections::HashMap<String, String> =
+        crate::support::production_env().into_iter().collect();
+    vars.insert("XIAOPU__CLOCK__NOW".to_owned(), START.to_owned());
     let refused = xiaopu::config::Settings::load_from(None, &vars).unwrap_err();
     assert_eq!(refused.key, "clock.now");
 }
@@ -363,9 +352,7 @@ async fn commands_run_as_of_a_time_and_production_refuses_one() {
     let output = crate::cli::xiaopu()
         .args(["--now", START, "migrate"])
         .env("DATABASE_URL", &url)
-        .env("XIAOPU__ENVIRONMENT", "production")
-        .env("XIAOPU__AUTH__JWT_SECRET", crate::support::TEST_JWT_SECRET)
-        .env("XIAOPU__PAYMENTS__CALLBACK_SECRET", CALLBACK_SECRET)
+        .envs(crate::support::production_env())
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));

@@ -22,6 +22,7 @@ mod ops;
 mod orders;
 mod plans;
 mod pool;
+mod production;
 mod sharing;
 mod shops;
 mod storefront;

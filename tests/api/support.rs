@@ -692,3 +692,59 @@ pub fn decisions(db: &xiaopu::db::Db, month: &str) -> Vec<Decision> {
         .load(&mut *db.get().unwrap())
         .unwrap()
 }
+
+/// WeChat Pay with the test keys (tests/fixtures/rails): `[payments.wechat]`, key by key.
+fn test_wechat_merchant() -> Vec<(&'static str, String)> {
+    let fixture =
+        |name: &str| format!("{}/tests/fixtures/rails/{name}", env!("CARGO_MANIFEST_DIR"));
+    vec![
+        ("mch_id", "1900000001".to_owned()),
+        ("app_id", "wx0000000000000001".to_owned()),
+        (
+            "merchant_serial_no",
+            "5157F09EFDC096DE15EBE81A47057A72".to_owned(),
+        ),
+        ("merchant_private_key_path", fixture("merchant_private.pem")),
+        (
+            "platform_public_key_path",
+            fixture("wechat_platform_public.pem"),
+        ),
+        ("platform_serial", "PUB_KEY_ID_0000000000000001".to_owned()),
+        ("api_v3_key", "k".repeat(32)),
+        (
+            "notify_url",
+            "https://shop.example.cn/api/v1/payments/wechat/callback".to_owned(),
+        ),
+    ]
+}
+
+/// Production settings: WeChat Pay in place of the sandbox, which production does not have.
+pub fn production(settings: &mut xiaopu::config::Settings) {
+    let merchant: serde_json::Map<String, serde_json::Value> = test_wechat_merchant()
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value.into()))
+        .collect();
+    settings.environment = xiaopu::settings::RunEnvironment::Production;
+    settings.payments.gateway = "wechat".to_owned();
+    settings.payments.wechat =
+        Some(serde_json::from_value(merchant.into()).expect("WeChat Pay test settings"));
+}
+
+/// The same production, as the environment variables a command reads.
+pub fn production_env() -> Vec<(String, String)> {
+    let mut vars = vec![
+        ("XIAOPU__ENVIRONMENT".to_owned(), "production".to_owned()),
+        (
+            "XIAOPU__AUTH__JWT_SECRET".to_owned(),
+            TEST_JWT_SECRET.to_owned(),
+        ),
+        ("XIAOPU__PAYMENTS__GATEWAY".to_owned(), "wechat".to_owned()),
+    ];
+    vars.extend(test_wechat_merchant().into_iter().map(|(key, value)| {
+        (
+            format!("XIAOPU__PAYMENTS__WECHAT__{}", key.to_uppercase()),
+            value,
+        )
+    }));
+    vars
+}

@@ -8,6 +8,7 @@
 
 mod bill;
 mod client;
+mod gateway;
 mod notify;
 mod sign;
 
@@ -21,6 +22,7 @@ pub use notify::notification_answer;
 
 /// `payments.alipay` in configuration.
 #[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AlipaySettings {
     pub app_id: String,
     /// Our merchant's Alipay user id (`2088…`); notifications for anyone else are refused.

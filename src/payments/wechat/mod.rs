@@ -8,6 +8,7 @@
 
 mod bill;
 mod client;
+mod gateway;
 mod notify;
 mod sign;
 mod transfer;
@@ -23,6 +24,7 @@ pub use transfer::TransferPayee;
 
 /// `payments.wechat` in configuration.
 #[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WechatPaySettings {
     pub mch_id: String,
     /// The official account or mini program the buyers' openids belong to.
