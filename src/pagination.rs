@@ -141,6 +141,22 @@ impl<T> Paginated<T> {
     }
 }
 
+/// One page of a query, newest first by `$id`, and how many rows match in all: `$query` makes
+/// the (boxed, filtered) query afresh for each of the two statements.
+#[macro_export]
+macro_rules! newest_first_page {
+    ($conn:expr, $query:expr, $id:expr, $row:ty, $page:expr) => {{
+        let total: i64 = $query().count().get_result($conn)?;
+        let rows: Vec<$row> = $query()
+            .order($id.desc())
+            .limit($page.limit())
+            .offset($page.offset())
+            .select(<$row>::as_select())
+            .load($conn)?;
+        $crate::error::AppResult::Ok((rows, total))
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,20 +194,4 @@ mod tests {
             assert_eq!(errors[0].field, field);
         }
     }
-}
-
-/// One page of a query, newest first by `$id`, and how many rows match in all: `$query` makes
-/// the (boxed, filtered) query afresh for each of the two statements.
-#[macro_export]
-macro_rules! newest_first_page {
-    ($conn:expr, $query:expr, $id:expr, $row:ty, $page:expr) => {{
-        let total: i64 = $query().count().get_result($conn)?;
-        let rows: Vec<$row> = $query()
-            .order($id.desc())
-            .limit($page.limit())
-            .offset($page.offset())
-            .select(<$row>::as_select())
-            .load($conn)?;
-        $crate::error::AppResult::Ok((rows, total))
-    }};
 }
