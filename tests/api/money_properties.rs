@@ -87,6 +87,14 @@ async fn part_of(m: &Market, order_id: i64) -> (i64, i64, String) {
     )
 }
 
+/// Opens a case of `kind` for `pieces` of the order's first line: (case id, line id) if the
+/// buyer may (else the model had nothing left to claim there).
+async fn open_case_on(m: &Market, order_id: i64, kind: &str, pieces: i64) -> Option<(i64, i64)> {
+    let (part, line, _) = part_of(m, order_id).await;
+    let opened = open_case(m, order_id, part, kind, line, pieces).await;
+    (opened.status == 201).then(|| (opened.id(), line))
+}
+
 async fn apply(m: &Market, model: &mut Model, op: &Op) {
     model.steps += 1;
     let key = format!("step-{}", model.steps);
@@ -155,11 +163,8 @@ async fn apply(m: &Market, model: &mut Model, op: &Op) {
         }
         Op::RefundOnly(i, pieces) => {
             if let Some(i) = model.pick(i) {
-                let order_id = model.orders[i].id;
-                let (part, line, _) = part_of(m, order_id).await;
-                let opened = open_case(m, order_id, part, "refund_only", line, pieces).await;
-                if opened.status == 201 {
-                    let case_id = opened.id();
+                let opened = open_case_on(m, model.orders[i].id, "refund_only", pieces).await;
+                if let Some((case_id, _)) = opened {
                     let approved = supplier_post(m, case_id, "approve", json!({})).await;
                     assert_eq!(approved.status, 200, "{}", approved.text);
                     if !model.orders[i].shipped {
@@ -171,11 +176,8 @@ async fn apply(m: &Market, model: &mut Model, op: &Op) {
         }
         Op::Return(i, pieces, restock) => {
             if let Some(i) = model.pick(i) {
-                let order_id = model.orders[i].id;
-                let (part, line, _) = part_of(m, order_id).await;
-                let opened = open_case(m, order_id, part, "return_refund", line, pieces).await;
-                if opened.status == 201 {
-                    let case_id = opened.id();
+                let opened = open_case_on(m, model.orders[i].id, "return_refund", pieces).await;
+                if let Some((case_id, _)) = opened {
                     supplier_post(m, case_id, "approve", json!({"restock": restock})).await;
                     send_return(m, case_id, "SF", "SF12345678").await;
                     let received = supplier_post(m, case_id, "receive-return", json!({})).await;
@@ -188,11 +190,8 @@ async fn apply(m: &Market, model: &mut Model, op: &Op) {
         }
         Op::Dispute(i, pieces, for_buyer, part_pieces) => {
             if let Some(i) = model.pick(i) {
-                let order_id = model.orders[i].id;
-                let (part, line, _) = part_of(m, order_id).await;
-                let opened = open_case(m, order_id, part, "refund_only", line, pieces).await;
-                if opened.status == 201 {
-                    let case_id = opened.id();
+                let opened = open_case_on(m, model.orders[i].id, "refund_only", pieces).await;
+                if let Some((case_id, line)) = opened {
                     supplier_post(m, case_id, "reject", json!({"note": "不同意 no"})).await;
                     buyer_case_post(m, case_id, "escalate", json!({"text": "请裁决 decide"})).await;
                     let refunded = part_pieces.min(pieces);
