@@ -263,6 +263,30 @@ impl LongField {
     }
 }
 
+/// The long fields of one request: each of `bounds` (pointer, name, bound, fill) over its
+/// bound in an otherwise valid `body`.
+fn fields(
+    method: &'static str,
+    path: String,
+    token: &Option<String>,
+    body: &Value,
+    bounds: &[(&'static str, &'static str, usize, Fill)],
+) -> Vec<LongField> {
+    bounds
+        .iter()
+        .map(|&(pointer, field, max_chars, fill)| LongField {
+            method,
+            path: path.clone(),
+            token: token.clone(),
+            body: body.clone(),
+            pointer,
+            field,
+            max_chars,
+            fill,
+        })
+        .collect()
+}
+
 /// Every request field of free text, one character over its bound, is a 422 naming it.
 #[actix_web::test]
 async fn every_long_text_field_one_character_over_its_bound_is_refused_by_name() {
@@ -278,7 +302,7 @@ async fn every_long_text_field_one_character_over_its_bound_is_refused_by_name()
     let line = order["parts"][0]["lines"][0]["id"].as_i64().unwrap();
     let case = open_case(&m, order_id, part, "refund_only", line, 1).await;
     assert_eq!(case.status, 201, "{}", case.text);
-    let case_id = case.json()["id"].as_i64().unwrap();
+    let case_id = case.id();
     let opener = app.eligible_member("opener@example.cn", 7, &admin).await;
 
     let buyer = Some(m.buyer.access.clone());
@@ -301,261 +325,142 @@ async fn every_long_text_field_one_character_over_its_bound_is_refused_by_name()
         "supplier_order_id": part, "kind": "refund_only",
         "lines": [{"order_line_id": line, "quantity": 1}], "reason": "破损", "image_urls": []
     });
-    let row = |method,
-               path: String,
-               token: &Option<String>,
-               body: &Value,
-               pointer,
-               field,
-               max_chars,
-               fill: Fill| {
-        LongField {
-            method,
-            path,
-            token: token.clone(),
-            body: body.clone(),
-            pointer,
-            field,
-            max_chars,
-            fill,
-        }
-    };
     let shop_path = format!("/api/v1/me/shops/{}", m.shop_id);
     let item_path = format!("{shop_path}/items/{}", m.item_id);
     let supplier_id = m.supplier.supplier_id;
     let keeper_id = m.shopkeeper.member.0;
-    let rows = [
-        row(
+    let rows: Vec<LongField> = [
+        fields(
             "POST",
             "/api/v1/auth/register".into(),
             &None,
             &register,
-            "/display_name",
-            "display_name",
-            50,
-            text,
+            &[
+                ("/display_name", "display_name", 50, text),
+                ("/password", "password", 128, text),
+            ],
         ),
-        row(
-            "POST",
-            "/api/v1/auth/register".into(),
-            &None,
-            &register,
-            "/password",
-            "password",
-            128,
-            text,
-        ),
-        row(
+        fields(
             "POST",
             "/api/v1/auth/login".into(),
             &None,
             &login,
-            "/login",
-            "login",
-            254,
-            text,
+            &[
+                ("/login", "login", 254, text),
+                ("/password", "password", 128, text),
+            ],
         ),
-        row(
-            "POST",
-            "/api/v1/auth/login".into(),
-            &None,
-            &login,
-            "/password",
-            "password",
-            128,
-            text,
-        ),
-        row(
+        fields(
             "POST",
             "/api/v1/auth/refresh".into(),
             &None,
             &json!({"refresh_token": ""}),
-            "/refresh_token",
-            "refresh_token",
-            256,
-            ascii,
+            &[("/refresh_token", "refresh_token", 256, ascii)],
         ),
-        row(
+        fields(
             "POST",
             "/api/v1/me/verification".into(),
             &buyer,
             &json!({"legal_name": "王小明", "id_number": id_number(8)}),
-            "/legal_name",
-            "legal_name",
-            50,
-            text,
+            &[("/legal_name", "legal_name", 50, text)],
         ),
-        row(
+        fields(
             "POST",
             "/api/v1/admin/verifications/1/reject".into(),
             &admin,
             &json!({"reason": ""}),
-            "/reason",
-            "reason",
-            500,
-            text,
+            &[("/reason", "reason", 500, text)],
         ),
-        row(
+        fields(
             "POST",
             "/api/v1/supplier/applications".into(),
             &buyer,
             &application,
-            "/company_name",
-            "company_name",
-            100,
-            text,
+            &[
+                ("/company_name", "company_name", 100, text),
+                ("/contact/name", "contact.name", 50, text),
+                (
+                    "/brand_authorisations/0/brand",
+                    "brand_authorisations[0].brand",
+                    100,
+                    text,
+                ),
+                (
+                    "/brand_authorisations/0/chain/0",
+                    "brand_authorisations[0].chain[0]",
+                    100,
+                    text,
+                ),
+                (
+                    "/procurement_vouchers/0",
+                    "procurement_vouchers[0]",
+                    100,
+                    text,
+                ),
+            ],
         ),
-        row(
-            "POST",
-            "/api/v1/supplier/applications".into(),
-            &buyer,
-            &application,
-            "/contact/name",
-            "contact.name",
-            50,
-            text,
-        ),
-        row(
-            "POST",
-            "/api/v1/supplier/applications".into(),
-            &buyer,
-            &application,
-            "/brand_authorisations/0/brand",
-            "brand_authorisations[0].brand",
-            100,
-            text,
-        ),
-        row(
-            "POST",
-            "/api/v1/supplier/applications".into(),
-            &buyer,
-            &application,
-            "/brand_authorisations/0/chain/0",
-            "brand_authorisations[0].chain[0]",
-            100,
-            text,
-        ),
-        row(
-            "POST",
-            "/api/v1/supplier/applications".into(),
-            &buyer,
-            &application,
-            "/procurement_vouchers/0",
-            "procurement_vouchers[0]",
-            100,
-            text,
-        ),
-        row(
+        fields(
             "POST",
             format!("/api/v1/admin/suppliers/{supplier_id}/deposit/payments"),
             &admin,
             &json!({"amount_fen": 100, "reference": "R"}),
-            "/reference",
-            "reference",
-            100,
-            text,
+            &[("/reference", "reference", 100, text)],
         ),
-        row(
+        fields(
             "POST",
             format!("/api/v1/admin/suppliers/{supplier_id}/deposit/deductions"),
             &admin,
-            &json!({"amount_fen": 100, "kind": "penalty", "reason": "违规", "case_reference": "C-1"}),
-            "/reason",
-            "reason",
-            500,
-            text,
+            &json!({
+                "amount_fen": 100, "kind": "penalty", "reason": "违规", "case_reference": "C-1"
+            }),
+            &[
+                ("/reason", "reason", 500, text),
+                ("/case_reference", "case_reference", 100, text),
+            ],
         ),
-        row(
-            "POST",
-            format!("/api/v1/admin/suppliers/{supplier_id}/deposit/deductions"),
-            &admin,
-            &json!({"amount_fen": 100, "kind": "penalty", "reason": "违规", "case_reference": "C-1"}),
-            "/case_reference",
-            "case_reference",
-            100,
-            text,
-        ),
-        row(
+        fields(
             "POST",
             format!("/api/v1/admin/shopkeepers/{keeper_id}/tier"),
             &admin,
             &json!({"tier": "senior", "reason": "复核"}),
-            "/reason",
-            "reason",
-            500,
-            text,
+            &[("/reason", "reason", 500, text)],
         ),
-        row(
+        fields(
             "POST",
             format!("/api/v1/admin/members/{keeper_id}/violations"),
             &admin,
             &json!({"serious": false, "reason": "违规"}),
-            "/reason",
-            "reason",
-            500,
-            text,
+            &[("/reason", "reason", 500, text)],
         ),
-        row(
+        fields(
             "POST",
             "/api/v1/supplier/goods".into(),
             &supplier,
             &goods,
-            "/title",
-            "title",
-            100,
-            text,
+            &[
+                ("/title", "title", 100, text),
+                ("/description", "description", 5000, text),
+                ("/brand", "brand", 100, text),
+            ],
         ),
-        row(
-            "POST",
-            "/api/v1/supplier/goods".into(),
-            &supplier,
-            &goods,
-            "/description",
-            "description",
-            5000,
-            text,
-        ),
-        row(
-            "POST",
-            "/api/v1/supplier/goods".into(),
-            &supplier,
-            &goods,
-            "/brand",
-            "brand",
-            100,
-            text,
-        ),
-        row(
+        fields(
             "POST",
             "/api/v1/supplier/goods".into(),
             &supplier,
             &unbranded,
-            "/voucher_reference",
-            "voucher_reference",
-            100,
-            text,
+            &[("/voucher_reference", "voucher_reference", 100, text)],
         ),
-        row(
+        fields(
             "POST",
             "/api/v1/supplier/goods".into(),
             &supplier,
             &goods,
-            "/image_urls/0",
-            "image_urls[0]",
-            1000,
-            https_url,
+            &[
+                ("/image_urls/0", "image_urls[0]", 1000, https_url),
+                ("/skus/0/attributes/size", "skus[0].attributes", 50, text),
+            ],
         ),
-        row(
-            "POST",
-            "/api/v1/supplier/goods".into(),
-            &supplier,
-            &goods,
-            "/skus/0/attributes/size",
-            "skus[0].attributes",
-            50,
-            text,
-        ),
-        row(
+        fields(
             "POST",
             "/api/v1/supplier/plans".into(),
             &supplier,
@@ -563,92 +468,55 @@ async fn every_long_text_field_one_character_over_its_bound_is_refused_by_name()
                 "name": "P", "shop_ids": [m.shop_id], "goods_ids": [m.goods_id],
                 "commission_bps": 2500, "ends_at": "2099-01-01T00:00:00Z"
             }),
-            "/name",
-            "name",
-            50,
-            text,
+            &[("/name", "name", 50, text)],
         ),
-        row(
+        fields(
             "POST",
             format!("/api/v1/supplier/orders/{part}/ship"),
             &supplier,
             &json!({"carrier": "SF", "tracking_no": "SF1"}),
-            "/tracking_no",
-            "tracking_no",
-            40,
-            ascii,
+            &[("/tracking_no", "tracking_no", 40, ascii)],
         ),
-        row(
+        fields(
             "POST",
             format!("/api/v1/supplier/aftersales/{case_id}/approve"),
             &supplier,
             &json!({"note": ""}),
-            "/note",
-            "note",
-            500,
-            text,
+            &[("/note", "note", 500, text)],
         ),
-        row(
+        fields(
             "POST",
             format!("/api/v1/supplier/aftersales/{case_id}/reject"),
             &supplier,
             &json!({"note": ""}),
-            "/note",
-            "note",
-            500,
-            text,
+            &[("/note", "note", 500, text)],
         ),
-        row(
+        fields(
             "POST",
             "/api/v1/shops".into(),
             &Some(opener.access.clone()),
             &shop,
-            "/name",
-            "name",
-            30,
-            text,
+            &[
+                ("/name", "name", 30, text),
+                ("/description", "description", 500, text),
+                ("/logo_url", "logo_url", 1000, https_url),
+            ],
         ),
-        row(
-            "POST",
-            "/api/v1/shops".into(),
-            &Some(opener.access.clone()),
-            &shop,
-            "/description",
-            "description",
-            500,
-            text,
-        ),
-        row(
-            "POST",
-            "/api/v1/shops".into(),
-            &Some(opener.access.clone()),
-            &shop,
-            "/logo_url",
-            "logo_url",
-            1000,
-            https_url,
-        ),
-        row(
+        fields(
             "PATCH",
             shop_path.clone(),
             &keeper,
             &json!({"description": ""}),
-            "/description",
-            "description",
-            500,
-            text,
+            &[("/description", "description", 500, text)],
         ),
-        row(
+        fields(
             "PATCH",
             item_path,
             &keeper,
             &json!({"recommendation": ""}),
-            "/recommendation",
-            "recommendation",
-            500,
-            text,
+            &[("/recommendation", "recommendation", 500, text)],
         ),
-        row(
+        fields(
             "POST",
             "/api/v1/me/withdrawals".into(),
             &keeper,
@@ -656,72 +524,38 @@ async fn every_long_text_field_one_character_over_its_bound_is_refused_by_name()
                 "amount_fen": 1000,
                 "account": {"kind": "alipay", "number": "13812345678", "holder": "王小明"}
             }),
-            "/account/holder",
-            "account.holder",
-            50,
-            text,
+            &[("/account/holder", "account.holder", 50, text)],
         ),
-        row(
+        fields(
             "POST",
             "/api/v1/orders".into(),
             &buyer,
             &order,
-            "/note",
-            "note",
-            200,
-            text,
+            &[
+                ("/note", "note", 200, text),
+                ("/address/name", "address.name", 30, text),
+                ("/address/region", "address.region", 100, text),
+                ("/address/detail", "address.detail", 200, text),
+            ],
         ),
-        row(
-            "POST",
-            "/api/v1/orders".into(),
-            &buyer,
-            &order,
-            "/address/name",
-            "address.name",
-            30,
-            text,
-        ),
-        row(
-            "POST",
-            "/api/v1/orders".into(),
-            &buyer,
-            &order,
-            "/address/region",
-            "address.region",
-            100,
-            text,
-        ),
-        row(
-            "POST",
-            "/api/v1/orders".into(),
-            &buyer,
-            &order,
-            "/address/detail",
-            "address.detail",
-            200,
-            text,
-        ),
-        row(
+        fields(
             "POST",
             format!("/api/v1/orders/{order_id}/aftersales"),
             &buyer,
             &case_body,
-            "/reason",
-            "reason",
-            500,
-            text,
+            &[("/reason", "reason", 500, text)],
         ),
-        row(
+        fields(
             "POST",
             format!("/api/v1/aftersales/{case_id}/evidence"),
             &buyer,
             &json!({"text": "", "image_urls": []}),
-            "/text",
-            "text",
-            500,
-            text,
+            &[("/text", "text", 500, text)],
         ),
-    ];
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     for (key, row) in rows.iter().enumerate() {
         let reply = row.send(app, key).await;
         assert!(
@@ -744,12 +578,7 @@ async fn open_shop(app: &TestApp, admin: &crate::support::Session, seq: u32, nam
     let member = app
         .eligible_member(&format!("unicode{seq}@example.cn"), seq, admin)
         .await;
-    app.post(
-        "/api/v1/shops",
-        &json!({"name": name}),
-        Some(&member.access),
-    )
-    .await
+    app.open_shop(&member, name).await
 }
 
 #[actix_web::test]

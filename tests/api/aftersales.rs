@@ -5,9 +5,10 @@ use serde_json::{json, Value};
 use xiaopu::jobs::{Job, RunReport};
 use xiaopu::ledger::accounts;
 
+use crate::support::ago;
 use crate::worlds::{
-    age_receipt, buyer_case_post, fee_market, open_case, paid_order, received_order, run_job,
-    supplier_post, Market,
+    age_receipt, buyer_case_post, decide_dispute, fee_market, open_case, paid_order,
+    received_order, run_job, send_return, settled_order, supplier_post, Market,
 };
 
 /// The order's first part and its first line: (part id, line id).
@@ -68,7 +69,7 @@ async fn refunds_before_shipping_return_stock_and_commission_and_a_whole_part_is
     // The other two: the part has nothing left to ship and is cancelled.
     let rest = open_case(&m, order_id, part, "refund_only", line, 2).await;
     assert_eq!(rest.status, 201, "{}", rest.text);
-    let rest_id = rest.json()["id"].as_i64().unwrap();
+    let rest_id = rest.id();
     assert_eq!(
         supplier_post(&m, rest_id, "approve", json!({}))
             .await
@@ -89,11 +90,8 @@ async fn a_return_after_settlement_takes_back_each_share_and_restocks() {
     let m = fee_market().await;
     let keeper = m.shopkeeper.member.0;
     let supplier = m.supplier.supplier_id;
-    let (order_id, part) = received_order(&m, "ret-1", 2).await;
+    let (order_id, part) = settled_order(&m, "ret-1", 2).await;
     let (_, line) = part_and_line(&m, order_id).await;
-    let window = i64::from(m.app.state.settings.money.settlement_window_days);
-    age_receipt(&m, part, window).await;
-    assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(1));
     assert_eq!(
         m.balance(accounts::shopkeeper_available(keeper)).await,
         1196
@@ -104,27 +102,15 @@ async fn a_return_after_settlement_takes_back_each_share_and_restocks() {
 
     let opened = open_case(&m, order_id, part, "return_refund", line, 1).await;
     assert_eq!(opened.status, 201, "{}", opened.text);
-    let case_id = opened.json()["id"].as_i64().unwrap();
+    let case_id = opened.id();
     let approved = supplier_post(&m, case_id, "approve", json!({"restock": true})).await;
     assert_eq!(approved.json()["status"], "awaiting_return");
     // Nothing comes back before the goods do.
     let early = supplier_post(&m, case_id, "receive-return", json!({})).await;
     assert_eq!(early.status, 409);
-    let bad_carrier = buyer_case_post(
-        &m,
-        case_id,
-        "return",
-        json!({"carrier": "UPS", "tracking_no": "1"}),
-    )
-    .await;
+    let bad_carrier = send_return(&m, case_id, "UPS", "1").await;
     assert_eq!(bad_carrier.status, 422);
-    let sent = buyer_case_post(
-        &m,
-        case_id,
-        "return",
-        json!({"carrier": "SF", "tracking_no": "SF99887766"}),
-    )
-    .await;
+    let sent = send_return(&m, case_id, "SF", "SF99887766").await;
     assert_eq!(sent.status, 200, "{}", sent.text);
     assert_eq!(sent.json()["status"], "return_shipped");
     let received = supplier_post(&m, case_id, "receive-return", json!({})).await;
@@ -150,7 +136,7 @@ async fn an_open_case_holds_settlement_back_until_it_ends() {
     let (order_id, part) = received_order(&m, "hold-1", 1).await;
     let (_, line) = part_and_line(&m, order_id).await;
     let opened = open_case(&m, order_id, part, "return_refund", line, 1).await;
-    let case_id = opened.json()["id"].as_i64().unwrap();
+    let case_id = opened.id();
     let window = i64::from(m.app.state.settings.money.settlement_window_days);
     age_receipt(&m, part, window).await;
     assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(0));
@@ -171,14 +157,13 @@ async fn an_open_case_holds_settlement_back_until_it_ends() {
     .await;
     assert_eq!(escalated.status, 200, "{}", escalated.text);
     assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(0));
-    let decided = m
-        .app
-        .post(
-            &format!("/api/v1/admin/disputes/{case_id}/decide"),
-            &json!({"decision": "reject", "note": "证据不足 not enough evidence"}),
-            Some(&m.supplier.admin.access),
-        )
-        .await;
+    let decided = decide_dispute(
+        &m,
+        case_id,
+        &m.supplier.admin,
+        json!({"decision": "reject", "note": "证据不足 not enough evidence"}),
+    )
+    .await;
     assert_eq!(decided.status, 200, "{}", decided.text);
     assert_eq!(decided.json()["status"], "closed");
     // Nor after the platform upheld the rejection.
@@ -196,9 +181,7 @@ async fn a_dispute_decided_for_the_buyer_refunds_part_and_takes_compensation_fro
     let (_, line) = part_and_line(&m, order_id).await;
     let case_id = open_case(&m, order_id, part, "refund_only", line, 2)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     // Evidence only in a dispute.
     let early = buyer_case_post(&m, case_id, "evidence", json!({"text": "more"})).await;
     assert_eq!(early.status, 409);
@@ -222,50 +205,46 @@ async fn a_dispute_decided_for_the_buyer_refunds_part_and_takes_compensation_fro
 
     let queue = m
         .app
-        .get("/api/v1/admin/disputes", Some(&m.supplier.admin.access))
+        .get_json("/api/v1/admin/disputes", Some(&m.supplier.admin.access))
         .await;
-    assert_eq!(queue.status, 200, "{}", queue.text);
-    assert_eq!(queue.json()["items"][0]["id"], case_id);
+    assert_eq!(queue["items"][0]["id"], case_id);
     // Buyers and suppliers cannot decide.
-    let not_admin = m
-        .app
-        .post(
-            &format!("/api/v1/admin/disputes/{case_id}/decide"),
-            &json!({"decision": "refund", "note": "mine"}),
-            Some(&m.buyer.access),
-        )
-        .await;
+    let not_admin = decide_dispute(
+        &m,
+        case_id,
+        &m.buyer,
+        json!({"decision": "refund", "note": "mine"}),
+    )
+    .await;
     assert_eq!(not_admin.status, 403);
     let deposit_before = m.balance(accounts::supplier_deposit(supplier)).await;
     let gateway_before = m.balance(accounts::gateway_clearing("sandbox")).await;
     // Compensation goes with a decision for the buyer only.
-    let reject_with_money = m
-        .app
-        .post(
-            &format!("/api/v1/admin/disputes/{case_id}/decide"),
-            &json!({"decision": "reject", "compensation_fen": 100, "note": "维持 upheld"}),
-            Some(&m.supplier.admin.access),
-        )
-        .await;
+    let reject_with_money = decide_dispute(
+        &m,
+        case_id,
+        &m.supplier.admin,
+        json!({"decision": "reject", "compensation_fen": 100, "note": "维持 upheld"}),
+    )
+    .await;
     assert_eq!(reject_with_money.status, 422);
     assert_eq!(
         reject_with_money.json()["errors"][0]["field"],
         "compensation_fen"
     );
 
-    let decided = m
-        .app
-        .post(
-            &format!("/api/v1/admin/disputes/{case_id}/decide"),
-            &json!({
-                "decision": "refund",
-                "lines": [{"order_line_id": line, "quantity": 1}],
-                "compensation_fen": 1000,
-                "note": "一件未送达 one piece lost"
-            }),
-            Some(&m.supplier.admin.access),
-        )
-        .await;
+    let decided = decide_dispute(
+        &m,
+        case_id,
+        &m.supplier.admin,
+        json!({
+            "decision": "refund",
+            "lines": [{"order_line_id": line, "quantity": 1}],
+            "compensation_fen": 1000,
+            "note": "一件未送达 one piece lost"
+        }),
+    )
+    .await;
     assert_eq!(decided.status, 200, "{}", decided.text);
     let case = decided.json();
     assert_eq!(case["status"], "refunded");
@@ -287,17 +266,14 @@ async fn a_dispute_decided_for_the_buyer_refunds_part_and_takes_compensation_fro
     assert_eq!(order["parts"][0]["lines"][0]["refunded_quantity"], 1);
     let violations = m
         .app
-        .state
-        .db
-        .read(move |conn| {
+        .db_read(move |conn| {
             xiaopu::aftersales::repo::violations_since(
                 conn,
                 supplier,
                 chrono::NaiveDateTime::default(),
             )
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(violations, 1);
     m.app.ledger_check().await.expect("ledger balances");
 }
@@ -309,40 +285,17 @@ async fn a_supplier_silent_past_the_deadline_has_its_case_approved() {
     let (part, line) = part_and_line(&m, order_id).await;
     let case_id = open_case(&m, order_id, part, "refund_only", line, 1)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     assert_eq!(
         run_job(&m, Job::AftersalesDeadlines).await,
         RunReport::Done(0)
     );
-    {
-        use diesel::prelude::*;
-        use xiaopu::db::schema::aftersales_cases;
-        m.app
-            .state
-            .db
-            .write(move |conn| {
-                diesel::update(aftersales_cases::table.find(case_id))
-                    .set(aftersales_cases::respond_by.eq(xiaopu::clock::Clock::system().now()))
-                    .execute(conn)?;
-                Ok(())
-            })
-            .await
-            .unwrap();
-    }
+    expire(&m, case_id, false).await;
     assert_eq!(
         run_job(&m, Job::AftersalesDeadlines).await,
         RunReport::Done(1)
     );
-    let case = m
-        .app
-        .get(
-            &format!("/api/v1/aftersales/{case_id}"),
-            Some(&m.buyer.access),
-        )
-        .await
-        .json();
+    let case = m.case(case_id).await;
     assert_eq!(case["status"], "refunded");
     assert_eq!(case["messages"][1]["action"], "approved_automatically");
     // The refund was sent in the same run; the order had nothing else and is cancelled.
@@ -368,11 +321,11 @@ async fn cancelling_after_a_partial_refund_returns_only_the_rest_and_closes_open
     let order_id = paid_order(&m, "pc-1", &[(m.item_id, m.sku_id, 3)]).await;
     let (part, line) = part_and_line(&m, order_id).await;
     let first = open_case(&m, order_id, part, "refund_only", line, 1).await;
-    let first_id = first.json()["id"].as_i64().unwrap();
+    let first_id = first.id();
     supplier_post(&m, first_id, "approve", json!({})).await;
     assert_eq!(m.stock().await, 98);
     let open = open_case(&m, order_id, part, "refund_only", line, 1).await;
-    let open_id = open.json()["id"].as_i64().unwrap();
+    let open_id = open.id();
 
     let cancelled = m.buyer_post(order_id, "cancel").await;
     assert_eq!(cancelled.status, 200, "{}", cancelled.text);
@@ -385,14 +338,7 @@ async fn cancelling_after_a_partial_refund_returns_only_the_rest_and_closes_open
         0,
         "all three pieces refunded, once each"
     );
-    let case = m
-        .app
-        .get(
-            &format!("/api/v1/aftersales/{open_id}"),
-            Some(&m.buyer.access),
-        )
-        .await
-        .json();
+    let case = m.case(open_id).await;
     assert_eq!(case["status"], "closed");
     // Approving it now is a conflict, not a second refund.
     let late = supplier_post(&m, open_id, "approve", json!({})).await;
@@ -405,10 +351,8 @@ async fn expire(m: &Market, case_id: i64, escalation: bool) {
     use diesel::prelude::*;
     use xiaopu::db::schema::aftersales_cases;
     m.app
-        .state
-        .db
-        .write(move |conn| {
-            let now = xiaopu::clock::Clock::system().now() - chrono::Duration::seconds(1);
+        .db_write(move |conn| {
+            let now = ago(chrono::Duration::seconds(1));
             let target = aftersales_cases::table.find(case_id);
             if escalation {
                 diesel::update(target)
@@ -421,8 +365,7 @@ async fn expire(m: &Market, case_id: i64, escalation: bool) {
             }
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
 }
 
 #[actix_web::test]
@@ -435,25 +378,15 @@ async fn deadlines_close_unsent_returns_refund_unconfirmed_ones_and_end_escalati
     // An approved return the buyer never sends: closed, its piece claimable again.
     let unsent = open_case(&m, order_id, part, "return_refund", line, 1)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     supplier_post(&m, unsent, "approve", json!({})).await;
     expire(&m, unsent, false).await;
     // A return the supplier never confirms: refunded (and restocked, the default).
     let unconfirmed = open_case(&m, order_id, part, "return_refund", line, 1)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     supplier_post(&m, unconfirmed, "approve", json!({})).await;
-    let sent = buyer_case_post(
-        &m,
-        unconfirmed,
-        "return",
-        json!({"carrier": "ZTO", "tracking_no": "ZTO55667788"}),
-    )
-    .await;
+    let sent = send_return(&m, unconfirmed, "ZTO", "ZTO55667788").await;
     assert_eq!(sent.status, 200, "{}", sent.text);
     expire(&m, unconfirmed, false).await;
     assert_eq!(
@@ -461,17 +394,8 @@ async fn deadlines_close_unsent_returns_refund_unconfirmed_ones_and_end_escalati
         RunReport::Done(2)
     );
     let status = |case: Value| case["status"].as_str().unwrap().to_owned();
-    let get = |id: i64| {
-        let m = &m;
-        async move {
-            m.app
-                .get(&format!("/api/v1/aftersales/{id}"), Some(&m.buyer.access))
-                .await
-                .json()
-        }
-    };
-    assert_eq!(status(get(unsent).await), "closed");
-    assert_eq!(status(get(unconfirmed).await), "refunded");
+    assert_eq!(status(m.case(unsent).await), "closed");
+    assert_eq!(status(m.case(unconfirmed).await), "refunded");
     // Nobody saw the goods arrive: nothing goes back into stock.
     assert_eq!(m.stock().await, stock);
     assert_eq!(
@@ -482,9 +406,7 @@ async fn deadlines_close_unsent_returns_refund_unconfirmed_ones_and_end_escalati
     // A supplier past its deadline can no longer reject (the job approves instead).
     let late_answer = open_case(&m, order_id, part, "refund_only", line, 1)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     expire(&m, late_answer, false).await;
     let late_reject = supplier_post(&m, late_answer, "reject", json!({"note": "太晚 late"})).await;
     assert_eq!(late_reject.status, 409);
@@ -499,9 +421,7 @@ async fn deadlines_close_unsent_returns_refund_unconfirmed_ones_and_end_escalati
     // A rejection not escalated in time stays rejected.
     let rejected = open_case(&m, order_id, part, "refund_only", line, 1)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     supplier_post(&m, rejected, "reject", json!({"note": "无问题 fine"})).await;
     expire(&m, rejected, true).await;
     let late = buyer_case_post(&m, rejected, "escalate", json!({"text": "太晚了 late"})).await;
@@ -534,9 +454,7 @@ async fn an_order_with_one_part_refunded_whole_can_still_be_cancelled() {
     );
     let case_id = open_case(&m, order_id, part, "refund_only", line, 1)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     assert_eq!(
         supplier_post(&m, case_id, "approve", json!({}))
             .await

@@ -25,9 +25,10 @@ async fn register_login_and_me_round_trip_by_email_and_phone() {
     let tokens = login.json();
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["expires_in"], 900);
-    let me = app.get("/api/v1/me", tokens["access_token"].as_str()).await;
-    assert_eq!(me.status, 200, "{}", me.text);
-    assert_eq!(me.json()["id"], body["id"]);
+    let me = app
+        .get_json("/api/v1/me", tokens["access_token"].as_str())
+        .await;
+    assert_eq!(me["id"], body["id"]);
 
     let by_phone = app
         .post(
@@ -309,29 +310,23 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
 
     let member = session.member.0;
     let reuse_events: i64 = app
-        .state
-        .db
-        .read(move |conn| {
+        .db_read(move |conn| {
             Ok(audit_events::table
                 .filter(audit_events::actor_member_id.eq(member))
                 .filter(audit_events::action.eq("session.refresh_token_reused"))
                 .count()
                 .get_result(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(reuse_events, 1);
     // Only digests are stored.
     let stored: Vec<String> = app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             Ok(refresh_tokens::table
                 .select(refresh_tokens::token_hash)
                 .load(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert!(!stored.contains(&session.refresh));
     assert!(stored.iter().all(|h| h.len() == 64));
 }
@@ -411,23 +406,17 @@ async fn login_rehashes_a_password_stored_with_weaker_parameters() {
     .unwrap()
     .to_string();
     let stored_weak = weak.clone();
-    app.state
-        .db
-        .write(move |conn| {
-            diesel::update(members::table)
-                .set(members::password_hash.eq(&stored_weak))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.db_write(move |conn| {
+        diesel::update(members::table)
+            .set(members::password_hash.eq(&stored_weak))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
     assert_eq!(app.login("a@b.cn", PASSWORD).await.status, 200);
     let stored: String = app
-        .state
-        .db
-        .read(|conn| Ok(members::table.select(members::password_hash).first(conn)?))
-        .await
-        .unwrap();
+        .db_read(|conn| Ok(members::table.select(members::password_hash).first(conn)?))
+        .await;
     assert_ne!(stored, weak);
     assert!(
         stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
@@ -504,10 +493,8 @@ async fn admin_routes_need_the_admin_role_and_pages_are_capped() {
     let me = app.get("/api/v1/me", Some(&admin.access)).await.json();
     assert_eq!(me["roles"], json!(["buyer", "admin"]));
     let page = app
-        .get("/api/v1/admin/members?per_page=1", Some(&admin.access))
+        .get_json("/api/v1/admin/members?per_page=1", Some(&admin.access))
         .await;
-    assert_eq!(page.status, 200, "{}", page.text);
-    let page = page.json();
     assert_eq!(page["total"], 2);
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     assert_eq!(page["items"][0]["email"], "root@xiaopu.cn");
@@ -532,16 +519,13 @@ async fn admin_routes_need_the_admin_role_and_pages_are_capped() {
 
     // A disabled admin loses access at once, token or not.
     let admin_id = admin.member.0;
-    app.state
-        .db
-        .write(move |conn| {
-            diesel::update(members::table.find(admin_id))
-                .set(members::status.eq("disabled"))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.db_write(move |conn| {
+        diesel::update(members::table.find(admin_id))
+            .set(members::status.eq("disabled"))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
     assert_eq!(
         app.get("/api/v1/admin/members", Some(&admin.access))
             .await

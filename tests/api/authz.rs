@@ -168,7 +168,7 @@ async fn another_partys_object_is_404_to_every_other_member_and_changes_nothing(
     let line_id = order["parts"][0]["lines"][0]["id"].as_i64().unwrap();
     let case = open_case(&m, order_id, part_id, "refund_only", line_id, 1).await;
     assert_eq!(case.status, 201, "{}", case.text);
-    let case_id = case.json()["id"].as_i64().unwrap();
+    let case_id = case.id();
     let unpaid = m
         .place(
             "authz-unpaid",
@@ -176,9 +176,7 @@ async fn another_partys_object_is_404_to_every_other_member_and_changes_nothing(
             &m.buyer,
         )
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let payment = app
         .post(
             &format!("/api/v1/orders/{unpaid}/pay"),
@@ -197,7 +195,7 @@ async fn another_partys_object_is_404_to_every_other_member_and_changes_nothing(
         )
         .await;
     assert_eq!(plan.status, 201, "{}", plan.text);
-    let plan_id = plan.json()["id"].as_i64().unwrap();
+    let plan_id = plan.id();
     let share = app
         .post(
             &format!("/api/v1/me/shops/{}/items/{}/share", m.shop_id, m.item_id),
@@ -313,12 +311,5 @@ async fn another_partys_object_is_404_to_every_other_member_and_changes_nothing(
         .await
         .json();
     assert!(!shop.to_string().contains("新描述"), "{shop}");
-    let case = app
-        .get(
-            &format!("/api/v1/aftersales/{case_id}"),
-            Some(&m.buyer.access),
-        )
-        .await
-        .json();
-    assert_eq!(case["status"], "requested");
+    assert_eq!(m.case(case_id).await["status"], "requested");
 }

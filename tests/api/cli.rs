@@ -5,7 +5,7 @@ use xiaopu::clock::Clock;
 use diesel::prelude::*;
 use xiaopu::db::schema::members;
 
-use crate::support::{decisions, test_settings, TestDatabase};
+use crate::support::{ago, decisions, test_settings, TestDatabase};
 
 pub fn xiaopu() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xiaopu"));
@@ -435,11 +435,8 @@ async fn seed_demo_fills_an_empty_database_once_and_refuses_one_with_other_membe
 
     // Again: nothing changes.
     let members = || async {
-        app.state
-            .db
-            .read(|conn| Ok(members::table.count().get_result::<i64>(conn)?))
+        app.db_read(|conn| Ok(members::table.count().get_result::<i64>(conn)?))
             .await
-            .unwrap()
     };
     assert_eq!(members().await, 4);
     let second = seed(&app.database.url);
@@ -584,7 +581,7 @@ fn a_tier_run_killed_with_sigkill_mid_month_resumes_to_the_uninterrupted_result(
     {
         use xiaopu::db::schema::tier_runs;
         let mut conn = killed_db.get().unwrap();
-        let stale = xiaopu::clock::Clock::system().now() - chrono::Duration::minutes(6);
+        let stale = ago(chrono::Duration::minutes(6));
         diesel::update(tier_runs::table)
             .set(tier_runs::heartbeat_at.eq(stale))
             .execute(&mut *conn)

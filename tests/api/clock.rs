@@ -56,12 +56,9 @@ async fn run_job(m: &Market, job: &str) -> i64 {
 }
 
 async fn earnings(m: &Market) -> Value {
-    let reply = m
-        .app
-        .get("/api/v1/me/earnings", Some(&m.shopkeeper.access))
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.json()
+    m.app
+        .get_json("/api/v1/me/earnings", Some(&m.shopkeeper.access))
+        .await
 }
 
 /// A paid order of `quantity` pieces, shipped now: (order id, part id, line id).
@@ -134,16 +131,13 @@ async fn audit_count(m: &Market, action: &'static str) -> i64 {
     use diesel::prelude::*;
     use xiaopu::db::schema::audit_events;
     m.app
-        .state
-        .db
-        .read(move |conn| {
+        .db_read(move |conn| {
             Ok(audit_events::table
                 .filter(audit_events::action.eq(action))
                 .count()
                 .get_result::<i64>(conn)?)
         })
         .await
-        .unwrap()
 }
 
 #[actix_web::test]
@@ -220,7 +214,7 @@ async fn a_commission_walks_from_payment_to_withdrawal_as_time_passes() {
     // Still within the claim window: one piece refunded takes back ¥5.98, below zero.
     let case = open_case(&m, order_id, part, "refund_only", line, 1).await;
     assert_eq!(case.status, 201, "{}", case.text);
-    let case_id = case.json()["id"].as_i64().unwrap();
+    let case_id = case.id();
     let approved = supplier_post(&m, case_id, "approve", json!({})).await;
     assert_eq!(approved.status, 200, "{}", approved.text);
     assert_eq!(earnings(&m).await["available_fen"], 96 - 598);
@@ -242,7 +236,7 @@ async fn an_unpaid_order_lapses_when_its_payment_window_passes() {
     let stock = m.stock().await;
     let placed = m.place_one("lapse-1", 2).await;
     assert_eq!(placed.status, 201, "{}", placed.text);
-    let order_id = placed.json()["id"].as_i64().unwrap();
+    let order_id = placed.id();
     assert_eq!(m.stock().await, stock - 2);
     assert_eq!(run_job(&m, "cancel-unpaid").await, 0);
     let minutes = i64::from(m.app.state.settings.orders.payment_timeout_minutes);
@@ -261,10 +255,9 @@ async fn an_unpaid_order_lapses_when_its_payment_window_passes() {
 async fn my_tier(m: &Market) -> String {
     let reply = m
         .app
-        .get("/api/v1/me/tier", Some(&m.shopkeeper.access))
+        .get_json("/api/v1/me/tier", Some(&m.shopkeeper.access))
         .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.json()["tier"].as_str().unwrap().to_owned()
+    reply["tier"].as_str().unwrap().to_owned()
 }
 
 async fn run_tiers(m: &Market) -> Value {
@@ -364,12 +357,9 @@ async fn commands_run_as_of_a_time_and_production_refuses_one() {
 }
 
 async fn supplier_deposit(m: &Market) -> Value {
-    let reply = m
-        .app
-        .get("/api/v1/supplier/deposit", Some(&m.supplier.member.access))
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.json()
+    m.app
+        .get_json("/api/v1/supplier/deposit", Some(&m.supplier.member.access))
+        .await
 }
 
 /// A supplier's exit waits out its clearance period, then its open after-sales case: the
@@ -381,15 +371,8 @@ async fn a_supplier_exits_only_after_its_open_case_is_decided() {
     assert_eq!(m.buyer_post(order_id, "confirm-receipt").await.status, 200);
     let case = open_case(&m, order_id, part, "refund_only", line, 1).await;
     assert_eq!(case.status, 201, "{}", case.text);
-    let case_id = case.json()["id"].as_i64().unwrap();
-    let exit = m
-        .app
-        .post(
-            "/api/v1/supplier/exit",
-            &json!({}),
-            Some(&m.supplier.member.access),
-        )
-        .await;
+    let case_id = case.id();
+    let exit = m.app.request_exit(&m.supplier).await;
     assert_eq!(exit.status, 200, "{}", exit.text);
 
     let clearance = i64::from(m.app.state.settings.suppliers.exit_clearance_days);

@@ -21,9 +21,7 @@ async fn a_shopkeeper_curates_listed_goods_and_never_touches_supplier_fields() {
             Some(&supplier.member.access),
         )
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let (keeper, shop_id, _) = app.shopkeeper("k@b.cn", 1, "阿明的零食铺", &admin).await;
     let token = Some(keeper.access.as_str());
 
@@ -35,7 +33,7 @@ async fn a_shopkeeper_curates_listed_goods_and_never_touches_supplier_fields() {
         )
         .await;
     assert_eq!(added.status, 201, "{}", added.text);
-    let item_id = added.json()["id"].as_i64().unwrap();
+    let item_id = added.id();
     assert_eq!(added.json()["recommendation"], "<b>好吃</b> & cheap");
 
     let again = app
@@ -206,30 +204,25 @@ type GoodsRow = ((String, i64, i32), Vec<(i64, i64)>);
 
 async fn goods_row(app: &TestApp, id: i64) -> GoodsRow {
     use xiaopu::db::schema::goods_skus;
-    app.state
-        .db
-        .read(move |conn| {
-            let goods = goods::table
-                .find(id)
-                .select((goods::title, goods::min_price_fen, goods::commission_bps))
-                .first(conn)?;
-            let skus = goods_skus::table
-                .filter(goods_skus::goods_id.eq(id))
-                .order(goods_skus::id)
-                .select((goods_skus::price_fen, goods_skus::stock))
-                .load(conn)?;
-            Ok((goods, skus))
-        })
-        .await
-        .unwrap()
+    app.db_read(move |conn| {
+        let goods = goods::table
+            .find(id)
+            .select((goods::title, goods::min_price_fen, goods::commission_bps))
+            .first(conn)?;
+        let skus = goods_skus::table
+            .filter(goods_skus::goods_id.eq(id))
+            .order(goods_skus::id)
+            .select((goods_skus::price_fen, goods_skus::stock))
+            .load(conn)?;
+        Ok((goods, skus))
+    })
+    .await
 }
 
 /// The shop's cached count, checked against its live rows.
 async fn item_count(app: &TestApp, shop_id: i64) -> i64 {
     let (cached, live): (i32, i64) = app
-        .state
-        .db
-        .read(move |conn| {
+        .db_read(move |conn| {
             let cached = shops::table
                 .find(shop_id)
                 .select(shops::item_count)
@@ -241,8 +234,7 @@ async fn item_count(app: &TestApp, shop_id: i64) -> i64 {
                 .get_result(conn)?;
             Ok((cached, live))
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(i64::from(cached), live, "cached item count drifted");
     live
 }

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use xiaopu::jobs::{Job, RunReport};
 
 use crate::support::{Reply, SupplierFixture};
-use crate::worlds::{market, paid_order, run_job, second_supplier, ship, Market};
+use crate::worlds::{age_shipment, market, paid_order, run_job, second_supplier, ship, Market};
 
 async fn supplier_orders(m: &Market, supplier: &SupplierFixture, query: &str) -> Reply {
     m.app
@@ -105,9 +105,7 @@ async fn each_supplier_sees_and_ships_only_its_own_part() {
 #[actix_web::test]
 async fn unpaid_orders_cannot_ship_and_lists_filter_and_page() {
     let m = market().await;
-    let unpaid = m.place_one("unpaid-1", 1).await.json()["id"]
-        .as_i64()
-        .unwrap();
+    let unpaid = m.place_one("unpaid-1", 1).await.id();
     let mut paid = Vec::new();
     for i in 0..3 {
         paid.push(paid_order(&m, &format!("paid-{i}"), &[(m.item_id, m.sku_id, 1)]).await);
@@ -268,26 +266,8 @@ async fn receipt_is_confirmed_automatically_after_the_configured_days() {
     let part = m.order(order_id).await["parts"][0]["id"].as_i64().unwrap();
     assert_eq!(ship(&m, &m.supplier, part, "SF").await.status, 200);
     assert_eq!(run_job(&m, Job::AutoReceive).await, RunReport::Done(0));
-    {
-        use diesel::prelude::*;
-        use xiaopu::db::schema::supplier_orders;
-        let days = i64::from(m.app.state.settings.orders.auto_receive_days);
-        m.app
-            .state
-            .db
-            .write(move |conn| {
-                diesel::update(supplier_orders::table.find(part))
-                    .set(
-                        supplier_orders::shipped_at.eq(xiaopu::clock::Clock::system().now()
-                            - chrono::Duration::days(days)
-                            - chrono::Duration::minutes(1)),
-                    )
-                    .execute(conn)?;
-                Ok(())
-            })
-            .await
-            .unwrap();
-    }
+    let days = i64::from(m.app.state.settings.orders.auto_receive_days);
+    age_shipment(&m, part, days).await;
     assert_eq!(run_job(&m, Job::AutoReceive).await, RunReport::Done(1));
     let order = m.order(order_id).await;
     assert_eq!(order["status"], "received");
@@ -302,9 +282,7 @@ async fn a_job_held_by_another_server_is_left_to_it() {
     use diesel::prelude::*;
     use xiaopu::db::schema::job_leases;
     let m = market().await;
-    let order_id = m.place_one("lease-1", 1).await.json()["id"]
-        .as_i64()
-        .unwrap();
+    let order_id = m.place_one("lease-1", 1).await.id();
     crate::worlds::make_overdue(&m, order_id).await;
     let hold = |expires_at: chrono::NaiveDateTime| {
         m.app.state.db.write(move |conn| {

@@ -1,7 +1,9 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use crate::support::{goods_body, TestApp, CREDIT_CODES, FOOD_SNACKS_DEPOSIT};
+use crate::support::{
+    ago, assert_refused_by_field, goods_body, TestApp, CREDIT_CODES, FOOD_SNACKS_DEPOSIT,
+};
 
 #[actix_web::test]
 async fn parity_and_listing_rules_are_refused_by_field() {
@@ -64,16 +66,7 @@ async fn parity_and_listing_rules_are_refused_by_field() {
                 Some(&supplier.member.access),
             )
             .await;
-        assert_eq!(reply.status, 422, "{field}: {}", reply.text);
-        let errors = reply.json()["errors"].clone();
-        assert!(
-            errors
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|e| e["field"] == field && e["code"] == code),
-            "{field}: {errors}"
-        );
+        assert_refused_by_field(&reply, field, code);
     }
     // Unbranded goods with a voucher reference are fine.
     let mut unbranded = goods_body();
@@ -100,7 +93,7 @@ async fn goods_are_orderable_only_while_the_supplier_is_active() {
         .post("/api/v1/supplier/goods", &goods_body(), token)
         .await;
     assert_eq!(created.status, 201, "{}", created.text);
-    let id = created.json()["id"].as_i64().unwrap();
+    let id = created.id();
     assert_eq!(created.json()["status"], "draft");
 
     let refused = app
@@ -182,9 +175,7 @@ async fn a_commission_fall_waits_for_the_notice_period_and_a_rise_does_not() {
     let id = app
         .post("/api/v1/supplier/goods", &goods_body(), token)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let change = |rate: i64| {
         let path = format!("/api/v1/supplier/goods/{id}/commission");
         let app = &app;
@@ -221,20 +212,14 @@ async fn a_commission_fall_waits_for_the_notice_period_and_a_rise_does_not() {
     assert_eq!(below_market.status, 422);
 
     // Time passes: the notice period ends.
-    app.state
-        .db
-        .write(move |conn| {
-            use xiaopu::db::schema::goods::dsl::*;
-            diesel::update(goods.find(id))
-                .set(
-                    pending_commission_at
-                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::seconds(1)),
-                )
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.db_write(move |conn| {
+        use xiaopu::db::schema::goods::dsl::*;
+        diesel::update(goods.find(id))
+            .set(pending_commission_at.eq(ago(chrono::Duration::seconds(1))))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
     let after = app
         .get(&format!("/api/v1/supplier/goods/{id}"), token)
         .await
@@ -249,17 +234,14 @@ async fn a_commission_fall_waits_for_the_notice_period_and_a_rise_does_not() {
     assert!(cancelled["upcoming_commission"].is_null());
 
     let audited: i64 = app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             use xiaopu::db::schema::audit_events::dsl::*;
             Ok(audit_events
                 .filter(action.eq("goods.commission_changed"))
                 .count()
                 .get_result(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(audited, 4);
 }
 
@@ -287,43 +269,24 @@ async fn another_suppliers_goods_are_not_found_and_other_roles_are_forbidden() {
             .status,
         404
     );
-    assert_eq!(
-        app.post(
-            &format!("/api/v1/supplier/goods/{id}/list"),
-            &json!({}),
-            token
-        )
-        .await
-        .status,
-        404
-    );
-    assert_eq!(
-        app.post(
-            &format!("/api/v1/supplier/goods/{id}/commission"),
-            &json!({"commission_bps": 3000}),
-            token
-        )
-        .await
-        .status,
-        404
-    );
-    assert_eq!(
-        app.post(
-            &format!("/api/v1/supplier/goods/{id}/skus/{sku}/stock/adjust"),
-            &json!({"delta": 1}),
-            token
-        )
-        .await
-        .status,
-        404
-    );
+    for (path, body) in [
+        (format!("/api/v1/supplier/goods/{id}/list"), json!({})),
+        (
+            format!("/api/v1/supplier/goods/{id}/commission"),
+            json!({"commission_bps": 3000}),
+        ),
+        (
+            format!("/api/v1/supplier/goods/{id}/skus/{sku}/stock/adjust"),
+            json!({"delta": 1}),
+        ),
+    ] {
+        assert_eq!(app.post(&path, &body, token).await.status, 404, "{path}");
+    }
     let patch = app
-        .send(
-            app.client
-                .patch(app.url(&format!("/api/v1/supplier/goods/{id}")))
-                .bearer_auth(&other.member.access)
-                .insert_header(("content-type", "application/json")),
-            Some(br#"{"title": "mine now"}"#),
+        .patch(
+            &format!("/api/v1/supplier/goods/{id}"),
+            &json!({"title": "mine now"}),
+            token,
         )
         .await;
     assert_eq!(patch.status, 404);
@@ -375,16 +338,10 @@ async fn stock_updates_are_versioned_and_never_go_below_zero() {
         let path = format!("/api/v1/supplier/goods/{id}/skus/{sku}/stock");
         let (app, supplier) = (&app, &supplier);
         async move {
-            app.send(
-                app.client
-                    .put(app.url(&path))
-                    .bearer_auth(&supplier.member.access)
-                    .insert_header(("content-type", "application/json")),
-                Some(
-                    json!({"stock": stock, "version": version})
-                        .to_string()
-                        .as_bytes(),
-                ),
+            app.put(
+                &path,
+                &json!({"stock": stock, "version": version}),
+                Some(&supplier.member.access),
             )
             .await
         }
@@ -410,15 +367,12 @@ async fn stock_updates_are_versioned_and_never_go_below_zero() {
 
     // The database refuses negative stock even behind the service's back.
     let refused = app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             Ok(diesel::sql_query("UPDATE goods_skus SET stock = -1")
                 .execute(conn)
                 .is_err())
         })
-        .await
-        .unwrap();
+        .await;
     assert!(refused);
 }
 
@@ -468,14 +422,8 @@ async fn patches_keep_parity_and_takedowns_are_final_for_the_supplier() {
     let patch = |body: Value| {
         let (app, token) = (&app, token.clone());
         async move {
-            app.send(
-                app.client
-                    .patch(app.url(&format!("/api/v1/supplier/goods/{id}")))
-                    .bearer_auth(&token)
-                    .insert_header(("content-type", "application/json")),
-                Some(body.to_string().as_bytes()),
-            )
-            .await
+            app.patch(&format!("/api/v1/supplier/goods/{id}"), &body, Some(&token))
+                .await
         }
     };
     let cheaper_elsewhere = patch(json!({"reference_price_fen": 2000})).await;

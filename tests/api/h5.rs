@@ -34,7 +34,7 @@ async fn shared_item(app: &TestApp, shop_name: &str, recommendation: &str, title
         )
         .await;
     assert_eq!(added.status, 201, "{}", added.text);
-    let item_id = added.json()["id"].as_i64().unwrap();
+    let item_id = added.id();
     let shared = app
         .post(
             &format!("/api/v1/me/shops/{shop_id}/items/{item_id}/share"),
@@ -565,18 +565,15 @@ async fn a_buyer_orders_once_per_checkout_and_pays_in_the_sandbox() {
     assert_eq!(browser.get("/my/orders").await.status, 200);
 
     // A disabled account is signed out at its next page, cookie or not.
-    app.state
-        .db
-        .write(|conn| {
-            use diesel::prelude::*;
-            use xiaopu::db::schema::members;
-            diesel::update(members::table.filter(members::email.eq("buyer@h5.cn")))
-                .set(members::status.eq("disabled"))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.db_write(|conn| {
+        use diesel::prelude::*;
+        use xiaopu::db::schema::members;
+        diesel::update(members::table.filter(members::email.eq("buyer@h5.cn")))
+            .set(members::status.eq("disabled"))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
     assert_eq!(browser.get("/my/orders").await.status, 401);
 }
 
@@ -610,11 +607,8 @@ async fn a_shop_page_of_items_stays_under_100_kb() {
     let supplier_id: i64 = {
         use diesel::prelude::*;
         use xiaopu::db::schema::goods;
-        app.state
-            .db
-            .read(|conn| Ok(goods::table.select(goods::supplier_id).first(conn)?))
+        app.db_read(|conn| Ok(goods::table.select(goods::supplier_id).first(conn)?))
             .await
-            .unwrap()
     };
     let goods = app.seed_goods(supplier_id, 60).await;
     app.seed_items(shared.shop_id, goods).await;

@@ -129,9 +129,7 @@ async fn a_balance_made_negative_by_a_late_refund_refuses_withdrawals_and_nets_a
     // One piece refunded after settlement takes back ¥5.98 of commission.
     let case_id = crate::worlds::open_case(&m, order_id, part, "refund_only", line, 1)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let approved = crate::worlds::supplier_post(&m, case_id, "approve", json!({})).await;
     assert_eq!(approved.status, 200, "{}", approved.text);
     assert_eq!(
@@ -249,9 +247,7 @@ async fn earnings_supplier_and_platform_finance_add_up() {
     );
     let case_id = crate::worlds::open_case(&m, pending_order, part, "refund_only", line, 1)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     assert_eq!(
         crate::worlds::supplier_post(&m, case_id, "approve", json!({}))
             .await
@@ -259,12 +255,10 @@ async fn earnings_supplier_and_platform_finance_add_up() {
         200
     );
 
-    let earnings = m
+    let e = m
         .app
-        .get("/api/v1/me/earnings?days=7", Some(&m.shopkeeper.access))
+        .get_json("/api/v1/me/earnings?days=7", Some(&m.shopkeeper.access))
         .await;
-    assert_eq!(earnings.status, 200, "{}", earnings.text);
-    let e = earnings.json();
     // 1196 settled + 1196 pending (two of three pieces kept); 598 reversed.
     assert_eq!(e["available_fen"], 1196);
     assert_eq!(e["pending_fen"], 1196);
@@ -288,24 +282,20 @@ async fn earnings_supplier_and_platform_finance_add_up() {
         .await;
     assert_eq!(bad.status, 422);
 
-    let finance = m
+    let f = m
         .app
-        .get("/api/v1/supplier/finance", Some(&m.supplier.member.access))
+        .get_json("/api/v1/supplier/finance", Some(&m.supplier.member.access))
         .await;
-    assert_eq!(finance.status, 200, "{}", finance.text);
-    let f = finance.json();
     assert_eq!(f["sales_fen"], 5 * 2990);
     assert_eq!(f["refunds_fen"], 2990);
     assert_eq!(f["unsettled_fen"], 2 * 2990);
     assert_eq!(f["payable_fen"], 5980 - 1196 - 119);
     assert_eq!(f["violations_90d"], 0);
 
-    let platform = m
+    let p = m
         .app
-        .get("/api/v1/admin/finance", Some(&m.supplier.admin.access))
+        .get_json("/api/v1/admin/finance", Some(&m.supplier.admin.access))
         .await;
-    assert_eq!(platform.status, 200, "{}", platform.text);
-    let p = platform.json();
     assert_eq!(p["gmv_fen"], 5 * 2990);
     let account = |code: &str| {
         p["accounts"]
@@ -330,16 +320,13 @@ async fn completed_parts(m: &Market) -> i64 {
     use diesel::prelude::*;
     use xiaopu::db::schema::supplier_orders;
     m.app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             Ok(supplier_orders::table
                 .filter(supplier_orders::status.eq("completed"))
                 .count()
                 .get_result(conn)?)
         })
         .await
-        .unwrap()
 }
 
 #[actix_web::test]
@@ -410,9 +397,7 @@ async fn a_settlement_run_killed_midway_finishes_on_rerun_without_posting_twice(
     // The killed run's lease lapses (after five minutes; here at once), then rerun twice: the
     // rest settles, nothing twice.
     m.app
-        .state
-        .db
-        .write(|conn| {
+        .db_write(|conn| {
             use diesel::prelude::*;
             use xiaopu::db::schema::job_leases;
             diesel::update(job_leases::table)
@@ -420,8 +405,7 @@ async fn a_settlement_run_killed_midway_finishes_on_rerun_without_posting_twice(
                 .execute(conn)?;
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
     for _ in 0..2 {
         assert!(settle().wait().unwrap().success());
     }
@@ -434,9 +418,7 @@ async fn a_settlement_run_killed_midway_finishes_on_rerun_without_posting_twice(
     );
     let settlements: i64 = m
         .app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             use diesel::prelude::*;
             use xiaopu::db::schema::ledger_postings;
             Ok(ledger_postings::table
@@ -444,8 +426,7 @@ async fn a_settlement_run_killed_midway_finishes_on_rerun_without_posting_twice(
                 .count()
                 .get_result(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(settlements, 4);
     m.app
         .ledger_check()

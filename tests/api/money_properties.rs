@@ -17,7 +17,8 @@ use xiaopu::orders::model::OrderLineRow;
 use xiaopu::settlement::LineFigures;
 
 use crate::worlds::{
-    age_receipt, buyer_case_post, open_case, run_job, ship, supplier_post, withdraw, Market,
+    age_receipt, buyer_case_post, decide_dispute, open_case, run_job, send_return, ship,
+    supplier_post, withdraw, Market,
 };
 
 #[derive(Debug, Clone)]
@@ -86,6 +87,14 @@ async fn part_of(m: &Market, order_id: i64) -> (i64, i64, String) {
     )
 }
 
+/// Opens a case of `kind` for `pieces` of the order's first line: (case id, line id) if the
+/// buyer may (else the model had nothing left to claim there).
+async fn open_case_on(m: &Market, order_id: i64, kind: &str, pieces: i64) -> Option<(i64, i64)> {
+    let (part, line, _) = part_of(m, order_id).await;
+    let opened = open_case(m, order_id, part, kind, line, pieces).await;
+    (opened.status == 201).then(|| (opened.id(), line))
+}
+
 async fn apply(m: &Market, model: &mut Model, op: &Op) {
     model.steps += 1;
     let key = format!("step-{}", model.steps);
@@ -95,7 +104,7 @@ async fn apply(m: &Market, model: &mut Model, op: &Op) {
             if placed.status == 201 {
                 model.stock -= quantity;
                 model.orders.push(ModelOrder {
-                    id: placed.json()["id"].as_i64().unwrap(),
+                    id: placed.id(),
                     quantity,
                     restocked: 0,
                     shipped: false,
@@ -154,11 +163,8 @@ async fn apply(m: &Market, model: &mut Model, op: &Op) {
         }
         Op::RefundOnly(i, pieces) => {
             if let Some(i) = model.pick(i) {
-                let order_id = model.orders[i].id;
-                let (part, line, _) = part_of(m, order_id).await;
-                let opened = open_case(m, order_id, part, "refund_only", line, pieces).await;
-                if opened.status == 201 {
-                    let case_id = opened.json()["id"].as_i64().unwrap();
+                let opened = open_case_on(m, model.orders[i].id, "refund_only", pieces).await;
+                if let Some((case_id, _)) = opened {
                     let approved = supplier_post(m, case_id, "approve", json!({})).await;
                     assert_eq!(approved.status, 200, "{}", approved.text);
                     if !model.orders[i].shipped {
@@ -170,14 +176,10 @@ async fn apply(m: &Market, model: &mut Model, op: &Op) {
         }
         Op::Return(i, pieces, restock) => {
             if let Some(i) = model.pick(i) {
-                let order_id = model.orders[i].id;
-                let (part, line, _) = part_of(m, order_id).await;
-                let opened = open_case(m, order_id, part, "return_refund", line, pieces).await;
-                if opened.status == 201 {
-                    let case_id = opened.json()["id"].as_i64().unwrap();
+                let opened = open_case_on(m, model.orders[i].id, "return_refund", pieces).await;
+                if let Some((case_id, _)) = opened {
                     supplier_post(m, case_id, "approve", json!({"restock": restock})).await;
-                    let back = json!({"carrier": "SF", "tracking_no": "SF12345678"});
-                    buyer_case_post(m, case_id, "return", back).await;
+                    send_return(m, case_id, "SF", "SF12345678").await;
                     let received = supplier_post(m, case_id, "receive-return", json!({})).await;
                     assert_eq!(received.status, 200, "{}", received.text);
                     if restock {
@@ -188,11 +190,8 @@ async fn apply(m: &Market, model: &mut Model, op: &Op) {
         }
         Op::Dispute(i, pieces, for_buyer, part_pieces) => {
             if let Some(i) = model.pick(i) {
-                let order_id = model.orders[i].id;
-                let (part, line, _) = part_of(m, order_id).await;
-                let opened = open_case(m, order_id, part, "refund_only", line, pieces).await;
-                if opened.status == 201 {
-                    let case_id = opened.json()["id"].as_i64().unwrap();
+                let opened = open_case_on(m, model.orders[i].id, "refund_only", pieces).await;
+                if let Some((case_id, line)) = opened {
                     supplier_post(m, case_id, "reject", json!({"note": "不同意 no"})).await;
                     buyer_case_post(m, case_id, "escalate", json!({"text": "请裁决 decide"})).await;
                     let refunded = part_pieces.min(pieces);
@@ -206,14 +205,7 @@ async fn apply(m: &Market, model: &mut Model, op: &Op) {
                     } else {
                         json!({"decision": "reject", "note": "维持 upheld"})
                     };
-                    let decided = m
-                        .app
-                        .post(
-                            &format!("/api/v1/admin/disputes/{case_id}/decide"),
-                            &decision,
-                            Some(&m.supplier.admin.access),
-                        )
-                        .await;
+                    let decided = decide_dispute(m, case_id, &m.supplier.admin, decision).await;
                     assert_eq!(decided.status, 200, "{}", decided.text);
                     if for_buyer && !model.orders[i].shipped {
                         model.stock += refunded;
@@ -242,9 +234,7 @@ async fn apply(m: &Market, model: &mut Model, op: &Op) {
 /// The paid lines, and what the keeper has withdrawn (not refused).
 async fn lines_and_withdrawn(m: &Market) -> (Vec<OrderLineRow>, i64) {
     m.app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             use xiaopu::db::schema::{order_lines, orders, withdrawals};
             let lines = order_lines::table
                 .inner_join(orders::table)
@@ -258,7 +248,6 @@ async fn lines_and_withdrawn(m: &Market) -> (Vec<OrderLineRow>, i64) {
             Ok((lines, withdrawn.iter().sum()))
         })
         .await
-        .unwrap()
 }
 
 async fn check_invariants(m: &Market, model: &Model, history: &[Op]) {

@@ -6,7 +6,7 @@ use xiaopu::clock::Clock;
 use serde_json::{json, Value};
 use xiaopu::idempotency::{request_hash, IdempotencyKey, Idempotent, Outcome};
 
-use crate::support::{goods_body, Reply};
+use crate::support::{ago, goods_body, Reply};
 use crate::worlds::{
     make_overdue, market, market_with, order_body, run_job, Market, CALLBACK_SECRET,
 };
@@ -200,14 +200,7 @@ async fn a_shopkeeper_buying_from_their_own_shop_earns_nothing_and_it_says_why()
         )
         .await;
     assert_eq!(own.status, 201, "{}", own.text);
-    let seen = m
-        .app
-        .get(
-            &format!("/api/v1/me/shops/{}/orders", m.shop_id),
-            Some(&m.shopkeeper.access),
-        )
-        .await
-        .json();
+    let seen = m.shop_orders().await;
     let line = &seen["items"][0]["lines"][0];
     assert_eq!(line["earning_fen"], 0);
     assert_eq!(line["no_commission_reason"], "own_shop");
@@ -334,7 +327,7 @@ async fn send_callback(m: &Market, signature: &str, body: &[u8]) -> Reply {
 #[actix_web::test]
 async fn a_signed_callback_pays_once_and_posts_to_the_ledger() {
     let m = market().await;
-    let order_id = m.place_one("pay-1", 2).await.json()["id"].as_i64().unwrap();
+    let order_id = m.place_one("pay-1", 2).await.id();
     let payment = m.buyer_post(order_id, "pay").await.json();
     assert_eq!(payment["amount_fen"], 5980);
     let payment_no = payment["payment_no"].as_str().unwrap();
@@ -368,13 +361,11 @@ async fn a_signed_callback_pays_once_and_posts_to_the_ledger() {
     // Kept for an admin's review.
     let review = m
         .app
-        .get(
+        .get_json(
             "/api/v1/admin/payments/events?outcome=amount_mismatch",
             Some(&m.supplier.admin.access),
         )
         .await;
-    assert_eq!(review.status, 200, "{}", review.text);
-    let review = review.json();
     assert_eq!(review["total"], 1);
     assert_eq!(review["items"][0]["event_id"], "evt-short");
     assert_eq!(review["items"][0]["amount_fen"], 100);
@@ -428,8 +419,8 @@ async fn a_signed_callback_pays_once_and_posts_to_the_ledger() {
 #[actix_web::test]
 async fn cancelling_returns_the_stock_and_refunds_a_paid_order() {
     let m = market().await;
-    let unpaid = m.place_one("c-1", 1).await.json()["id"].as_i64().unwrap();
-    let paid = m.place_one("c-2", 2).await.json()["id"].as_i64().unwrap();
+    let unpaid = m.place_one("c-1", 1).await.id();
+    let paid = m.place_one("c-2", 2).await.id();
     assert_eq!(m.pay(paid).await.json()["outcome"], "applied");
     assert_eq!(m.stock().await, 97);
     for order_id in [unpaid, paid] {
@@ -448,29 +439,23 @@ async fn cancelling_returns_the_stock_and_refunds_a_paid_order() {
     m.app.ledger_check().await.expect("ledger balances");
     let held = m
         .app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             xiaopu::ledger::service::balance(conn, &xiaopu::ledger::accounts::order_funds_held())
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(held.0, 0, "the paid order's money went back");
     // Sent through the gateway once the cancellation committed: nothing is left owed, and the
     // gateway holds nothing of this buyer's any more.
     let (due, at_gateway) = m
         .app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             use xiaopu::ledger::{accounts, service::balance};
             Ok((
                 balance(conn, &accounts::refunds_due())?,
                 balance(conn, &accounts::gateway_clearing("sandbox"))?,
             ))
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!((due.0, at_gateway.0), (0, 0));
     assert_eq!(
         run_job(&m, xiaopu::jobs::Job::SendRefunds).await,
@@ -490,9 +475,7 @@ async fn cancelling_returns_the_stock_and_refunds_a_paid_order() {
 #[actix_web::test]
 async fn an_unpaid_order_is_cancelled_once_and_a_late_payment_is_refunded() {
     let m = market().await;
-    let order_id = m.place_one("late-1", 3).await.json()["id"]
-        .as_i64()
-        .unwrap();
+    let order_id = m.place_one("late-1", 3).await.id();
     let payment = m.buyer_post(order_id, "pay").await.json();
     make_overdue(&m, order_id).await;
     use xiaopu::jobs::{Job, RunReport};
@@ -525,9 +508,7 @@ async fn the_unpaid_order_job_racing_payments_settles_every_order_one_way() {
     let m = market_with(goods).await;
     let mut orders = Vec::new();
     for i in 0..6 {
-        let order_id = m.place_one(&format!("race-pay-{i}"), 1).await.json()["id"]
-            .as_i64()
-            .unwrap();
+        let order_id = m.place_one(&format!("race-pay-{i}"), 1).await.id();
         let payment = m.buyer_post(order_id, "pay").await.json();
         make_overdue(&m, order_id).await;
         orders.push((
@@ -567,15 +548,11 @@ async fn the_unpaid_order_job_racing_payments_settles_every_order_one_way() {
 async fn a_refund_decided_but_not_yet_sent_is_sent_by_the_job_once() {
     use xiaopu::ledger::{accounts, service::balance};
     let m = market().await;
-    let order_id = m.place_one("outbox-1", 1).await.json()["id"]
-        .as_i64()
-        .unwrap();
+    let order_id = m.place_one("outbox-1", 1).await.id();
     assert_eq!(m.pay(order_id).await.json()["outcome"], "applied");
     // The cancellation alone, as a server that stopped right after committing it would leave it.
     m.app
-        .state
-        .db
-        .write(move |conn| {
+        .db_write(move |conn| {
             let order = xiaopu::orders::repo::find(conn, order_id)?.unwrap();
             xiaopu::aftersales::cancellation::cancel(
                 conn,
@@ -585,8 +562,7 @@ async fn a_refund_decided_but_not_yet_sent_is_sent_by_the_job_once() {
                 "test",
             )
         })
-        .await
-        .unwrap();
+        .await;
     let due = || {
         m.app
             .state
@@ -607,14 +583,7 @@ async fn a_refund_decided_but_not_yet_sent_is_sent_by_the_job_once() {
 
 /// The commission each of the shop's order lines recorded, oldest order first.
 async fn recorded_rates(m: &Market) -> Vec<i64> {
-    let seen = m
-        .app
-        .get(
-            &format!("/api/v1/me/shops/{}/orders", m.shop_id),
-            Some(&m.shopkeeper.access),
-        )
-        .await
-        .json();
+    let seen = m.shop_orders().await;
     let mut rates: Vec<i64> = seen["items"]
         .as_array()
         .unwrap()
@@ -643,21 +612,15 @@ async fn a_scheduled_commission_fall_applies_to_orders_only_once_in_force() {
     // The notice period ends.
     let goods_id = m.goods_id;
     m.app
-        .state
-        .db
-        .write(move |conn| {
+        .db_write(move |conn| {
             use diesel::prelude::*;
             use xiaopu::db::schema::goods;
             diesel::update(goods::table.find(goods_id))
-                .set(
-                    goods::pending_commission_at
-                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::seconds(1)),
-                )
+                .set(goods::pending_commission_at.eq(ago(chrono::Duration::seconds(1))))
                 .execute(conn)?;
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(m.place_one("fall-2", 1).await.status, 201);
     // The first order keeps its snapshot of the rate then in force.
     assert_eq!(recorded_rates(&m).await, [2000, 1800]);
@@ -683,9 +646,7 @@ async fn a_closed_shop_or_an_inactive_supplier_sells_nothing() {
     let supplier_id = other.supplier.supplier_id;
     other
         .app
-        .state
-        .db
-        .write(move |conn| {
+        .db_write(move |conn| {
             use diesel::prelude::*;
             use xiaopu::db::schema::suppliers;
             diesel::update(suppliers::table.find(supplier_id))
@@ -693,8 +654,7 @@ async fn a_closed_shop_or_an_inactive_supplier_sells_nothing() {
                 .execute(conn)?;
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
     let refused = other.place_one("inactive-1", 1).await;
     assert_eq!(refused.status, 409, "{}", refused.text);
     assert_eq!(refused.code(), "line_unavailable");
@@ -711,47 +671,38 @@ async fn keys_are_kept_for_the_retention_period_then_purged() {
     }
     let hours = i64::from(m.app.state.settings.idempotency.retention_hours);
     m.app
-        .state
-        .db
-        .write(move |conn| {
+        .db_write(move |conn| {
             diesel::update(
                 idempotency_keys::table.filter(idempotency_keys::idempotency_key.eq("old-key")),
             )
-            .set(
-                idempotency_keys::created_at.eq(xiaopu::clock::Clock::system().now()
-                    - chrono::Duration::hours(hours)
-                    - chrono::Duration::minutes(1)),
-            )
+            .set(idempotency_keys::created_at.eq(ago(
+                chrono::Duration::hours(hours) + chrono::Duration::minutes(1)
+            )))
             .execute(conn)?;
             // One inside the period, by a minute.
             diesel::update(
                 idempotency_keys::table.filter(idempotency_keys::idempotency_key.eq("young-key")),
             )
             .set(
-                idempotency_keys::created_at.eq(xiaopu::clock::Clock::system().now()
-                    - chrono::Duration::hours(hours)
-                    + chrono::Duration::minutes(1)),
+                idempotency_keys::created_at
+                    .eq(ago(chrono::Duration::hours(hours)) + chrono::Duration::minutes(1)),
             )
             .execute(conn)?;
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         run_job(&m, xiaopu::jobs::Job::PurgeKeys).await,
         xiaopu::jobs::RunReport::Done(1)
     );
     let left: Vec<String> = m
         .app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             Ok(idempotency_keys::table
                 .select(idempotency_keys::idempotency_key)
                 .load(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(left, ["young-key"]);
     // The kept key still replays.
     let replay = m.place_one("young-key", 1).await;

@@ -1,6 +1,35 @@
 use serde_json::json;
 
-use crate::support::{goods_body, TestApp, CREDIT_CODES};
+use crate::support::{goods_body, Session, TestApp, CREDIT_CODES};
+use crate::worlds::add_item_recommending;
+
+/// An active supplier's goods in an open shop, recommended in the keeper's words.
+struct ShopItem {
+    keeper: Session,
+    shop_id: i64,
+    shop_no: String,
+    item_id: i64,
+}
+
+async fn shop_item(app: &TestApp, recommendation: &str) -> ShopItem {
+    let supplier = app.active_supplier("s@b.cn", CREDIT_CODES[0]).await;
+    let goods_id = app.listed_goods(&supplier, &goods_body()).await;
+    let (keeper, shop_id, shop_no) = app
+        .shopkeeper("k@b.cn", 1, "阿明的零食铺", &supplier.admin)
+        .await;
+    let item_id = add_item_recommending(app, &keeper, shop_id, goods_id, recommendation).await;
+    ShopItem {
+        keeper,
+        shop_id,
+        shop_no,
+        item_id,
+    }
+}
+
+/// Where the keeper shares an item of their shop.
+fn share_path(shop_id: i64, item_id: i64) -> String {
+    format!("/api/v1/me/shops/{shop_id}/items/{item_id}/share")
+}
 
 /// Draws the SVG and reads its QR code back with an independent decoder.
 fn decode_qr(svg: &str) -> String {
@@ -31,22 +60,14 @@ async fn a_share_code_opens_the_item_counts_visits_and_its_poster_qr_decodes_to_
         .with_settings(|s| s.sharing.public_base_url = "https://xiaopu.example.cn".to_owned())
         .start()
         .await;
-    let supplier = app.active_supplier("s@b.cn", CREDIT_CODES[0]).await;
-    let admin = supplier.admin.clone();
-    let goods_id = app.listed_goods(&supplier, &goods_body()).await;
-    let (keeper, shop_id, shop_no) = app.shopkeeper("k@b.cn", 1, "阿明的零食铺", &admin).await;
+    let ShopItem {
+        keeper,
+        shop_id,
+        shop_no,
+        item_id,
+    } = shop_item(&app, "孩子每天都要吃 <3").await;
     let token = Some(keeper.access.as_str());
-    let item_id = app
-        .post(
-            &format!("/api/v1/me/shops/{shop_id}/items"),
-            &json!({"goods_id": goods_id, "recommendation": "孩子每天都要吃 <3"}),
-            token,
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
-    let share_path = format!("/api/v1/me/shops/{shop_id}/items/{item_id}/share");
+    let share_path = share_path(shop_id, item_id);
 
     let shared = app.post(&share_path, &json!({}), token).await;
     assert_eq!(shared.status, 201, "{}", shared.text);
@@ -147,22 +168,14 @@ async fn a_share_code_opens_the_item_counts_visits_and_its_poster_qr_decodes_to_
 #[actix_web::test]
 async fn simultaneous_first_shares_of_an_item_make_one_code() {
     let app = TestApp::start().await;
-    let supplier = app.active_supplier("s@b.cn", CREDIT_CODES[0]).await;
-    let admin = supplier.admin.clone();
-    let goods_id = app.listed_goods(&supplier, &goods_body()).await;
-    let (keeper, shop_id, _) = app.shopkeeper("k@b.cn", 1, "阿明的零食铺", &admin).await;
+    let ShopItem {
+        keeper,
+        shop_id,
+        item_id,
+        ..
+    } = shop_item(&app, "好吃").await;
     let token = Some(keeper.access.as_str());
-    let item_id = app
-        .post(
-            &format!("/api/v1/me/shops/{shop_id}/items"),
-            &json!({"goods_id": goods_id, "recommendation": "好吃"}),
-            token,
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
-    let share_path = format!("/api/v1/me/shops/{shop_id}/items/{item_id}/share");
+    let share_path = share_path(shop_id, item_id);
 
     let body = json!({});
     let replies =

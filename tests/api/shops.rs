@@ -3,33 +3,17 @@ use std::collections::HashSet;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use serde_json::json;
 
-use crate::support::{id_number, TestApp};
+use crate::support::{ago, id_number, TestApp};
 
 #[actix_web::test]
 async fn each_eligibility_condition_is_named_when_it_fails() {
     let app = TestApp::start().await;
     let admin = app.signed_in_admin("root@xiaopu.cn").await;
     let member = app.signed_in("m@b.cn").await;
-    let shop_body = json!({"name": "阿明的零食铺"});
-    let open = || app.post("/api/v1/shops", &shop_body, Some(&member.access));
+    let open = || app.open_shop(&member, "阿明的零食铺");
     assert_eq!(open().await.code(), "credit_score_missing");
 
-    let set_score = |score: i64| {
-        let (app, admin, member) = (&app, admin.clone(), member.clone());
-        async move {
-            app.send(
-                app.client
-                    .put(app.url(&format!(
-                        "/api/v1/admin/members/{}/credit-score",
-                        member.member.0
-                    )))
-                    .bearer_auth(&admin.access)
-                    .insert_header(("content-type", "application/json")),
-                Some(json!({"score": score}).to_string().as_bytes()),
-            )
-            .await
-        }
-    };
+    let set_score = |score: i64| app.set_credit_score(&admin, &member, score);
     assert_eq!(set_score(699).await.status, 204);
     let low = open().await;
     assert_eq!(
@@ -41,19 +25,11 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
     assert_eq!(set_score(1001).await.status, 422);
 
     let bad = app
-        .post(
-            "/api/v1/me/verification",
-            &json!({"legal_name": "林", "id_number": "110105199001010011"}),
-            Some(&member.access),
-        )
+        .submit_verification(&member, "林", "110105199001010011")
         .await;
     assert_eq!(bad.json()["errors"][0]["field"], "id_number");
     let submitted = app
-        .post(
-            "/api/v1/me/verification",
-            &json!({"legal_name": "林小明", "id_number": id_number(1)}),
-            Some(&member.access),
-        )
+        .submit_verification(&member, "林小明", &id_number(1))
         .await;
     assert_eq!(submitted.status, 201);
     let masked = submitted.json()["id_number"].as_str().unwrap().to_owned();
@@ -66,7 +42,7 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
         "verification_required",
         "pending is not approved"
     );
-    let id = submitted.json()["id"].as_i64().unwrap();
+    let id = submitted.id();
     let rejected = app
         .post(
             &format!("/api/v1/admin/verifications/{id}/reject"),
@@ -78,13 +54,9 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
     assert_eq!(open().await.code(), "verification_required");
 
     let again = app
-        .post(
-            "/api/v1/me/verification",
-            &json!({"legal_name": "林小明", "id_number": id_number(1)}),
-            Some(&member.access),
-        )
+        .submit_verification(&member, "林小明", &id_number(1))
         .await;
-    let id = again.json()["id"].as_i64().unwrap();
+    let id = again.id();
     app.post(
         &format!("/api/v1/admin/verifications/{id}/approve"),
         &json!({}),
@@ -105,22 +77,12 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
     // Another account cannot reuse the ID number.
     let other = app.signed_in("o@b.cn").await;
     let reuse = app
-        .post(
-            "/api/v1/me/verification",
-            &json!({"legal_name": "林小明", "id_number": id_number(1)}),
-            Some(&other.access),
-        )
+        .submit_verification(&other, "林小明", &id_number(1))
         .await;
     assert_eq!(reuse.code(), "id_number_in_use");
 
     // One shop per member until the tier engine says otherwise.
-    let second = app
-        .post(
-            "/api/v1/shops",
-            &json!({"name": "第二家店"}),
-            Some(&member.access),
-        )
-        .await;
+    let second = app.open_shop(&member, "第二家店").await;
     assert_eq!(
         (second.status, second.code()),
         (403, "shop_limit_reached".to_owned())
@@ -152,8 +114,7 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
         month = month.previous();
         &*month.label().leak()
     });
-    let second_body = json!({"name": "第二家店"});
-    let open_second = || app.post("/api/v1/shops", &second_body, Some(&member.access));
+    let open_second = || app.open_shop(&member, "第二家店");
     // Elite long ago, and in the months just ended with a gap: not sustained.
     record_tiers(&[
         ("2024-01", "super"),
@@ -178,18 +139,15 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
         "shop_limit_reached",
         "a Senior month among the three"
     );
-    app.state
-        .db
-        .write(move |conn| {
-            use diesel::prelude::*;
-            use xiaopu::db::schema::tier_history;
-            diesel::update(tier_history::table.filter(tier_history::month.eq(third_last)))
-                .set(tier_history::tier.eq("super"))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.db_write(move |conn| {
+        use diesel::prelude::*;
+        use xiaopu::db::schema::tier_history;
+        diesel::update(tier_history::table.filter(tier_history::month.eq(third_last)))
+            .set(tier_history::tier.eq("super"))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
     // A violation in the last 90 days keeps the door shut; after that it no longer counts.
     let violation = app
         .post(
@@ -200,21 +158,15 @@ async fn each_eligibility_condition_is_named_when_it_fails() {
         .await;
     assert_eq!(violation.status, 201, "{}", violation.text);
     assert_eq!(open_second().await.code(), "shop_limit_reached");
-    app.state
-        .db
-        .write(|conn| {
-            use diesel::prelude::*;
-            use xiaopu::db::schema::member_violations;
-            diesel::update(member_violations::table)
-                .set(
-                    member_violations::created_at
-                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::days(91)),
-                )
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.db_write(|conn| {
+        use diesel::prelude::*;
+        use xiaopu::db::schema::member_violations;
+        diesel::update(member_violations::table)
+            .set(member_violations::created_at.eq(ago(chrono::Duration::days(91))))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
     let opened = open_second().await;
     assert_eq!(opened.status, 201, "{}", opened.text);
 }
@@ -230,13 +182,7 @@ async fn names_are_checked_folded_and_unique() {
         "Nike  flag ship store",
         "华为 授-权 店",
     ] {
-        let reply = app
-            .post(
-                "/api/v1/shops",
-                &json!({"name": name}),
-                Some(&member.access),
-            )
-            .await;
+        let reply = app.open_shop(&member, name).await;
         assert_eq!(reply.status, 422, "{name}: {}", reply.text);
         assert_eq!(
             reply.json()["errors"][0]["code"],
@@ -245,33 +191,12 @@ async fn names_are_checked_folded_and_unique() {
         );
     }
     for name in ["a", &"长".repeat(31)] {
-        let reply = app
-            .post(
-                "/api/v1/shops",
-                &json!({"name": name}),
-                Some(&member.access),
-            )
-            .await;
+        let reply = app.open_shop(&member, name).await;
         assert_eq!(reply.json()["errors"][0]["code"], "length", "{name}");
     }
-    assert_eq!(
-        app.post(
-            "/api/v1/shops",
-            &json!({"name": "  Lin's Snacks  "}),
-            Some(&member.access)
-        )
-        .await
-        .status,
-        201
-    );
+    assert_eq!(app.open_shop(&member, "  Lin's Snacks  ").await.status, 201);
     let other = app.eligible_member("o@b.cn", 2, &admin).await;
-    let taken = app
-        .post(
-            "/api/v1/shops",
-            &json!({"name": "lin s snacks"}),
-            Some(&other.access),
-        )
-        .await;
+    let taken = app.open_shop(&other, "lin s snacks").await;
     assert_eq!(
         (taken.status, taken.json()["errors"][0]["code"].as_str()),
         (422, Some("taken"))
@@ -312,9 +237,7 @@ async fn shop_numbers_are_six_digits_and_unique_over_many_openings() {
     };
     let (first, second) = (new_shop("撞号小铺"), new_shop("再撞号小铺"));
     let opened = app
-        .state
-        .db
-        .write(move |conn| {
+        .db_write(move |conn| {
             let id = xiaopu::shops::service::insert_with_free_shop_no(conn, first, candidates)?;
             // Every candidate taken: a clear 503-class refusal, nothing written.
             let none_left =
@@ -324,8 +247,7 @@ async fn shop_numbers_are_six_digits_and_unique_over_many_openings() {
                 none_left.is_err(),
             ))
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(opened, ("000042".to_owned(), true));
 }
 
@@ -338,14 +260,8 @@ async fn owners_edit_and_close_their_shop_and_nobody_else_can() {
     let patch = |token: &str, body: serde_json::Value| {
         let (app, token) = (&app, token.to_owned());
         async move {
-            app.send(
-                app.client
-                    .patch(app.url(&format!("/api/v1/me/shops/{shop}")))
-                    .bearer_auth(&token)
-                    .insert_header(("content-type", "application/json")),
-                Some(body.to_string().as_bytes()),
-            )
-            .await
+            app.patch(&format!("/api/v1/me/shops/{shop}"), &body, Some(&token))
+                .await
         }
     };
     let ok = patch(
@@ -440,13 +356,7 @@ async fn an_http_credit_provider_is_asked_and_its_failures_never_pass() {
             .eligible_member(&format!("m{seq}@b.cn"), seq, &admin)
             .await;
         assert_eq!(member.member.0, i64::from(seq));
-        let reply = app
-            .post(
-                "/api/v1/shops",
-                &json!({"name": format!("小铺{seq}")}),
-                Some(&member.access),
-            )
-            .await;
+        let reply = app.open_shop(&member, &format!("小铺{seq}")).await;
         codes.push((reply.status, reply.code()));
     }
     assert_eq!(codes[0].0, 201, "the bureau's 760 passes");

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 use xiaopu::db::schema::{goods, tier_history};
 
-use crate::support::{goods_body, TestApp, CREDIT_CODES};
+use crate::support::{ago, goods_body, TestApp, CREDIT_CODES};
 
 /// Every page of the shop's items, following cursors; `between` runs before each next page.
 async fn all_pages(
@@ -20,9 +20,7 @@ async fn all_pages(
             Some(c) => format!("/api/v1/shops/{shop_no}/items?limit={limit}&cursor={c}"),
             None => format!("/api/v1/shops/{shop_no}/items?limit={limit}"),
         };
-        let page = app.get(&path, None).await;
-        assert_eq!(page.status, 200, "{}", page.text);
-        let body = page.json();
+        let body = app.get_json(&path, None).await;
         items.extend(body["items"].as_array().unwrap().iter().cloned());
         match body["next_cursor"].as_str() {
             Some(next) => cursor = Some(next.to_owned()),
@@ -160,7 +158,7 @@ async fn buyers_see_the_shop_and_its_items_and_delisted_goods_become_unavailable
             Some(&keeper.access),
         )
         .await;
-    let item_id = added.json()["id"].as_i64().unwrap();
+    let item_id = added.id();
 
     let described = app
         .patch(
@@ -170,14 +168,15 @@ async fn buyers_see_the_shop_and_its_items_and_delisted_goods_become_unavailable
         )
         .await;
     assert_eq!(described.status, 200, "{}", described.text);
-    let shop = app.get(&format!("/api/v1/shops/{shop_no}"), None).await;
-    assert_eq!(shop.status, 200, "{}", shop.text);
-    assert_eq!(shop.json()["display_name"], "阿明的零食铺的小铺");
-    assert_eq!(shop.json()["name"], "阿明的零食铺");
-    assert_eq!(shop.json()["logo_url"], "https://img.example.cn/logo.png");
-    assert_eq!(shop.json()["description"], "每天新鲜");
-    assert_eq!(shop.json()["tier"], "rookie");
-    assert_eq!(shop.json()["item_count"], 1);
+    let shop = app
+        .get_json(&format!("/api/v1/shops/{shop_no}"), None)
+        .await;
+    assert_eq!(shop["display_name"], "阿明的零食铺的小铺");
+    assert_eq!(shop["name"], "阿明的零食铺");
+    assert_eq!(shop["logo_url"], "https://img.example.cn/logo.png");
+    assert_eq!(shop["description"], "每天新鲜");
+    assert_eq!(shop["tier"], "rookie");
+    assert_eq!(shop["item_count"], 1);
     assert_eq!(app.get("/api/v1/shops/000000", None).await.status, 404);
 
     let detail_path = format!("/api/v1/shops/{shop_no}/items/{item_id}");
@@ -333,21 +332,18 @@ async fn the_catalogue_filters_sorts_and_shows_earnings_with_the_tier_bonus() {
 
     // A Senior earns 5% more; a scheduled fall shows as upcoming until it takes effect.
     let member_id = keeper.member.0;
-    app.state
-        .db
-        .write(move |conn| {
-            diesel::insert_into(tier_history::table)
-                .values((
-                    tier_history::member_id.eq(member_id),
-                    tier_history::month.eq("2026-10"),
-                    tier_history::tier.eq("senior"),
-                    tier_history::created_at.eq(xiaopu::clock::Clock::system().now()),
-                ))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.db_write(move |conn| {
+        diesel::insert_into(tier_history::table)
+            .values((
+                tier_history::member_id.eq(member_id),
+                tier_history::month.eq("2026-10"),
+                tier_history::tier.eq("senior"),
+                tier_history::created_at.eq(xiaopu::clock::Clock::system().now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
     let fall = app
         .post(
             &format!("/api/v1/supplier/goods/{cheap}/commission"),
@@ -372,19 +368,13 @@ async fn the_catalogue_filters_sorts_and_shows_earnings_with_the_tier_bonus() {
     );
 
     // Once the notice period has passed, the new rate is the one in force, in filters too.
-    app.state
-        .db
-        .write(move |conn| {
-            diesel::update(goods::table.find(cheap))
-                .set(
-                    goods::pending_commission_at
-                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::minutes(1)),
-                )
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.db_write(move |conn| {
+        diesel::update(goods::table.find(cheap))
+            .set(goods::pending_commission_at.eq(ago(chrono::Duration::minutes(1))))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
     let rows = browse("?sort=price_asc").await.json();
     assert_eq!(rows["items"][0]["commission_bps"], 1600);
     assert_eq!(rows["items"][0]["upcoming_commission"], Value::Null);

@@ -5,11 +5,12 @@ use xiaopu::jobs::{Job, RunReport};
 use xiaopu::ledger::accounts;
 
 use crate::support::{
-    application_body, SupplierFixture, TestApp, CREDIT_CODES, FOOD_SNACKS_DEPOSIT,
+    ago, application_body, assert_refused_by_field, SupplierFixture, TestApp, CREDIT_CODES,
+    FOOD_SNACKS_DEPOSIT,
 };
 use crate::worlds::{
-    age_receipt, buyer_case_post, fee_market, make_overdue, market, open_case, paid_order,
-    received_order, run_job, settled_order, supplier_post, withdraw,
+    age_receipt, buyer_case_post, decide_dispute, fee_market, make_overdue, market, open_case,
+    paid_order, received_order, run_job, settled_order, supplier_post, withdraw,
 };
 
 #[actix_web::test]
@@ -68,16 +69,7 @@ async fn applications_breaking_an_entry_rule_are_refused_by_field() {
         let reply = app
             .post("/api/v1/supplier/applications", &body, Some(&member.access))
             .await;
-        assert_eq!(reply.status, 422, "{field}: {}", reply.text);
-        let errors = reply.json()["errors"].clone();
-        assert!(
-            errors
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|e| e["field"] == field && e["code"] == code),
-            "{field}: {errors}"
-        );
+        assert_refused_by_field(&reply, field, code);
     }
     // Three levels are allowed.
     let mut body = application_body(CREDIT_CODES[0]);
@@ -106,33 +98,16 @@ async fn review_approves_into_an_inactive_supplier_or_rejects_with_a_reason() {
     let admin = app.signed_in_admin("root@xiaopu.cn").await;
     let first = app.signed_in("first@b.cn").await;
     let second = app.signed_in("second@b.cn").await;
-    let a = app
-        .post(
-            "/api/v1/supplier/applications",
-            &application_body(CREDIT_CODES[0]),
-            Some(&first.access),
-        )
-        .await
-        .json()["id"]
-        .clone();
-    let b = app
-        .post(
-            "/api/v1/supplier/applications",
-            &application_body(CREDIT_CODES[1]),
-            Some(&second.access),
-        )
-        .await
-        .json()["id"]
-        .clone();
+    let a = app.apply_as_supplier(&first, CREDIT_CODES[0]).await.id();
+    let b = app.apply_as_supplier(&second, CREDIT_CODES[1]).await.id();
 
     let pending = app
-        .get(
+        .get_json(
             "/api/v1/admin/supplier-applications?status=pending",
             Some(&admin.access),
         )
         .await;
-    assert_eq!(pending.status, 200, "{}", pending.text);
-    assert_eq!(pending.json()["total"], 2);
+    assert_eq!(pending["total"], 2);
     assert_eq!(
         app.get(
             "/api/v1/admin/supplier-applications?status=bogus",
@@ -144,11 +119,7 @@ async fn review_approves_into_an_inactive_supplier_or_rejects_with_a_reason() {
     );
 
     let approved = app
-        .post(
-            &format!("/api/v1/admin/supplier-applications/{a}/approve"),
-            &json!({}),
-            Some(&admin.access),
-        )
+        .decide_application(&admin, a, "approve", &json!({}))
         .await;
     assert_eq!(approved.status, 200, "{}", approved.text);
     let supplier = approved.json();
@@ -160,48 +131,35 @@ async fn review_approves_into_an_inactive_supplier_or_rejects_with_a_reason() {
     let me = app.get("/api/v1/me", Some(&first.access)).await.json();
     assert_eq!(me["roles"], json!(["buyer", "supplier"]));
     let twice = app
-        .post(
-            &format!("/api/v1/admin/supplier-applications/{a}/approve"),
-            &json!({}),
-            Some(&admin.access),
-        )
+        .decide_application(&admin, a, "approve", &json!({}))
         .await;
     assert_eq!(twice.code(), "already_decided");
 
     let no_reason = app
-        .post(
-            &format!("/api/v1/admin/supplier-applications/{b}/reject"),
-            &json!({"reason": ""}),
-            Some(&admin.access),
-        )
+        .decide_application(&admin, b, "reject", &json!({"reason": ""}))
         .await;
     assert_eq!(no_reason.status, 422);
     let rejected = app
-        .post(
-            &format!("/api/v1/admin/supplier-applications/{b}/reject"),
+        .decide_application(
+            &admin,
+            b,
+            "reject",
             &json!({"reason": "vouchers unreadable"}),
-            Some(&admin.access),
         )
         .await;
     assert_eq!(rejected.status, 200);
     assert_eq!(rejected.json()["status"], "rejected");
     assert_eq!(rejected.json()["reject_reason"], "vouchers unreadable");
     assert_eq!(
-        app.post(
-            "/api/v1/admin/supplier-applications/99999/approve",
-            &json!({}),
-            Some(&admin.access)
-        )
-        .await
-        .status,
+        app.decide_application(&admin, 99999, "approve", &json!({}))
+            .await
+            .status,
         404
     );
 
     // Decisions are audited with their request id.
     let audited: Vec<(String, Option<String>)> = app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             use xiaopu::db::schema::audit_events::dsl::*;
             Ok(audit_events
                 .filter(action.like("supplier_application.%"))
@@ -209,8 +167,7 @@ async fn review_approves_into_an_inactive_supplier_or_rejects_with_a_reason() {
                 .select((action, request_id))
                 .load(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(audited.len(), 2);
     assert!(audited
         .iter()
@@ -222,10 +179,8 @@ async fn the_deposit_makes_a_supplier_active_and_deductions_can_stop_it() {
     let app = TestApp::start().await;
     let supplier = app.approved_supplier("s@b.cn", CREDIT_CODES[0], None).await;
     let deposit = app
-        .get("/api/v1/supplier/deposit", Some(&supplier.member.access))
+        .get_json("/api/v1/supplier/deposit", Some(&supplier.member.access))
         .await;
-    assert_eq!(deposit.status, 200, "{}", deposit.text);
-    let deposit = deposit.json();
     assert_eq!(
         (
             deposit["balance_fen"].as_i64(),
@@ -380,13 +335,7 @@ async fn an_exit_refunds_the_deposit_after_the_clearance_period() {
         .start()
         .await;
     let supplier = app.active_supplier("s@b.cn", CREDIT_CODES[0]).await;
-    let exit = app
-        .post(
-            "/api/v1/supplier/exit",
-            &json!({}),
-            Some(&supplier.member.access),
-        )
-        .await;
+    let exit = app.request_exit(&supplier).await;
     assert_eq!(exit.status, 200, "{}", exit.text);
     assert_eq!(
         (
@@ -395,16 +344,7 @@ async fn an_exit_refunds_the_deposit_after_the_clearance_period() {
         ),
         (Some("exiting"), Some(false))
     );
-    assert_eq!(
-        app.post(
-            "/api/v1/supplier/exit",
-            &json!({}),
-            Some(&supplier.member.access)
-        )
-        .await
-        .code(),
-        "exit_in_progress"
-    );
+    assert_eq!(app.request_exit(&supplier).await.code(), "exit_in_progress");
     assert_eq!(
         deposit(&app, &supplier).await["exit_held_by"],
         held_by(0, 0, 0)
@@ -441,38 +381,30 @@ fn held_by(parts: i64, cases: i64, disputes: i64) -> serde_json::Value {
     json!({"open_parts": parts, "open_aftersales_cases": cases, "open_disputes": disputes})
 }
 
+/// Runs the exits job, which closes nothing, and checks what holds the supplier's exit.
+async fn assert_exit_held_by(app: &TestApp, supplier: &SupplierFixture, held: serde_json::Value) {
+    assert_eq!(run_exit_job(app).await, 0);
+    assert_eq!(deposit(app, supplier).await["exit_held_by"], held);
+}
+
 async fn deposit(app: &TestApp, supplier: &SupplierFixture) -> serde_json::Value {
-    let reply = app
-        .get("/api/v1/supplier/deposit", Some(&supplier.member.access))
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.json()
+    app.get_json("/api/v1/supplier/deposit", Some(&supplier.member.access))
+        .await
 }
 
 /// Starts the supplier's exit and moves the end of its clearance period into the past.
 async fn exit_past_clearance(app: &TestApp, supplier: &SupplierFixture) {
-    let exit = app
-        .post(
-            "/api/v1/supplier/exit",
-            &json!({}),
-            Some(&supplier.member.access),
-        )
-        .await;
+    let exit = app.request_exit(supplier).await;
     assert_eq!(exit.status, 200, "{}", exit.text);
     let id = supplier.supplier_id;
-    app.state
-        .db
-        .write(move |conn| {
-            use xiaopu::db::schema::suppliers;
-            diesel::update(suppliers::table.find(id))
-                .set(
-                    suppliers::exit_due_at.eq(Clock::system().now() - chrono::Duration::minutes(1)),
-                )
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    app.db_write(move |conn| {
+        use xiaopu::db::schema::suppliers;
+        diesel::update(suppliers::table.find(id))
+            .set(suppliers::exit_due_at.eq(ago(chrono::Duration::minutes(1))))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
 }
 
 /// Runs the supplier-exits job once: how many suppliers it closed.
@@ -493,9 +425,7 @@ async fn run_exit_job(app: &TestApp) -> usize {
 /// The detail of the supplier's `supplier.exited` audit event.
 async fn exit_audit(app: &TestApp, supplier_id: i64) -> serde_json::Value {
     let detail: String = app
-        .state
-        .db
-        .read(move |conn| {
+        .db_read(move |conn| {
             use xiaopu::db::schema::audit_events::dsl::*;
             Ok(audit_events
                 .filter(action.eq("supplier.exited"))
@@ -503,17 +433,13 @@ async fn exit_audit(app: &TestApp, supplier_id: i64) -> serde_json::Value {
                 .select(detail)
                 .first(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     serde_json::from_str(&detail).unwrap()
 }
 
 async fn balance(app: &TestApp, account: xiaopu::ledger::AccountSpec) -> i64 {
-    app.state
-        .db
-        .read(move |conn| xiaopu::ledger::service::balance(conn, &account))
+    app.db_read(move |conn| xiaopu::ledger::service::balance(conn, &account))
         .await
-        .unwrap()
         .0
 }
 
@@ -527,7 +453,7 @@ async fn an_exit_waits_for_its_aftersales_case_dispute_and_part_to_close() {
         .unwrap();
     let opened = open_case(&m, order_id, part, "refund_only", line, 1).await;
     assert_eq!(opened.status, 201, "{}", opened.text);
-    let case_id = opened.json()["id"].as_i64().unwrap();
+    let case_id = opened.id();
     exit_past_clearance(app, supplier).await;
 
     assert_eq!(run_exit_job(app).await, 0);
@@ -540,11 +466,7 @@ async fn an_exit_waits_for_its_aftersales_case_dispute_and_part_to_close() {
     // is a dispute until the platform decides.
     let rejected = supplier_post(&m, case_id, "reject", json!({"note": "已签收 signed for"})).await;
     assert_eq!(rejected.status, 200, "{}", rejected.text);
-    assert_eq!(run_exit_job(app).await, 0);
-    assert_eq!(
-        deposit(app, supplier).await["exit_held_by"],
-        held_by(1, 1, 0)
-    );
+    assert_exit_held_by(app, supplier, held_by(1, 1, 0)).await;
     let escalated = buyer_case_post(
         &m,
         case_id,
@@ -553,35 +475,23 @@ async fn an_exit_waits_for_its_aftersales_case_dispute_and_part_to_close() {
     )
     .await;
     assert_eq!(escalated.status, 200, "{}", escalated.text);
-    assert_eq!(run_exit_job(app).await, 0);
-    assert_eq!(
-        deposit(app, supplier).await["exit_held_by"],
-        held_by(1, 0, 1)
-    );
-    let decided = app
-        .post(
-            &format!("/api/v1/admin/disputes/{case_id}/decide"),
-            &json!({"decision": "reject", "note": "证据不足 not enough evidence"}),
-            Some(&supplier.admin.access),
-        )
-        .await;
+    assert_exit_held_by(app, supplier, held_by(1, 0, 1)).await;
+    let decided = decide_dispute(
+        &m,
+        case_id,
+        &supplier.admin,
+        json!({"decision": "reject", "note": "证据不足 not enough evidence"}),
+    )
+    .await;
     assert_eq!(decided.status, 200, "{}", decided.text);
 
     // The part is received but not settled; settled, it may still get a case until the claim
     // window closes.
-    assert_eq!(run_exit_job(app).await, 0);
-    assert_eq!(
-        deposit(app, supplier).await["exit_held_by"],
-        held_by(1, 0, 0)
-    );
+    assert_exit_held_by(app, supplier, held_by(1, 0, 0)).await;
     let settings = &app.state.settings;
     age_receipt(&m, part, i64::from(settings.money.settlement_window_days)).await;
     assert_eq!(run_job(&m, Job::Settle).await, RunReport::Done(1));
-    assert_eq!(run_exit_job(app).await, 0);
-    assert_eq!(
-        deposit(app, supplier).await["exit_held_by"],
-        held_by(1, 0, 0)
-    );
+    assert_exit_held_by(app, supplier, held_by(1, 0, 0)).await;
     app.ledger_check().await.expect("ledger balances");
 
     age_receipt(&m, part, i64::from(settings.aftersales.claim_window_days)).await;
@@ -610,22 +520,14 @@ async fn an_unshipped_paid_order_and_an_unpaid_one_hold_the_exit() {
     let (app, supplier) = (&m.app, &m.supplier);
     let unpaid = m.place_one("exit-unpaid", 1).await;
     assert_eq!(unpaid.status, 201, "{}", unpaid.text);
-    let unpaid = unpaid.json()["id"].as_i64().unwrap();
+    let unpaid = unpaid.id();
     let paid = paid_order(&m, "exit-paid", &[(m.item_id, m.sku_id, 1)]).await;
     exit_past_clearance(app, supplier).await;
 
-    assert_eq!(run_exit_job(app).await, 0);
-    assert_eq!(
-        deposit(app, supplier).await["exit_held_by"],
-        held_by(2, 0, 0)
-    );
+    assert_exit_held_by(app, supplier, held_by(2, 0, 0)).await;
     let cancelled = m.buyer_post(paid, "cancel").await;
     assert_eq!(cancelled.status, 200, "{}", cancelled.text);
-    assert_eq!(run_exit_job(app).await, 0);
-    assert_eq!(
-        deposit(app, supplier).await["exit_held_by"],
-        held_by(1, 0, 0)
-    );
+    assert_exit_held_by(app, supplier, held_by(1, 0, 0)).await;
     app.ledger_check().await.expect("ledger balances");
 
     make_overdue(&m, unpaid).await;
@@ -707,9 +609,7 @@ async fn an_exit_refund_nets_a_payable_made_negative_by_a_refund_after_settlemen
         .unwrap();
     let case_id = open_case(&m, order_id, part, "refund_only", line, 1)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let approved = supplier_post(&m, case_id, "approve", json!({})).await;
     assert_eq!(approved.status, 200, "{}", approved.text);
     let debt = -balance(app, accounts::supplier_payable(id)).await;
@@ -754,9 +654,7 @@ async fn ledger_rows_are_append_only_and_the_check_catches_tampering() {
     let app = TestApp::start().await;
     app.active_supplier("s@b.cn", CREDIT_CODES[0]).await;
     let blocked = app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             Ok((
                 diesel::sql_query("UPDATE ledger_entries SET amount_fen = amount_fen + 1")
                     .execute(conn)
@@ -769,15 +667,10 @@ async fn ledger_rows_are_append_only_and_the_check_catches_tampering() {
                     .is_err(),
             ))
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(blocked, (true, true, true));
     // A cached balance edited behind the ledger's back is named by the check.
-    app.state
-        .db
-        .read(|conn| Ok(diesel::sql_query("UPDATE ledger_accounts SET balance_fen = balance_fen + 7 WHERE code LIKE 'supplier/%/deposit'").execute(conn)?))
-        .await
-        .unwrap();
+    app.db_read(|conn| Ok(diesel::sql_query("UPDATE ledger_accounts SET balance_fen = balance_fen + 7 WHERE code LIKE 'supplier/%/deposit'").execute(conn)?)).await;
     let violation = app.ledger_check().await.unwrap_err();
     assert!(
         violation.contains("supplier/") && violation.contains("cached balance"),

@@ -193,6 +193,13 @@ impl Reply {
         serde_json::from_str(&self.text).unwrap_or_else(|_| panic!("not JSON: {}", self.text))
     }
 
+    /// The `id` of what the body describes (the object created, found or changed).
+    pub fn id(&self) -> i64 {
+        self.json()["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no id: {}", self.text))
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
@@ -201,6 +208,21 @@ impl Reply {
     pub fn code(&self) -> String {
         self.json()["code"].as_str().unwrap_or_default().to_owned()
     }
+}
+
+/// Asserts that the request was refused as invalid (422), with `code` for `field` among the
+/// errors.
+pub fn assert_refused_by_field(reply: &Reply, field: &str, code: &str) {
+    assert_eq!(reply.status, 422, "{field}: {}", reply.text);
+    let errors = reply.json()["errors"].clone();
+    assert!(
+        errors
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == field && e["code"] == code),
+        "{field}: {errors}"
+    );
 }
 
 /// The tokens of a signed-in test member.
@@ -246,9 +268,28 @@ impl TestApp {
         self.send(request, None).await
     }
 
+    /// A GET that must succeed (200): its JSON body.
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> Value {
+        let reply = self.get(path, token).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.json()
+    }
+
     pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> Reply {
         self.send_json(self.client.post(self.url(path)), body, token)
             .await
+    }
+
+    /// A POST carrying an `Idempotency-Key`, as the endpoints that move money want.
+    pub async fn post_with_key(&self, path: &str, key: &str, body: &Value, token: &str) -> Reply {
+        self.send_json(
+            self.client
+                .post(self.url(path))
+                .insert_header(("Idempotency-Key", key)),
+            body,
+            Some(token),
+        )
+        .await
     }
 
     pub async fn put(&self, path: &str, body: &Value, token: Option<&str>) -> Reply {
@@ -304,8 +345,7 @@ impl TestApp {
     pub async fn signed_in(&self, email: &str) -> Session {
         let registered = self.register(email).await;
         assert_eq!(registered.status, 201, "{}", registered.text);
-        self.session_of(email, MemberId(registered.json()["id"].as_i64().unwrap()))
-            .await
+        self.session_of(email, MemberId(registered.id())).await
     }
 
     async fn session_of(&self, email: &str, member: MemberId) -> Session {
@@ -331,11 +371,8 @@ impl TestApp {
         let hash = self.state.hash_password(PASSWORD.to_owned()).await.unwrap();
         let now = self.state.clock.now();
         let member = self
-            .state
-            .db
-            .write(move |conn| service::create_member(conn, &registration, hash, true, now))
-            .await
-            .unwrap();
+            .db_write(move |conn| service::create_member(conn, &registration, hash, true, now))
+            .await;
         self.session_of(email, MemberId(member.id)).await
     }
 }
@@ -384,6 +421,32 @@ pub struct SupplierFixture {
 }
 
 impl TestApp {
+    /// The member's supplier application (the valid one of `application_body`).
+    pub async fn apply_as_supplier(&self, member: &Session, credit_code: &str) -> Reply {
+        self.post(
+            "/api/v1/supplier/applications",
+            &application_body(credit_code),
+            Some(&member.access),
+        )
+        .await
+    }
+
+    /// An admin's decision on a supplier application: `approve`, or `reject` with a reason.
+    pub async fn decide_application(
+        &self,
+        admin: &Session,
+        application_id: i64,
+        decision: &str,
+        body: &Value,
+    ) -> Reply {
+        self.post(
+            &format!("/api/v1/admin/supplier-applications/{application_id}/{decision}"),
+            body,
+            Some(&admin.access),
+        )
+        .await
+    }
+
     pub async fn approved_supplier(
         &self,
         email: &str,
@@ -391,30 +454,20 @@ impl TestApp {
         admin: Option<Session>,
     ) -> SupplierFixture {
         let member = self.signed_in(email).await;
-        let applied = self
-            .post(
-                "/api/v1/supplier/applications",
-                &application_body(credit_code),
-                Some(&member.access),
-            )
-            .await;
+        let applied = self.apply_as_supplier(&member, credit_code).await;
         assert_eq!(applied.status, 201, "{}", applied.text);
         let admin = match admin {
             Some(admin) => admin,
             None => self.signed_in_admin(&format!("admin-{email}")).await,
         };
-        let id = applied.json()["id"].as_i64().unwrap();
+        let id = applied.id();
         let approved = self
-            .post(
-                &format!("/api/v1/admin/supplier-applications/{id}/approve"),
-                &json!({}),
-                Some(&admin.access),
-            )
+            .decide_application(&admin, id, "approve", &json!({}))
             .await;
         assert_eq!(approved.status, 200, "{}", approved.text);
         SupplierFixture {
             member,
-            supplier_id: approved.json()["id"].as_i64().unwrap(),
+            supplier_id: approved.id(),
             admin,
         }
     }
@@ -448,6 +501,16 @@ impl TestApp {
         supplier
     }
 
+    /// The supplier's request to leave the platform (its deposit comes back after clearance).
+    pub async fn request_exit(&self, supplier: &SupplierFixture) -> Reply {
+        self.post(
+            "/api/v1/supplier/exit",
+            &json!({}),
+            Some(&supplier.member.access),
+        )
+        .await
+    }
+
     /// Deducts a penalty from the supplier's deposit (as an admin), so far below what its
     /// categories need that it becomes inactive.
     pub async fn deactivate_supplier(&self, supplier: &SupplierFixture, case_reference: &str) {
@@ -466,14 +529,34 @@ impl TestApp {
         );
     }
 
+    /// Reads this test's database directly: what the API does not show.
+    pub async fn db_read<T, F>(&self, work: F) -> T
+    where
+        F: FnOnce(&mut xiaopu::db::DbConn) -> xiaopu::error::AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.state.db.read(work).await.unwrap()
+    }
+
+    /// Changes this test's database directly, in one transaction: what the API cannot arrange
+    /// (time gone by, volume, a broken row).
+    pub async fn db_write<T, F>(&self, work: F) -> T
+    where
+        F: FnOnce(&mut xiaopu::db::DbConn) -> xiaopu::error::AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.state.db.write(work).await.unwrap()
+    }
+
     /// `xiaopu ledger check` on this test's database.
     pub async fn ledger_check(&self) -> Result<xiaopu::ledger::check::LedgerSummary, String> {
-        self.state
-            .db
-            .read(xiaopu::ledger::check::check)
-            .await
-            .unwrap()
+        self.db_read(xiaopu::ledger::check::check).await
     }
+}
+
+/// The moment `elapsed` before now, as the server's clock reads it: for backdating a row.
+pub fn ago(elapsed: chrono::Duration) -> chrono::NaiveDateTime {
+    xiaopu::clock::Clock::system().now() - elapsed
 }
 
 /// A valid resident ID number (GB 11643 check character) distinct for each `seq`.
@@ -489,31 +572,41 @@ pub fn id_number(seq: u32) -> String {
 }
 
 impl TestApp {
+    /// An admin records the member's credit score.
+    pub async fn set_credit_score(&self, admin: &Session, member: &Session, score: i64) -> Reply {
+        self.put(
+            &format!("/api/v1/admin/members/{}/credit-score", member.member.0),
+            &json!({"score": score}),
+            Some(&admin.access),
+        )
+        .await
+    }
+
+    /// The member's real-name verification request.
+    pub async fn submit_verification(
+        &self,
+        member: &Session,
+        legal_name: &str,
+        id_number: &str,
+    ) -> Reply {
+        self.post(
+            "/api/v1/me/verification",
+            &json!({"legal_name": legal_name, "id_number": id_number}),
+            Some(&member.access),
+        )
+        .await
+    }
+
     /// A member with a credit score of 720 and an approved verification, ready to open a shop.
     pub async fn eligible_member(&self, email: &str, seq: u32, admin: &Session) -> Session {
         let member = self.signed_in(email).await;
-        let scored = self
-            .send(
-                self.client
-                    .put(self.url(&format!(
-                        "/api/v1/admin/members/{}/credit-score",
-                        member.member.0
-                    )))
-                    .bearer_auth(&admin.access)
-                    .insert_header(("content-type", "application/json")),
-                Some(br#"{"score": 720}"#),
-            )
-            .await;
+        let scored = self.set_credit_score(admin, &member, 720).await;
         assert_eq!(scored.status, 204, "{}", scored.text);
         let submitted = self
-            .post(
-                "/api/v1/me/verification",
-                &json!({"legal_name": "林小明", "id_number": id_number(seq)}),
-                Some(&member.access),
-            )
+            .submit_verification(&member, "林小明", &id_number(seq))
             .await;
         assert_eq!(submitted.status, 201, "{}", submitted.text);
-        let id = submitted.json()["id"].as_i64().unwrap();
+        let id = submitted.id();
         let approved = self
             .post(
                 &format!("/api/v1/admin/verifications/{id}/approve"),
@@ -525,6 +618,16 @@ impl TestApp {
         member
     }
 
+    /// The member's request to open a shop of that name.
+    pub async fn open_shop(&self, member: &Session, name: &str) -> Reply {
+        self.post(
+            "/api/v1/shops",
+            &json!({"name": name}),
+            Some(&member.access),
+        )
+        .await
+    }
+
     /// An eligible member with an open shop: (session, shop id, shop number).
     pub async fn shopkeeper(
         &self,
@@ -534,13 +637,7 @@ impl TestApp {
         admin: &Session,
     ) -> (Session, i64, String) {
         let member = self.eligible_member(email, seq, admin).await;
-        let opened = self
-            .post(
-                "/api/v1/shops",
-                &json!({"name": shop_name}),
-                Some(&member.access),
-            )
-            .await;
+        let opened = self.open_shop(&member, shop_name).await;
         assert_eq!(opened.status, 201, "{}", opened.text);
         let shop = opened.json();
         (
@@ -572,7 +669,7 @@ impl TestApp {
         let token = Some(supplier.member.access.as_str());
         let created = self.post("/api/v1/supplier/goods", body, token).await;
         assert_eq!(created.status, 201, "{}", created.text);
-        let id = created.json()["id"].as_i64().unwrap();
+        let id = created.id();
         let listed = self
             .post(
                 &format!("/api/v1/supplier/goods/{id}/list"),
@@ -589,14 +686,12 @@ impl TestApp {
     pub async fn seed_goods(&self, supplier_id: i64, count: usize) -> Vec<i64> {
         use diesel::prelude::*;
         use xiaopu::db::schema::{goods, goods_skus};
-        self.state
-            .db
-            .write(move |conn| {
-                let now = xiaopu::clock::Clock::system().now();
-                let mut ids = Vec::with_capacity(count);
-                for n in 0..count {
-                    let price = 1_000 + n as i64;
-                    let id: i64 = xiaopu::with_backend!(conn, c => diesel::insert_into(goods::table)
+        self.db_write(move |conn| {
+            let now = xiaopu::clock::Clock::system().now();
+            let mut ids = Vec::with_capacity(count);
+            for n in 0..count {
+                let price = 1_000 + n as i64;
+                let id: i64 = xiaopu::with_backend!(conn, c => diesel::insert_into(goods::table)
                         .values((
                             goods::supplier_id.eq(supplier_id),
                             goods::title.eq(format!("Seeded goods {n}")),
@@ -614,58 +709,54 @@ impl TestApp {
                         ))
                         .returning(goods::id)
                         .get_result(c))?;
-                    diesel::insert_into(goods_skus::table)
-                        .values((
-                            goods_skus::goods_id.eq(id),
-                            goods_skus::attributes.eq("{}"),
-                            goods_skus::price_fen.eq(price),
-                            goods_skus::stock.eq(10_i64),
-                            goods_skus::version.eq(1_i64),
-                            goods_skus::created_at.eq(now),
-                            goods_skus::updated_at.eq(now),
-                        ))
-                        .execute(conn)?;
-                    ids.push(id);
-                }
-                Ok(ids)
-            })
-            .await
-            .unwrap()
+                diesel::insert_into(goods_skus::table)
+                    .values((
+                        goods_skus::goods_id.eq(id),
+                        goods_skus::attributes.eq("{}"),
+                        goods_skus::price_fen.eq(price),
+                        goods_skus::stock.eq(10_i64),
+                        goods_skus::version.eq(1_i64),
+                        goods_skus::created_at.eq(now),
+                        goods_skus::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })
+        .await
     }
 
     /// Puts goods into a shop straight in the database, in order, as curation would.
     pub async fn seed_items(&self, shop_id: i64, goods_ids: Vec<i64>) {
         use diesel::prelude::*;
         use xiaopu::db::schema::{shop_items, shops};
-        self.state
-            .db
-            .write(move |conn| {
-                let now = xiaopu::clock::Clock::system().now();
-                let first: Option<i64> = shop_items::table
-                    .filter(shop_items::shop_id.eq(shop_id))
-                    .select(diesel::dsl::max(shop_items::position))
-                    .first(conn)?;
-                let first = first.map_or(0, |p| p + 1);
-                for (goods_id, position) in goods_ids.iter().zip(first..) {
-                    diesel::insert_into(shop_items::table)
-                        .values((
-                            shop_items::shop_id.eq(shop_id),
-                            shop_items::goods_id.eq(goods_id),
-                            shop_items::recommendation.eq("seeded"),
-                            shop_items::position.eq(position),
-                            shop_items::pinned.eq(false),
-                            shop_items::created_at.eq(now),
-                            shop_items::updated_at.eq(now),
-                        ))
-                        .execute(conn)?;
-                }
-                diesel::update(shops::table.find(shop_id))
-                    .set(shops::item_count.eq(shops::item_count + goods_ids.len() as i32))
+        self.db_write(move |conn| {
+            let now = xiaopu::clock::Clock::system().now();
+            let first: Option<i64> = shop_items::table
+                .filter(shop_items::shop_id.eq(shop_id))
+                .select(diesel::dsl::max(shop_items::position))
+                .first(conn)?;
+            let first = first.map_or(0, |p| p + 1);
+            for (goods_id, position) in goods_ids.iter().zip(first..) {
+                diesel::insert_into(shop_items::table)
+                    .values((
+                        shop_items::shop_id.eq(shop_id),
+                        shop_items::goods_id.eq(goods_id),
+                        shop_items::recommendation.eq("seeded"),
+                        shop_items::position.eq(position),
+                        shop_items::pinned.eq(false),
+                        shop_items::created_at.eq(now),
+                        shop_items::updated_at.eq(now),
+                    ))
                     .execute(conn)?;
-                Ok(())
-            })
-            .await
-            .unwrap()
+            }
+            diesel::update(shops::table.find(shop_id))
+                .set(shops::item_count.eq(shops::item_count + goods_ids.len() as i32))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
     }
 }
 

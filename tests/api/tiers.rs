@@ -11,7 +11,7 @@ use xiaopu::tiers::months::Month;
 use xiaopu::tiers::repo::Shard;
 use xiaopu::tiers::Tier;
 
-use crate::support::TestApp;
+use crate::support::{ago, TestApp};
 use crate::worlds::{market_in, settled_order, Market, CALLBACK_SECRET};
 
 /// A market whose tiers are within reach of a few orders: Senior at one ¥29.90 order from one
@@ -78,16 +78,13 @@ fn finished(outcome: Outcome) -> Summary {
 async fn settled_at(m: &Market, order_id: i64, at: &str) {
     let at = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").unwrap();
     m.app
-        .state
-        .db
-        .write(move |conn| {
+        .db_write(move |conn| {
             diesel::update(order_lines::table.filter(order_lines::order_id.eq(order_id)))
                 .set(order_lines::settled_at.eq(at))
                 .execute(conn)?;
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
 }
 
 /// The month's rows: (member, tier, previous tier, reason), by member.
@@ -110,9 +107,7 @@ async fn decided(m: &Market, month: &str) -> Vec<crate::support::Decision> {
 async fn record_tier(m: &Market, member: i64, month: &str, tier: &str) {
     let (month, tier) = (month.to_owned(), tier.to_owned());
     m.app
-        .state
-        .db
-        .write(move |conn| {
+        .db_write(move |conn| {
             diesel::insert_into(tier_history::table)
                 .values((
                     tier_history::member_id.eq(member),
@@ -123,8 +118,7 @@ async fn record_tier(m: &Market, member: i64, month: &str, tier: &str) {
                 .execute(conn)?;
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
 }
 
 #[actix_web::test]
@@ -157,14 +151,7 @@ async fn a_month_is_its_business_days_and_a_threshold_is_met_exactly() {
     // The tier applies to orders placed from now on.
     let placed = m.place_one("after-run", 1).await;
     assert_eq!(placed.status, 201, "{}", placed.text);
-    let shop_orders = m
-        .app
-        .get(
-            &format!("/api/v1/me/shops/{}/orders", m.shop_id),
-            Some(&m.shopkeeper.access),
-        )
-        .await
-        .json();
+    let shop_orders = m.shop_orders().await;
     assert_eq!(shop_orders["items"][0]["lines"][0]["tier_bonus_bps"], 500);
     // Orders placed before the run keep the bonus they were placed with.
     let earlier: Vec<&Value> = shop_orders["items"].as_array().unwrap()[1..]
@@ -196,9 +183,7 @@ async fn a_refund_rate_over_the_ceiling_blocks_a_rise() {
         .unwrap();
     let case_id = crate::worlds::open_case(&m, order_id, part, "refund_only", line, 1)
         .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     crate::worlds::supplier_post(&m, case_id, "approve", serde_json::json!({})).await;
     finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
     let rows = history(&m, "2026-10").await;
@@ -280,9 +265,7 @@ async fn three_shards_decide_exactly_what_one_worker_does() {
     // Each shard's run counted exactly the shopkeepers it decided.
     let runs: Vec<(i32, i64, i64)> = m
         .app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             Ok(tier_runs::table
                 .order(tier_runs::shard_index)
                 .select((
@@ -292,8 +275,7 @@ async fn three_shards_decide_exactly_what_one_worker_does() {
                 ))
                 .load(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(runs.len(), 3);
     assert!(
         runs.iter().all(|(_, total, processed)| total == processed),
@@ -328,16 +310,13 @@ async fn a_row_already_recorded_for_the_month_is_kept_and_the_others_are_decided
 async fn forget_month(m: &Market, month: &str) {
     let month = month.to_owned();
     m.app
-        .state
-        .db
-        .write(move |conn| {
+        .db_write(move |conn| {
             diesel::delete(tier_history::table.filter(tier_history::month.eq(month)))
                 .execute(conn)?;
             diesel::delete(tier_runs::table).execute(conn)?;
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
 }
 
 #[actix_web::test]
@@ -386,19 +365,13 @@ async fn a_killed_run_is_refused_while_alive_and_resumed_after_to_the_uninterrup
     );
     // Once it has shown no life for five minutes, the rerun finishes the month.
     m.app
-        .state
-        .db
-        .write(|conn| {
+        .db_write(|conn| {
             diesel::update(tier_runs::table)
-                .set(
-                    tier_runs::heartbeat_at
-                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::minutes(6)),
-                )
+                .set(tier_runs::heartbeat_at.eq(ago(chrono::Duration::minutes(6))))
                 .execute(conn)?;
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
     let resumed = finished(run_tiers(&m, "2026-10", Shard::WHOLE, "me").await);
     // The summary counts the batches of the dead process too (kept with its checkpoints).
     assert_eq!(resumed.processed, 5);
@@ -480,14 +453,14 @@ async fn shopkeepers_see_their_tier_and_progress_and_admins_runs_distribution_an
 
     finished(run_tiers(&m, "2026-10", Shard::WHOLE, "t").await);
     let admin = &m.supplier.admin.access;
-    let runs = m.app.get("/api/v1/admin/tiers/runs", Some(admin)).await;
-    assert_eq!(runs.status, 200, "{}", runs.text);
-    assert_eq!(runs.json()["items"][0]["month"], "2026-10");
-    assert_eq!(runs.json()["items"][0]["status"], "done");
-    assert_eq!(runs.json()["items"][0]["processed"], 1);
-    let duration = runs.json()["items"][0]["duration_seconds"]
-        .as_f64()
-        .unwrap();
+    let runs = m
+        .app
+        .get_json("/api/v1/admin/tiers/runs", Some(admin))
+        .await;
+    assert_eq!(runs["items"][0]["month"], "2026-10");
+    assert_eq!(runs["items"][0]["status"], "done");
+    assert_eq!(runs["items"][0]["processed"], 1);
+    let duration = runs["items"][0]["duration_seconds"].as_f64().unwrap();
     assert!((0.0..60.0).contains(&duration), "{duration}");
 
     let overridden = m
@@ -535,17 +508,14 @@ async fn shopkeepers_see_their_tier_and_progress_and_admins_runs_distribution_an
     assert_eq!(distribution["rookie"], 0);
     let audited: i64 = m
         .app
-        .state
-        .db
-        .read(|conn| {
+        .db_read(|conn| {
             use xiaopu::db::schema::audit_events;
             Ok(audit_events::table
                 .filter(audit_events::action.eq("tier.overridden"))
                 .count()
                 .get_result(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(audited, 1);
     // Shopkeepers cannot override; a member without a shop is not a shopkeeper.
     let not_admin = m
@@ -622,13 +592,8 @@ async fn refund_after_settlement(m: &Market, order_id: i64, part: i64, quantity:
         .unwrap();
     let opened = crate::worlds::open_case(m, order_id, part, "refund_only", line, quantity).await;
     assert_eq!(opened.status, 201, "{}", opened.text);
-    let approved = crate::worlds::supplier_post(
-        m,
-        opened.json()["id"].as_i64().unwrap(),
-        "approve",
-        serde_json::json!({}),
-    )
-    .await;
+    let approved =
+        crate::worlds::supplier_post(m, opened.id(), "approve", serde_json::json!({})).await;
     assert_eq!(approved.status, 200, "{}", approved.text);
 }
 
@@ -644,16 +609,9 @@ async fn figures_are_net_of_refunds_over_all_the_shopkeeper_s_shops_with_distinc
         month = month.previous();
         record_tier(&m, keeper.member.0, &month.label(), "elite").await;
     }
-    let opened = m
-        .app
-        .post(
-            "/api/v1/shops",
-            &serde_json::json!({"name": "阿明的第二家店"}),
-            Some(&keeper.access),
-        )
-        .await;
+    let opened = m.app.open_shop(&keeper, "阿明的第二家店").await;
     assert_eq!(opened.status, 201, "{}", opened.text);
-    let second_shop = opened.json()["id"].as_i64().unwrap();
+    let second_shop = opened.id();
     let second_item = crate::worlds::add_item(&m.app, &keeper, second_shop, m.goods_id).await;
     let first_item = m.item_id;
     let first_buyer = m.buyer.clone();

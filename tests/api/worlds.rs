@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use xiaopu::jobs::{Job, RunReport};
 
-use crate::support::{goods_body, Reply, Session, SupplierFixture, TestApp, CREDIT_CODES};
+use crate::support::{ago, goods_body, Reply, Session, SupplierFixture, TestApp, CREDIT_CODES};
 
 pub const CALLBACK_SECRET: &str = "test-callback-secret-0123456789abcdef";
 
@@ -71,15 +71,26 @@ pub async fn market() -> Market {
 }
 
 pub async fn add_item(app: &TestApp, keeper: &Session, shop_id: i64, goods_id: i64) -> i64 {
+    add_item_recommending(app, keeper, shop_id, goods_id, "好吃").await
+}
+
+/// Puts goods into the keeper's shop with the keeper's words for it; the item's id.
+pub async fn add_item_recommending(
+    app: &TestApp,
+    keeper: &Session,
+    shop_id: i64,
+    goods_id: i64,
+    recommendation: &str,
+) -> i64 {
     let added = app
         .post(
             &format!("/api/v1/me/shops/{shop_id}/items"),
-            &json!({"goods_id": goods_id, "recommendation": "好吃"}),
+            &json!({"goods_id": goods_id, "recommendation": recommendation}),
             Some(&keeper.access),
         )
         .await;
     assert_eq!(added.status, 201, "{}", added.text);
-    added.json()["id"].as_i64().unwrap()
+    added.id()
 }
 
 pub fn order_body(lines: &[(i64, i64, i64)]) -> Value {
@@ -99,15 +110,7 @@ pub fn order_body(lines: &[(i64, i64, i64)]) -> Value {
 impl Market {
     pub async fn place(&self, key: &str, body: &Value, buyer: &Session) -> Reply {
         self.app
-            .send(
-                self.app
-                    .client
-                    .post(self.app.url("/api/v1/orders"))
-                    .insert_header(("content-type", "application/json"))
-                    .insert_header(("Idempotency-Key", key))
-                    .bearer_auth(&buyer.access),
-                Some(body.to_string().as_bytes()),
-            )
+            .post_with_key("/api/v1/orders", key, body, &buyer.access)
             .await
     }
 
@@ -133,40 +136,53 @@ impl Market {
     }
 
     pub async fn order(&self, order_id: i64) -> Value {
-        let reply = self
-            .app
-            .get(
+        self.app
+            .get_json(
                 &format!("/api/v1/orders/{order_id}"),
                 Some(&self.buyer.access),
             )
-            .await;
-        assert_eq!(reply.status, 200, "{}", reply.text);
-        reply.json()
+            .await
+    }
+
+    /// The orders of the market's shop, as its shopkeeper sees them.
+    pub async fn shop_orders(&self) -> Value {
+        self.app
+            .get(
+                &format!("/api/v1/me/shops/{}/orders", self.shop_id),
+                Some(&self.shopkeeper.access),
+            )
+            .await
+            .json()
+    }
+
+    /// An after-sales case, as the buyer sees it.
+    pub async fn case(&self, case_id: i64) -> Value {
+        self.app
+            .get(
+                &format!("/api/v1/aftersales/{case_id}"),
+                Some(&self.buyer.access),
+            )
+            .await
+            .json()
     }
 
     /// An account's balance on its normal side.
     pub async fn balance(&self, account: xiaopu::ledger::AccountSpec) -> i64 {
         self.app
-            .state
-            .db
-            .read(move |conn| xiaopu::ledger::service::balance(conn, &account))
+            .db_read(move |conn| xiaopu::ledger::service::balance(conn, &account))
             .await
-            .unwrap()
             .0
     }
 
     pub async fn order_count(&self) -> i64 {
         use diesel::prelude::*;
         self.app
-            .state
-            .db
-            .read(|conn| {
+            .db_read(|conn| {
                 Ok(xiaopu::db::schema::orders::table
                     .count()
                     .get_result::<i64>(conn)?)
             })
             .await
-            .unwrap()
     }
 
     /// The buyer's POST to one of their order's actions (pay, cancel, confirm-receipt).
@@ -199,19 +215,13 @@ pub async fn make_overdue(m: &Market, order_id: i64) {
     use diesel::prelude::*;
     use xiaopu::db::schema::orders;
     m.app
-        .state
-        .db
-        .write(move |conn| {
+        .db_write(move |conn| {
             diesel::update(orders::table.find(order_id))
-                .set(
-                    orders::payment_due_at
-                        .eq(xiaopu::clock::Clock::system().now() - chrono::Duration::minutes(1)),
-                )
+                .set(orders::payment_due_at.eq(ago(chrono::Duration::minutes(1))))
                 .execute(conn)?;
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
 }
 
 pub async fn run_job(m: &Market, job: xiaopu::jobs::Job) -> xiaopu::jobs::RunReport {
@@ -240,25 +250,41 @@ pub async fn market_with_settings(
     market_in(app, goods_body()).await
 }
 
-/// Moves a part's receipt back by `days` and a minute, as if that time had passed.
-pub async fn age_receipt(m: &Market, part_id: i64, days: i64) {
+/// Which moment of a supplier's part of an order to move back in time.
+enum PartMoment {
+    Shipped,
+    Received,
+}
+
+/// Moves a part's `moment` back by `days` and a minute, as if that time had passed.
+async fn age_part(m: &Market, part_id: i64, moment: PartMoment, days: i64) {
     use diesel::prelude::*;
     use xiaopu::db::schema::supplier_orders;
+    let at = ago(chrono::Duration::days(days) + chrono::Duration::minutes(1));
     m.app
-        .state
-        .db
-        .write(move |conn| {
-            diesel::update(supplier_orders::table.find(part_id))
-                .set(
-                    supplier_orders::received_at.eq(xiaopu::clock::Clock::system().now()
-                        - chrono::Duration::days(days)
-                        - chrono::Duration::minutes(1)),
-                )
-                .execute(conn)?;
+        .db_write(move |conn| {
+            let part = supplier_orders::table.find(part_id);
+            match moment {
+                PartMoment::Shipped => diesel::update(part)
+                    .set(supplier_orders::shipped_at.eq(at))
+                    .execute(conn)?,
+                PartMoment::Received => diesel::update(part)
+                    .set(supplier_orders::received_at.eq(at))
+                    .execute(conn)?,
+            };
             Ok(())
         })
-        .await
-        .unwrap();
+        .await;
+}
+
+/// Moves a part's shipment back by `days` and a minute, as if that time had passed.
+pub async fn age_shipment(m: &Market, part_id: i64, days: i64) {
+    age_part(m, part_id, PartMoment::Shipped, days).await;
+}
+
+/// Moves a part's receipt back by `days` and a minute, as if that time had passed.
+pub async fn age_receipt(m: &Market, part_id: i64, days: i64) {
+    age_part(m, part_id, PartMoment::Received, days).await;
 }
 
 /// A paid order of `quantity` pieces, shipped and received: (order id, part id).
@@ -290,23 +316,13 @@ pub async fn withdraw(m: &Market, path: &str, key: &str, amount: i64, account: &
         "amount_fen": amount,
         "account": {"kind": "alipay", "number": account, "holder": "王阿明"}
     });
-    m.app
-        .send(
-            m.app
-                .client
-                .post(m.app.url(path))
-                .insert_header(("content-type", "application/json"))
-                .insert_header(("Idempotency-Key", key))
-                .bearer_auth(token),
-            Some(body.to_string().as_bytes()),
-        )
-        .await
+    m.app.post_with_key(path, key, &body, token).await
 }
 
 pub async fn paid_order(m: &Market, key: &str, lines: &[(i64, i64, i64)]) -> i64 {
     let placed = m.place(key, &order_body(lines), &m.buyer).await;
     assert_eq!(placed.status, 201, "{}", placed.text);
-    let order_id = placed.json()["id"].as_i64().unwrap();
+    let order_id = placed.id();
     assert_eq!(m.pay(order_id).await.json()["outcome"], "applied");
     order_id
 }
@@ -374,4 +390,27 @@ pub async fn buyer_case_post(m: &Market, case_id: i64, action: &str, body: Value
             Some(&m.buyer.access),
         )
         .await
+}
+
+/// A platform decision on a disputed case, sent with `admin`'s session: `refund` (lines,
+/// compensation) or `reject`, with a note.
+pub async fn decide_dispute(m: &Market, case_id: i64, admin: &Session, decision: Value) -> Reply {
+    m.app
+        .post(
+            &format!("/api/v1/admin/disputes/{case_id}/decide"),
+            &decision,
+            Some(&admin.access),
+        )
+        .await
+}
+
+/// The buyer's parcel back to the supplier for an approved return.
+pub async fn send_return(m: &Market, case_id: i64, carrier: &str, tracking_no: &str) -> Reply {
+    buyer_case_post(
+        m,
+        case_id,
+        "return",
+        json!({"carrier": carrier, "tracking_no": tracking_no}),
+    )
+    .await
 }
