@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use serde_json::Value;
 
 use super::model::PaymentRow;
-use super::rails::{CheckoutChannel, CheckoutOrder};
+use super::rails::{CheckoutChannel, CheckoutOrder, Notification, PayoutOutcome, RefundAnswer};
 use crate::error::{AppError, AppResult};
 use crate::money::Fen;
 
@@ -75,17 +75,101 @@ pub trait PaymentGateway: Send + Sync {
     ) -> AppResult<PayoutAnswer>;
 }
 
+/// A rail's notification as the callback path applies it: a payment confirmed, or None for a
+/// refund's outcome (the send-refunds job asks the gateway for it).
+pub fn payment_confirmed(notification: Notification) -> Option<CallbackEvent> {
+    match notification {
+        Notification::Paid {
+            event_id,
+            payment_no,
+            amount,
+            trade_no,
+            ..
+        } => Some(CallbackEvent {
+            event_id,
+            payment_no,
+            amount,
+            trade_no,
+        }),
+        Notification::Refund { .. } => None,
+    }
+}
+
+/// A rail's refund answer: its reference once final; still processing or refused, an error
+/// (so the refund is tried again under its number, the reason kept).
+pub fn final_refund(gateway: &str, answer: RefundAnswer) -> AppResult<String> {
+    match answer {
+        RefundAnswer::Succeeded { refund_ref } => Ok(refund_ref),
+        RefundAnswer::Pending { refund_ref } => Err(not_final(gateway, "refund", &refund_ref)),
+        RefundAnswer::Refused { reason } => Err(refused(gateway, &reason)),
+    }
+}
+
+/// A rail's payout outcome: paid or refused is final; pending is asked again later.
+pub fn final_payout(gateway: &str, outcome: PayoutOutcome) -> AppResult<PayoutAnswer> {
+    match outcome {
+        PayoutOutcome::Paid { payout_ref } => Ok(PayoutAnswer::Paid(payout_ref)),
+        PayoutOutcome::Pending { payout_ref, .. } => Err(not_final(gateway, "payout", &payout_ref)),
+        PayoutOutcome::Refused { reason } => Ok(PayoutAnswer::Refused(reason)),
+    }
+}
+
 /// A refund or payout the gateway has not finished: asked again with the same number.
-pub fn not_final(gateway: &str, what: &str, reference: &str) -> AppError {
+fn not_final(gateway: &str, what: &str, reference: &str) -> AppError {
     AppError::unavailable(format!(
         "{what} {reference} is still processing at {gateway}; asked again later"
     ))
 }
 
 /// A refund the gateway refused, with its reason (kept on the refund, shown to the parties).
-pub fn refused(gateway: &str, reason: &str) -> AppError {
+fn refused(gateway: &str, reason: &str) -> AppError {
     AppError::Conflict {
         code: "gateway_refused",
         detail: format!("{gateway} refused: {reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_final_answer_counts_and_a_refusal_keeps_its_reason() {
+        let done = RefundAnswer::Succeeded {
+            refund_ref: "r1".to_owned(),
+        };
+        assert_eq!(final_refund("wechat", done).unwrap(), "r1");
+        let processing = RefundAnswer::Pending {
+            refund_ref: "r2".to_owned(),
+        };
+        assert!(matches!(
+            final_refund("wechat", processing),
+            Err(AppError::Unavailable { .. })
+        ));
+        let refused = RefundAnswer::Refused {
+            reason: "NOT_ENOUGH: balance".to_owned(),
+        };
+        match final_refund("wechat", refused) {
+            Err(AppError::Conflict { code, detail }) => {
+                assert_eq!(code, "gateway_refused");
+                assert!(detail.contains("NOT_ENOUGH"), "{detail}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let waiting = PayoutOutcome::Pending {
+            payout_ref: "p1".to_owned(),
+            user_confirmation: None,
+        };
+        assert!(
+            final_payout("wechat", waiting).is_err(),
+            "asked again later"
+        );
+        let closed = PayoutOutcome::Refused {
+            reason: "closed".to_owned(),
+        };
+        assert_eq!(
+            final_payout("alipay", closed).unwrap(),
+            PayoutAnswer::Refused("closed".to_owned())
+        );
     }
 }

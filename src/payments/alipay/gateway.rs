@@ -8,12 +8,11 @@ use super::{notification_answer, Alipay, Payee, NAME};
 use crate::error::AppResult;
 use crate::money::Fen;
 use crate::payments::gateway::{
-    not_final, refused, CallbackEvent, PaymentGateway, PayoutAccount, PayoutAnswer,
+    final_payout, final_refund, payment_confirmed, CallbackEvent, PaymentGateway, PayoutAccount,
+    PayoutAnswer,
 };
 use crate::payments::model::PaymentRow;
-use crate::payments::rails::{
-    CheckoutChannel, CheckoutOrder, Notification, PayoutOutcome, RefundAnswer,
-};
+use crate::payments::rails::{CheckoutChannel, CheckoutOrder, RefundAnswer};
 
 impl PaymentGateway for Alipay {
     fn name(&self) -> &'static str {
@@ -29,21 +28,7 @@ impl PaymentGateway for Alipay {
         _headers: &HeaderMap,
         body: &[u8],
     ) -> AppResult<Option<CallbackEvent>> {
-        Ok(match self.verify_notification(body)? {
-            Notification::Paid {
-                event_id,
-                payment_no,
-                amount,
-                trade_no,
-                ..
-            } => Some(CallbackEvent {
-                event_id,
-                payment_no,
-                amount,
-                trade_no,
-            }),
-            Notification::Refund { .. } => None,
-        })
+        Ok(payment_confirmed(self.verify_notification(body)?))
     }
 
     /// Alipay stops resending once it reads the literal `success`.
@@ -60,11 +45,7 @@ impl PaymentGateway for Alipay {
             }
             known => known,
         };
-        match answer {
-            RefundAnswer::Succeeded { refund_ref } => Ok(refund_ref),
-            RefundAnswer::Pending { refund_ref } => Err(not_final(NAME, "refund", &refund_ref)),
-            RefundAnswer::Refused { reason } => Err(refused(NAME, &reason)),
-        }
+        final_refund(NAME, answer)
     }
 
     fn payout(
@@ -88,12 +69,9 @@ impl PaymentGateway for Alipay {
                 )))
             }
         };
-        match Alipay::payout(self, payout_no, &payee, amount, "佣金结算 commission")? {
-            PayoutOutcome::Paid { payout_ref } => Ok(PayoutAnswer::Paid(payout_ref)),
-            PayoutOutcome::Pending { payout_ref, .. } => {
-                Err(not_final(NAME, "payout", &payout_ref))
-            }
-            PayoutOutcome::Refused { reason } => Ok(PayoutAnswer::Refused(reason)),
-        }
+        final_payout(
+            NAME,
+            Alipay::payout(self, payout_no, &payee, amount, "佣金结算 commission")?,
+        )
     }
 }

@@ -8,12 +8,11 @@ use super::{notification_answer, NotificationAnswer, TransferPayee, WechatPay, N
 use crate::error::AppResult;
 use crate::money::Fen;
 use crate::payments::gateway::{
-    not_final, refused, CallbackEvent, PaymentGateway, PayoutAccount, PayoutAnswer,
+    final_payout, final_refund, payment_confirmed, CallbackEvent, PaymentGateway, PayoutAccount,
+    PayoutAnswer,
 };
 use crate::payments::model::PaymentRow;
-use crate::payments::rails::{
-    CheckoutChannel, CheckoutOrder, Notification, PayoutOutcome, RefundAnswer,
-};
+use crate::payments::rails::{CheckoutChannel, CheckoutOrder};
 
 impl PaymentGateway for WechatPay {
     fn name(&self) -> &'static str {
@@ -29,21 +28,7 @@ impl PaymentGateway for WechatPay {
         headers: &HeaderMap,
         body: &[u8],
     ) -> AppResult<Option<CallbackEvent>> {
-        Ok(match self.verify_notification(headers, body)? {
-            Notification::Paid {
-                event_id,
-                payment_no,
-                amount,
-                trade_no,
-                ..
-            } => Some(CallbackEvent {
-                event_id,
-                payment_no,
-                amount,
-                trade_no,
-            }),
-            Notification::Refund { .. } => None,
-        })
+        Ok(payment_confirmed(self.verify_notification(headers, body)?))
     }
 
     fn acknowledgement(&self) -> Option<HttpResponse> {
@@ -54,11 +39,10 @@ impl PaymentGateway for WechatPay {
     /// answers with its state.
     fn refund(&self, payment: &PaymentRow, refund_no: &str, amount: Fen) -> AppResult<String> {
         let total = Fen(payment.amount_fen);
-        match WechatPay::refund(self, &payment.payment_no, refund_no, amount, total, None)? {
-            RefundAnswer::Succeeded { refund_ref } => Ok(refund_ref),
-            RefundAnswer::Pending { refund_ref } => Err(not_final(NAME, "refund", &refund_ref)),
-            RefundAnswer::Refused { reason } => Err(refused(NAME, &reason)),
-        }
+        final_refund(
+            NAME,
+            WechatPay::refund(self, &payment.payment_no, refund_no, amount, total, None)?,
+        )
     }
 
     fn payout(
@@ -77,12 +61,9 @@ impl PaymentGateway for WechatPay {
             openid: &account.number,
             user_name: Some(&account.holder),
         };
-        match WechatPay::payout(self, payout_no, &payee, amount, "佣金结算 commission")? {
-            PayoutOutcome::Paid { payout_ref } => Ok(PayoutAnswer::Paid(payout_ref)),
-            PayoutOutcome::Pending { payout_ref, .. } => {
-                Err(not_final(NAME, "payout", &payout_ref))
-            }
-            PayoutOutcome::Refused { reason } => Ok(PayoutAnswer::Refused(reason)),
-        }
+        final_payout(
+            NAME,
+            WechatPay::payout(self, payout_no, &payee, amount, "佣金结算 commission")?,
+        )
     }
 }
