@@ -81,7 +81,7 @@ impl ServerSettings {
         if let Some(origin) = self
             .cors_allowed_origins
             .iter()
-            .find(|o| !(o.starts_with("http://") || o.starts_with("https://")))
+            .find(|origin| !crate::settings::is_http_url(origin))
         {
             return Err(ConfigError::new(
                 "server.cors_allowed_origins",

@@ -63,9 +63,14 @@ where
     }
 }
 
-/// An http(s) URL (the scheme only: the rest is the operator's to get right).
+/// Whether `url` is http(s) (the scheme only: the rest is the operator's to get right).
+pub fn is_http_url(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+/// An http(s) URL, or the error naming `key`.
 pub fn http_url(key: &str, url: &str) -> Checked {
-    if url.starts_with("http://") || url.starts_with("https://") {
+    if is_http_url(url) {
         Ok(())
     } else {
         Err(ConfigError::new(key, "must be an http(s) URL"))

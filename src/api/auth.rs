@@ -1,5 +1,4 @@
 use actix_web::{post, web, HttpResponse};
-use validator::Validate;
 
 use crate::auth::dto::{LoginRequest, RefreshRequest, TokenPair};
 use crate::auth::service::{self, IssuedTokens};
@@ -36,8 +35,7 @@ pub async fn login(
     state: web::Data<AppState>,
     body: JsonBody<LoginRequest>,
 ) -> AppResult<web::Json<TokenPair>> {
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let LoginRequest { login, password } = body;
     let issued = service::login(
         &state.db,
@@ -68,8 +66,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: JsonBody<RefreshRequest>,
 ) -> AppResult<web::Json<TokenPair>> {
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let issued = service::refresh(
         &state.db,
         &state.tokens,
@@ -95,8 +92,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: JsonBody<RefreshRequest>,
 ) -> AppResult<HttpResponse> {
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     service::logout(&state.db, body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,5 +1,4 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
-use validator::Validate;
 
 use crate::auth::{AdminMember, SupplierMember};
 use crate::config::Settings;
@@ -48,9 +47,7 @@ pub async fn create(
     body: JsonBody<GoodsRequest>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
-    let body = body.into_inner()?;
-    body.validate()?;
-    let request = body;
+    let request = body.checked()?;
     let view = as_supplier(&state, &member, move |conn, settings, supplier| {
         service::create(
             conn,
@@ -137,8 +134,7 @@ pub async fn update(
     body: JsonBody<GoodsPatch>,
 ) -> AppResult<web::Json<GoodsView>> {
     let now = state.clock.now();
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let (id, patch) = (id.into_inner(), body);
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, settings, supplier| {
@@ -219,8 +215,7 @@ pub async fn change_commission(
     id: web::Path<i64>,
     body: JsonBody<CommissionRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let (id, rate) = (id.into_inner(), Bps(body.commission_bps));
     let actor = caller.actor(member.id());
     Ok(web::Json(
@@ -251,8 +246,7 @@ pub async fn set_stock(
     body: JsonBody<StockSetRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
     let now = state.clock.now();
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let ((id, sku_id), request) = (path.into_inner(), body);
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, _, supplier| {
@@ -290,8 +284,7 @@ pub async fn adjust_stock(
     body: JsonBody<StockAdjustRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
     let now = state.clock.now();
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let ((id, sku_id), delta) = (path.into_inner(), body.delta);
     Ok(web::Json(
         as_supplier(&state, &member, move |conn, _, supplier| {
@@ -317,8 +310,7 @@ pub async fn take_down(
     id: web::Path<i64>,
     body: JsonBody<ReasonRequest>,
 ) -> AppResult<web::Json<GoodsView>> {
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let (id, reason) = (id.into_inner(), body.reason);
     let actor = caller.actor(admin.id());
     state

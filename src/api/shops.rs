@@ -1,5 +1,4 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
-use validator::Validate;
 
 use crate::auth::{AdminMember, AuthMember, ShopkeeperMember};
 use crate::error::{AppError, AppResult};
@@ -33,8 +32,7 @@ pub async fn set_credit_score(
     id: web::Path<i64>,
     body: JsonBody<CreditScoreRequest>,
 ) -> AppResult<HttpResponse> {
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let (member, score, actor) = (
         MemberId(id.into_inner()),
         body.score,
@@ -64,9 +62,7 @@ pub async fn submit_verification(
     body: JsonBody<VerificationRequest>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
-    let body = body.into_inner()?;
-    body.validate()?;
-    let request = body;
+    let request = body.checked()?;
     let row = state
         .write(move |conn, _| service::submit_verification(conn, member.0, request, now))
         .await?;
@@ -169,8 +165,7 @@ pub async fn reject_verification(
     id: web::Path<i64>,
     body: JsonBody<ReasonRequest>,
 ) -> AppResult<web::Json<VerificationView>> {
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let (id, actor, reason) = (id.into_inner(), caller.actor(admin.id()), body.reason);
     let row = state
         .write(move |conn, _| service::decide_verification(conn, &actor, id, false, Some(&reason)))
@@ -198,12 +193,10 @@ pub async fn open(
     body: JsonBody<OpenShopRequest>,
 ) -> AppResult<HttpResponse> {
     let now = state.clock.now();
-    let body = body.into_inner()?;
-    body.validate()?;
+    let request = body.checked()?;
     let score = CreditProvider::from_settings(&state.settings.shops)
         .score(&state.db, member.0)
         .await?;
-    let request = body;
     let row = state
         .write(move |conn, settings| {
             service::open(
@@ -263,8 +256,7 @@ pub async fn update(
     body: JsonBody<ShopPatch>,
 ) -> AppResult<web::Json<ShopView>> {
     let now = state.clock.now();
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let (id, patch, owner) = (id.into_inner(), body, member.id());
     let row = state
         .write(move |conn, settings| service::update(conn, &settings.shops, owner, id, patch, now))

@@ -1,5 +1,4 @@
 use actix_web::{get, post, web, HttpResponse};
-use validator::Validate;
 
 use crate::auth::{AdminMember, AuthMember, SupplierMember};
 use crate::error::AppResult;
@@ -34,8 +33,7 @@ pub async fn apply(
     caller: Caller,
     body: JsonBody<ApplicationRequest>,
 ) -> AppResult<HttpResponse> {
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let (request, now) = (body, caller.now());
     let view = state
         .write(move |conn, settings| {
@@ -186,8 +184,7 @@ pub async fn reject(
     id: web::Path<i64>,
     body: JsonBody<ReasonRequest>,
 ) -> AppResult<web::Json<ApplicationView>> {
-    let body = body.into_inner()?;
-    body.validate()?;
+    let body = body.checked()?;
     let actor = caller.actor(admin.id());
     let id = id.into_inner();
     let reason = body.reason;
@@ -217,12 +214,7 @@ pub async fn deposit(
     let view = state
         .read(move |conn, settings| {
             let supplier = service::supplier_of(conn, member)?;
-            let held = crate::settlement::exits::held_by(
-                conn,
-                settings.aftersales.claim_window(),
-                &supplier,
-                now,
-            )?;
+            let held = exit_held_by(conn, settings, &supplier, now)?;
             service::deposit_view(conn, &supplier, page, held)
         })
         .await?;
@@ -278,11 +270,9 @@ pub async fn record_payment(
     body: JsonBody<DepositPaymentRequest>,
 ) -> AppResult<web::Json<DepositView>> {
     let now = caller.now();
-    let body = body.into_inner()?;
-    body.validate()?;
+    let request = body.checked()?;
     let actor = caller.actor(admin.id());
     let id = id.into_inner();
-    let request = body;
     let page = PageQuery::default().resolve(&state.settings.pagination)?;
     let view = state
         .write(move |conn, settings| {
@@ -293,12 +283,7 @@ pub async fn record_payment(
                 Fen(request.amount_fen),
                 &request.reference,
             )?;
-            let held = crate::settlement::exits::held_by(
-                conn,
-                settings.aftersales.claim_window(),
-                &supplier,
-                now,
-            )?;
+            let held = exit_held_by(conn, settings, &supplier, now)?;
             service::deposit_view(conn, &supplier, page, held)
         })
         .await?;
@@ -325,11 +310,9 @@ pub async fn deduct(
     id: web::Path<i64>,
     body: JsonBody<DeductionRequest>,
 ) -> AppResult<web::Json<DeductionView>> {
-    let body = body.into_inner()?;
-    body.validate()?;
+    let request = body.checked()?;
     let actor = caller.actor(admin.id());
     let id = id.into_inner();
-    let request = body;
     let page = PageQuery::default().resolve(&state.settings.pagination)?;
     let view = state
         .write(move |conn, settings| {
@@ -343,14 +326,19 @@ pub async fn deduct(
                 &request.case_reference,
             )?;
             let supplier = service::supplier(conn, id)?;
-            let held = crate::settlement::exits::held_by(
-                conn,
-                settings.aftersales.claim_window(),
-                &supplier,
-                actor.at,
-            )?;
+            let held = exit_held_by(conn, settings, &supplier, actor.at)?;
             service::deduction_view(conn, &supplier, taken, owed, page, held)
         })
         .await?;
     Ok(web::Json(view))
+}
+
+/// What holds the supplier's exit back, by the after-sales claim window in force.
+fn exit_held_by(
+    conn: &mut crate::db::DbConn,
+    settings: &crate::config::Settings,
+    supplier: &crate::suppliers::model::SupplierRow,
+    now: chrono::NaiveDateTime,
+) -> AppResult<Option<crate::suppliers::model::OpenBusiness>> {
+    crate::settlement::exits::held_by(conn, settings.aftersales.claim_window(), supplier, now)
 }

@@ -25,6 +25,15 @@ impl<T> JsonBody<T> {
     }
 }
 
+impl<T: validator::Validate> JsonBody<T> {
+    /// The body, its fields checked by their rules (each field at fault named, 422).
+    pub fn checked(self) -> AppResult<T> {
+        let body = self.0?;
+        body.validate()?;
+        Ok(body)
+    }
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, AppResult<Self>>;

@@ -122,7 +122,7 @@ fn not_final(gateway: &str, what: &str, reference: &str) -> AppError {
 }
 
 /// A refund the gateway refused, with its reason (kept on the refund, shown to the parties).
-fn refused(gateway: &str, reason: &str) -> AppError {
+pub(crate) fn refused(gateway: &str, reason: &str) -> AppError {
     AppError::Conflict {
         code: "gateway_refused",
         detail: format!("{gateway} refused: {reason}"),

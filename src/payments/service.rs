@@ -80,7 +80,7 @@ pub fn channel(
         PayChannel::WechatH5 => CheckoutChannel::WechatH5 { client_ip },
         PayChannel::AlipayWap => {
             let return_url = request.return_url.unwrap_or(default_return);
-            if !return_url.starts_with("https://") && !return_url.starts_with("http://") {
+            if !crate::settings::is_http_url(&return_url) {
                 return Err(AppError::field(
                     "return_url",
                     "invalid_format",

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::alipay::{Alipay, AlipaySettings};
 use super::wechat::{WechatPay, WechatPaySettings};
-use crate::settings::{secret, Checked, ConfigError, RunEnvironment};
+use crate::settings::{http_url, secret, Checked, ConfigError, RunEnvironment};
 
 /// The gateways built in: the sandbox takes test money and exists only outside production.
 pub const PAYMENT_GATEWAYS: [&str; 3] = ["sandbox", "wechat", "alipay"];
@@ -56,9 +56,13 @@ impl PaymentSettings {
             ));
         }
         if let Some(wechat) = &self.wechat {
+            http_url("payments.wechat.notify_url", &wechat.notify_url)?;
+            http_url("payments.wechat.base_url", &wechat.base_url)?;
             WechatPay::from_settings(wechat).map_err(named)?;
         }
         if let Some(alipay) = &self.alipay {
+            http_url("payments.alipay.notify_url", &alipay.notify_url)?;
+            http_url("payments.alipay.gateway_url", &alipay.gateway_url)?;
             Alipay::from_settings(alipay).map_err(named)?;
         }
         if environment.is_production() {

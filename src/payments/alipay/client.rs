@@ -7,9 +7,10 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::Alipay;
+use super::{Alipay, NAME};
 use crate::error::{AppError, AppResult};
 use crate::money::Fen;
+use crate::payments::gateway::refused;
 use crate::payments::rails::{
     china_time, fen_to_yuan, yuan_to_fen, BillLine, CheckoutChannel, CheckoutOrder, PayoutOutcome,
     RefundAnswer, TradeState,
@@ -96,7 +97,9 @@ impl Alipay {
             Answer::Failed { sub_code, .. } if sub_code == "ACQ.TRADE_NOT_EXIST" => {
                 return Ok(TradeState::Open)
             }
-            Answer::Failed { sub_code, sub_msg } => return Err(refused(&sub_code, &sub_msg)),
+            Answer::Failed { sub_code, sub_msg } => {
+                return Err(refused(NAME, &format!("{sub_code}: {sub_msg}")))
+            }
         };
         Ok(match node.trade_status.as_str() {
             "TRADE_SUCCESS" | "TRADE_FINISHED" => TradeState::Paid {
@@ -120,7 +123,9 @@ impl Alipay {
         match self.call("alipay.trade.close", &biz)? {
             Answer::Success(_) => Ok(()),
             Answer::Failed { sub_code, .. } if sub_code == "ACQ.TRADE_NOT_EXIST" => Ok(()),
-            Answer::Failed { sub_code, sub_msg } => Err(refused(&sub_code, &sub_msg)),
+            Answer::Failed { sub_code, sub_msg } => {
+                Err(refused(NAME, &format!("{sub_code}: {sub_msg}")))
+            }
         }
     }
 
@@ -266,7 +271,9 @@ impl Alipay {
         let url = match self.call("alipay.data.dataservice.bill.downloadurl.query", &biz)? {
             Answer::Success(node) if !node.bill_download_url.is_empty() => node.bill_download_url,
             Answer::Success(_) => return Err(malformed("bill")),
-            Answer::Failed { sub_code, sub_msg } => return Err(refused(&sub_code, &sub_msg)),
+            Answer::Failed { sub_code, sub_msg } => {
+                return Err(refused(NAME, &format!("{sub_code}: {sub_msg}")))
+            }
         };
         // The address is short-lived and signed by Alipay itself; the file is not signed.
         let file = self.transport.get("bill download", &url, &[])?;
@@ -348,13 +355,6 @@ fn untrusted_code(text: &str) -> String {
 
 fn yuan(text: &str) -> AppResult<Fen> {
     yuan_to_fen(text).map_err(|why| AppError::internal(format!("alipay: {why}")))
-}
-
-fn refused(sub_code: &str, sub_msg: &str) -> AppError {
-    AppError::Conflict {
-        code: "gateway_refused",
-        detail: format!("alipay refused: {sub_code}: {sub_msg}"),
-    }
 }
 
 fn malformed(call: &str) -> AppError {

@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::sign::{nonce, SignedHeaders};
-use super::WechatPay;
+use super::{WechatPay, NAME};
 use crate::clock::Clock;
 use crate::error::{AppError, AppResult};
 use crate::money::Fen;
+use crate::payments::gateway::refused;
 use crate::payments::rails::transport::Reply;
 use crate::payments::rails::{
     china_time, CheckoutChannel, CheckoutOrder, RefundAnswer, TradeState,
@@ -165,7 +166,7 @@ impl WechatPay {
         if reply.is_success() {
             Ok(())
         } else {
-            Err(refused_call(self.refusal("close", &reply)?))
+            Err(refused(NAME, &self.refusal("close", &reply)?))
         }
     }
 
@@ -282,7 +283,7 @@ impl WechatPay {
         reply: &Reply,
     ) -> AppResult<T> {
         if !reply.is_success() {
-            return Err(refused_call(self.refusal(call, reply)?));
+            return Err(refused(NAME, &self.refusal(call, reply)?));
         }
         serde_json::from_slice(&reply.body).map_err(|_| malformed(call))
     }
@@ -309,13 +310,6 @@ impl WechatPay {
 }
 
 pub(super) const USER_AGENT: &str = concat!("xiaopu/", env!("CARGO_PKG_VERSION"));
-
-fn refused_call(reason: String) -> AppError {
-    AppError::Conflict {
-        code: "gateway_refused",
-        detail: format!("wechat pay refused: {reason}"),
-    }
-}
 
 pub(super) fn malformed(call: &str) -> AppError {
     AppError::internal(format!("wechat pay {call}: unexpected answer"))
