@@ -234,9 +234,8 @@ impl ClockSettings {
     }
 
     fn start(&self) -> Option<NaiveDateTime> {
-        (!self.now.trim().is_empty())
-            .then(|| parse_rfc3339(&self.now).ok())
-            .flatten()
+        // Blank (the system time) does not parse.
+        parse_rfc3339(&self.now).ok()
     }
 
     pub fn validate(&self, environment: RunEnvironment) -> Checked {

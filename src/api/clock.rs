@@ -114,9 +114,11 @@ async fn moved(
     step: impl FnOnce(&Clock) -> Result<chrono::NaiveDateTime, ClockError>,
 ) -> AppResult<web::Json<ClockView>> {
     let before = actor.at.and_utc();
-    step(clock).map_err(refused)?;
-    let view = ClockView::of(clock);
-    let after = view.now;
+    let after = step(clock).map_err(refused)?.and_utc();
+    let view = ClockView {
+        now: after,
+        settable: clock.is_settable(),
+    };
     db.write(move |conn| {
         audit::record(
             conn,

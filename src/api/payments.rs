@@ -39,12 +39,9 @@ pub async fn pay(
     } else {
         crate::http::json::parse(&body)?
     };
-    let now = state.clock.now();
-    let gateways = state.gateways.clone();
     let order_id = order_id.into_inner();
-    let (payment, order) = state
-        .write(move |conn, _| service::start(conn, &gateways, member.0, order_id, now))
-        .await?;
+    // Checked before anything is written: a payment always goes through the default gateway
+    // (`start` resumes an open one only on it).
     let client_ip = crate::http::client_ip(
         &request.connection_info(),
         state.settings.server.trust_forwarded_for,
@@ -53,7 +50,13 @@ pub async fn pay(
         "{}/my/orders/{order_id}",
         state.settings.sharing.public_base_url.trim_end_matches('/')
     );
-    let channel = service::channel(&payment.gateway, how, client_ip, back)?;
+    let gateway = state.gateways.default_gateway().name();
+    let channel = service::channel(gateway, how, client_ip, back)?;
+    let now = state.clock.now();
+    let gateways = state.gateways.clone();
+    let (payment, order) = state
+        .write(move |conn, _| service::start(conn, &gateways, member.0, order_id, now))
+        .await?;
     let checkout =
         service::checkout(&state.gateways, payment.gateway.clone(), order, channel).await?;
     Ok(web::Json(PaymentView {

@@ -53,11 +53,10 @@ fn check_reference(field: &str, text: &str) -> Option<FieldError> {
 /// Checks an application against the entry rules, reporting every field at fault.
 pub fn check_application(
     request: &ApplicationRequest,
-    settings: &SupplierSettings,
+    rules: &SupplierSettings,
     tree: &[CategorySettings],
     today: NaiveDate,
 ) -> AppResult<()> {
-    let rules = settings;
     let mut errors = Vec::new();
     if !credit_code_is_valid(&request.credit_code) {
         errors.push(FieldError::new(

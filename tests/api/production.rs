@@ -69,3 +69,34 @@ async fn outside_production_the_sandbox_cashier_is_there() {
         complete.text
     );
 }
+
+/// A pay request is checked before a payment is opened: asking for WeChat's in-app payment
+/// without the buyer's openid is refused, naming the field, and opens nothing.
+#[actix_web::test]
+async fn a_pay_request_missing_what_its_channel_needs_opens_no_payment() {
+    let m = crate::worlds::market().await;
+    let order_id = m.place_one("pay-channel-1", 1).await.id();
+    let path = format!("/api/v1/orders/{order_id}/pay");
+    let refused = m
+        .app
+        .post(
+            &path,
+            &json!({"channel": "wechat_jsapi"}),
+            Some(&m.buyer.access),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.json()["errors"][0]["field"], "openid");
+    let payments = m
+        .app
+        .db_read(move |conn| {
+            use diesel::prelude::*;
+            use xiaopu::db::schema::payments;
+            Ok(payments::table
+                .filter(payments::order_id.eq(order_id))
+                .count()
+                .get_result::<i64>(conn)?)
+        })
+        .await;
+    assert_eq!(payments, 0);
+}
