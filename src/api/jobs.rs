@@ -114,14 +114,6 @@ pub async fn run_tiers(
         Some(text) => Month::parse(text)?,
         None => engine::month_just_ended(as_of, &state.settings.tiers),
     };
-    // A month is decided from its whole figures: only once it has ended in business time.
-    if month >= Month::of(as_of, state.settings.tiers.time_zone) {
-        return Err(AppError::field(
-            "month",
-            "month_not_ended",
-            format!("{} has not ended yet in business time", month.label()),
-        ));
-    }
     let options = RunOptions {
         month,
         shard: crate::tiers::repo::Shard::WHOLE,

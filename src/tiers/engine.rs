@@ -126,6 +126,18 @@ pub fn run(
     options: &RunOptions,
     progress: &mut (dyn FnMut(i64, i64) + Send),
 ) -> AppResult<Outcome> {
+    // A month is decided from its whole figures: only once it has ended at `as_of`, whoever
+    // asks (the scheduler, an admin, the command line).
+    if options.month >= Month::of(options.as_of, settings.time_zone) {
+        return Err(AppError::field(
+            "month",
+            "month_not_ended",
+            format!(
+                "{} has not ended yet in business time",
+                options.month.label()
+            ),
+        ));
+    }
     let started = Instant::now();
     let mut conn = db.get()?;
     let conn = &mut *conn;

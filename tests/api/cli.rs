@@ -257,6 +257,10 @@ fn the_tier_engine_runs_a_month_once_from_the_command_line() {
     let (code, _, stderr) = run(&["--shard", "4/3"]);
     assert_eq!(code, Some(1));
     assert!(stderr.contains("shard must be K/N"), "{stderr}");
+    // The command line decides only a month that has ended, as the admin route does.
+    let (code, _, stderr) = run(&["--month", "2099-01"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("has not ended"), "{stderr}");
     let (code, stdout, _) = run(&["--month", "2026-10", "--dry-run"]);
     assert_eq!(code, Some(0));
     assert!(stdout.contains("dry run: nothing written"), "{stdout}");

@@ -52,12 +52,15 @@ async fn tier_market_with(adjust: impl FnOnce(&mut xiaopu::config::Settings) + '
 
 pub async fn run_tiers(m: &Market, month: &str, shard: Shard, holder: &str) -> Outcome {
     let state = m.app.state.clone();
+    let month = Month::parse(month).unwrap();
+    // As of the month's end (or now, for a month long past): a month is decided once ended.
+    let ended = month.next().start(state.settings.tiers.time_zone);
     let options = RunOptions {
-        month: Month::parse(month).unwrap(),
+        month,
         shard,
         dry_run: false,
         holder: holder.to_owned(),
-        as_of: Clock::system().now(),
+        as_of: Clock::system().now().max(ended),
     };
     xiaopu::blocking::off_worker(move || {
         engine::run(&state.db, &state.settings.tiers, &options, &mut |_, _| {})
